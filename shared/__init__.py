@@ -1,0 +1,1 @@
+"""Code shared by the Cloud Functions: domain, text pipeline, adapters."""

@@ -1,0 +1,59 @@
+"""What the text engine produces: source sentences and the short sentences made from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shared.domain.errors import InvalidLimit
+from shared.domain.words import count_words
+
+MIN_LIMIT = 3
+MAX_LIMIT = 50
+DEFAULT_LIMIT = 8
+
+
+class Method(StrEnum):
+    """How an output sentence was made from its source sentence."""
+
+    KEPT = "kept"  # the source sentence was already within the limit
+    SPLIT = "split"  # cut at a clause boundary, possibly with its subject carried
+    FALLBACK_CUT = "fallback_cut"  # cut mechanically: no clause boundary could keep the limit
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSentence:
+    """One sentence of the book, as segmented from the cleaned text."""
+
+    index: int  # position in the book (0-based), stable across chunks
+    text: str
+    page: int  # 1-based page on which the sentence starts
+
+
+@dataclass(frozen=True, slots=True)
+class OutputSentence:
+    text: str
+    source_index: int
+    page: int
+    method: Method
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.text)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "word_count": self.word_count,
+            "page": self.page,
+            "source_index": self.source_index,
+            "method": str(self.method),
+        }
+
+
+def check_limit(limit: int) -> int:
+    if not MIN_LIMIT <= limit <= MAX_LIMIT:
+        raise InvalidLimit(
+            f"The sentence limit must be between {MIN_LIMIT} and {MAX_LIMIT} words, got {limit}."
+        )
+    return limit

@@ -1,0 +1,1 @@
+"""File exports of a job's sentences."""

@@ -1,0 +1,95 @@
+"""Open a PDF safely and stream its pages' text, mapping every failure to a typed error."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
+from shared.domain.errors import DamagedPdf, EncryptedPdf, NotAPdf, TooManyPages
+from shared.text.layout import RawPage
+
+DEFAULT_MAX_PAGES = 2000
+# The PDF header may follow some junk, but must come within the first kilobyte.
+_HEADER_SEARCH_BYTES = 1024
+_TRAILER_SEARCH_BYTES = 2048
+
+# pypdf reports recoverable oddities of real-world files as warnings: keep them quiet.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def looks_like_pdf(head: bytes) -> bool:
+    return b"%PDF-" in head[:_HEADER_SEARCH_BYTES]
+
+
+@dataclass(slots=True)
+class PdfBook:
+    reader: PdfReader
+    page_count: int
+
+    def page_texts(self, first: int, last: int) -> Iterator[RawPage]:
+        """The text of pages `first`..`last` (1-based, inclusive), one page at a time."""
+        for number in range(first, last + 1):
+            try:
+                text = self.reader.pages[number - 1].extract_text() or ""
+            except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise DamagedPdf(
+                    f"Page {number} of the PDF is damaged and cannot be read."
+                ) from exc
+            yield RawPage(number, text)
+
+
+def open_pdf(source: str | Path | bytes | BinaryIO, max_pages: int = DEFAULT_MAX_PAGES) -> PdfBook:
+    """Check the file really is a readable, unlocked PDF within the page limit."""
+    stream = _as_stream(source)
+    head = stream.read(_HEADER_SEARCH_BYTES)
+    if not looks_like_pdf(head):
+        raise NotAPdf("The file is not a PDF.")
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(max(0, size - _TRAILER_SEARCH_BYTES))
+    if b"%%EOF" not in stream.read():
+        raise DamagedPdf(
+            "The PDF is incomplete: it ends before its end marker (truncated upload?)."
+        )
+    stream.seek(0)
+    try:
+        reader = PdfReader(stream, strict=False)
+        if reader.is_encrypted:
+            _unlock(reader)
+        page_count = len(reader.pages)
+    except (EncryptedPdf, DependencyError):
+        raise
+    except FileNotDecryptedError as exc:
+        raise EncryptedPdf("The PDF is protected by a password.") from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise DamagedPdf("The PDF is damaged and cannot be read.") from exc
+    if page_count == 0:
+        raise DamagedPdf("The PDF has no pages.")
+    if page_count > max_pages:
+        raise TooManyPages(f"The PDF has {page_count} pages; the limit is {max_pages}.")
+    return PdfBook(reader, page_count)
+
+
+def _unlock(reader: PdfReader) -> None:
+    """Many books are encrypted with an empty user password: try it before giving up."""
+    try:
+        result = reader.decrypt("")
+    except PdfReadError as exc:
+        raise EncryptedPdf("The PDF is encrypted in a way that cannot be opened.") from exc
+    if result == PasswordType.NOT_DECRYPTED:
+        raise EncryptedPdf("The PDF is protected by a password; upload an unlocked copy.")
+
+
+def _as_stream(source: str | Path | bytes | BinaryIO) -> BinaryIO:
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    if isinstance(source, str | Path):
+        return Path(source).open("rb")
+    return source
