@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-PDF ?= tests/books/sample/sample.pdf
+PDF ?= samples/sample-novel.pdf
 LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: setup run test lint bench sample clean
+.PHONY: setup run sample test lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,13 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
-tests/books/sample/sample.pdf: | $(STAMP)
-	$(PY) -m tests.books.make_books tests/books/sample --only sample
-
 # Turn a PDF into short sentences with the offline engine (the bundled sample by default).
-run: $(STAMP) $(if $(filter tests/books/sample/sample.pdf,$(PDF)),tests/books/sample/sample.pdf)
+run: $(STAMP)
 	$(PY) -m shared.cli process "$(PDF)" --limit $(LIMIT) --format $(FORMAT) --out "$(OUT)"
+
+# Regenerate the bundled sample book from the public-domain test texts.
+sample: $(STAMP)
+	$(PY) -m tests.books.make_sample samples/sample-novel.pdf
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -2,7 +2,7 @@
 
 "retour-/nera" becomes "retournera", while "passe-/t-il", "Avez-/vous", "jour-/là" and
 "Notre-/Dame" keep their hyphen. The evidence, strongest first: a capital after the
-break, which forms the document itself uses, the French lexicon's frequencies, then
+break, how the document itself spells the word elsewhere, the French lexicon, then
 what French compounds look like (clitic pronouns, number words, two real words).
 """
 
@@ -25,9 +25,6 @@ _NUMBER_WORDS = frozenset(
     "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
     "quinze seize vingt vingts trente quarante cinquante soixante cent cents".split()
 )
-# Weight of one use in the document against the lexicon's counts: the book's own
-# spelling is the best evidence there is.
-_DOCUMENT_WEIGHT = 1000
 _COMMON_WORD = 200
 
 
@@ -62,11 +59,15 @@ def keep_hyphen(head: str, tail: str, document_counts: Mapping[str, int]) -> boo
         return True
     joined = (left + right).lower()
     hyphenated = f"{left}-{right}".lower()
-    joined_score = frequency(joined) + _DOCUMENT_WEIGHT * document_counts.get(joined, 0)
-    hyphenated_score = frequency(hyphenated) + _DOCUMENT_WEIGHT * document_counts.get(hyphenated, 0)
-    if joined_score or hyphenated_score:
-        # Hyphenated spellings are rarer than plain words: give them a handicap of 4.
-        return hyphenated_score * 4 >= joined_score
+    in_document_joined = document_counts.get(joined, 0)
+    in_document_hyphenated = document_counts.get(hyphenated, 0)
+    if in_document_joined or in_document_hyphenated:
+        return in_document_hyphenated >= in_document_joined
+    # The lexicon lists a hyphenated form only where it is a real compound.
+    if frequency(hyphenated):
+        return True
+    if frequency(joined):
+        return False
     if right.lower() in _ATTACHED_WORDS or left.lower() in _NUMBER_WORDS:
         return True
     return all(len(part) >= 3 and frequency(part.lower()) >= _COMMON_WORD for part in (left, right))

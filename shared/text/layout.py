@@ -31,10 +31,11 @@ _PAGE_NUMBER = re.compile(
     r"^(?:page\s+|p\.\s*)?[\s\-–—\[(]*(?:\d{1,4}|[ivxlcdm]{1,7})[\s\-–—\])]*$", re.IGNORECASE
 )
 _HEADING_WORDS = re.compile(
-    r"^(?:chapitre|livre|partie|tome|prologue|épilogue|préface|avant-propos|introduction|"
-    r"conclusion|première|deuxième|troisième|quatrième|cinquième|seconde|dernière)\b",
-    re.IGNORECASE,
+    r"^(?:Chapitre|Livre|Partie|Tome|Prologue|Épilogue|Préface|Avant-propos|Introduction|"
+    r"Conclusion|(?:Première|Deuxième|Troisième|Quatrième|Cinquième|Seconde|Dernière) partie)"
+    r"\b[^.,;:!?]*$"
 )
+_HEADING_MAX_WORDS = 6
 _ROMAN_OR_NUMBER = re.compile(r"^(?:[IVXLCDM]{1,7}|\d{1,3})\.?$")
 
 
@@ -66,7 +67,7 @@ def is_page_number(line: str) -> bool:
 def is_heading(line: str) -> bool:
     """A chapter or part title standing on its own line."""
     words = line.split()
-    if not words or len(words) > 10:
+    if not words or len(words) > _HEADING_MAX_WORDS:
         return False
     if _ROMAN_OR_NUMBER.match(line):
         return True
@@ -86,6 +87,9 @@ class PageCleaner:
 
     def __init__(self) -> None:
         self._heading_signatures: set[str] = set()
+        # Running lines confirmed on some page: a later page where the window alone is
+        # too thin to tell (around chapter openings) still recognises them.
+        self._running_signatures: set[str] = set()
 
     def clean(self, pages: Iterable[RawPage]) -> Iterator[CleanPage]:
         window: deque[tuple[RawPage, list[str], set[str]]] = deque()
@@ -106,7 +110,7 @@ class PageCleaner:
     def _clean_one(self, window: deque[tuple[RawPage, list[str], set[str]]], at: int) -> CleanPage:
         page, lines, _ = window[at]
         others = [sigs for i, (_, _, sigs) in enumerate(window) if i != at]
-        needed = 2 if len(others) >= 4 else 1
+        measure = max((len(line) for line in lines), default=0)
 
         def is_running(line: str) -> bool:
             if is_page_number(line):
@@ -114,9 +118,15 @@ class PageCleaner:
             shape = signature(line)
             if not shape:
                 return True
-            if shape in self._heading_signatures:
+            if shape in self._heading_signatures or shape in self._running_signatures:
                 return True
-            return sum(shape in sigs for sigs in others) >= needed
+            # A short line without closing punctuation looks like a title: one repeat
+            # is enough. Anything else needs two, so prose is never taken for furniture.
+            title_like = len(line) < 0.7 * measure and not line.endswith((".", "!", "?", "…"))
+            if sum(shape in sigs for sigs in others) >= (1 if title_like else 2):
+                self._running_signatures.add(shape)
+                return True
+            return False
 
         removed: list[str] = []
         body = list(lines)

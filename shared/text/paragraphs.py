@@ -18,7 +18,6 @@ from shared.text.layout import CleanPage
 
 # A line shorter than this share of the page's usual line ends its paragraph.
 SHORT_LINE_RATIO = 0.75
-_DIALOGUE_START = re.compile(r"^[—–]\s*[«\"(]?[^\W\d_]")
 _PARAGRAPH_END = (".", "!", "?", "…", "»", ":", '"', "”", ")")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W\d_]|[^\W\d_]")
 
@@ -61,7 +60,7 @@ class ParagraphBuilder:
                     yield Paragraph(line, [(0, page.number)], heading=True)
                     self._previous_short = True
                     continue
-                if self._previous_short or _DIALOGUE_START.match(line):
+                if self._previous_short or _opens_dialogue(line):
                     yield from self._close()
                 self._lines.append((page.number, line))
                 self._previous_short = len(line) < SHORT_LINE_RATIO * measure and line.endswith(
@@ -90,6 +89,14 @@ class ParagraphBuilder:
                 match = _WORD.search(token)
                 if match:
                     self.document_counts[match.group().lower().replace("’", "'")] += 1
+
+
+def _opens_dialogue(line: str) -> bool:
+    """A dialogue line opens on a dash and a capital; "— maison dans laquelle" is an aside."""
+    if not line.startswith(("—", "–")):
+        return False
+    rest = line.lstrip('—– «"(')
+    return rest[:1].isupper()
 
 
 def _measure(lines: list[str]) -> float:
