@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("--first-page", type=int, default=1)
     process.add_argument("--last-page", type=int, default=None)
     process.add_argument("--max-pages", type=int, default=DEFAULT_MAX_PAGES)
-    process.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    process.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     return parser
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,17 +45,10 @@ class RunStats:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "pages": self.pages,
-            "pages_without_text": self.pages_without_text,
-            "headings": self.headings,
-            "furniture_lines_removed": self.furniture_lines_removed,
-            "source_sentences": self.source_sentences,
-            "output_sentences": self.output_sentences,
-            "methods": dict(self.methods),
-            "repaired_by_gate": self.repaired_by_gate,
-            "seconds": round(self.seconds, 3),
-        }
+        record = asdict(self)
+        record["methods"] = dict(self.methods)
+        record["seconds"] = round(self.seconds, 3)
+        return record
 
 
 def source_sentences(

@@ -30,32 +30,12 @@ def test_json_output_has_the_stable_shape(book_pdf: Path, tmp_path: Path) -> Non
 
 
 def test_csv_and_xlsx_hold_the_same_rows(book_pdf: Path, tmp_path: Path) -> None:
-    main(
-        [
-            "process",
-            str(book_pdf),
-            "--limit",
-            "12",
-            "--format",
-            "csv",
-            "--out",
-            str(tmp_path / "a.csv"),
-            "--quiet",
-        ]
-    )
-    main(
-        [
-            "process",
-            str(book_pdf),
-            "--limit",
-            "12",
-            "--format",
-            "xlsx",
-            "--out",
-            str(tmp_path / "a.xlsx"),
-            "--quiet",
-        ]
-    )
+    for fmt in ("csv", "xlsx"):
+        out = str(tmp_path / f"a.{fmt}")
+        assert (
+            main(["process", str(book_pdf), "--limit", "12", "--format", fmt, "--out", out, "-q"])
+            == 0
+        )
     with (tmp_path / "a.csv").open(encoding="utf-8-sig", newline="") as handle:
         csv_rows = list(csv.reader(handle))
     sheet = load_workbook(tmp_path / "a.xlsx", read_only=True)["Sentences"]
