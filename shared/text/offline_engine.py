@@ -39,7 +39,7 @@ _FORBIDDEN = None
 # Costs of a cut by the boundary it falls on: lower is better.
 _MECHANICAL = 40.0
 _MECHANICAL_AFTER_BINDING = 90.0
-_NO_VERB = 14.0
+_NO_VERB = 30.0
 _SHORT_PIECE = {1: 30.0, 2: 10.0}
 
 

@@ -20,8 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
+from shared.domain.sentences import OutputSentence
 from shared.domain.words import count_words, word_keys
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import RunStats, process_pdf, source_sentences
@@ -81,6 +83,21 @@ def verb_shares(texts: list[str]) -> dict[str, float]:
     return {"strict": round(strict / len(texts), 4), "lenient": round(lenient / len(texts), 4)}
 
 
+def verb_ceiling(sources: list[str], sentences: list[OutputSentence]) -> float:
+    """The best verb share any order-keeping split could reach: a source sentence with
+    k conjugated verbs (by spaCy's strict reading) cut into p pieces gives at most
+    min(k, p) pieces with a verb."""
+    import spacy
+
+    nlp = spacy.load("fr_core_news_sm", exclude=["ner", "lemmatizer", "parser"])
+    verbs = [
+        sum("Fin" in token.morph.get("VerbForm") for token in doc) for doc in nlp.pipe(sources)
+    ]
+    pieces = Counter(sentence.source_index for sentence in sentences)
+    reachable = sum(min(verbs[index], count) for index, count in pieces.items())
+    return round(reachable / len(sentences), 4)
+
+
 def quality(pdf_path: Path, book: Book) -> dict[str, object]:
     source = [key for paragraph in book.paragraphs for key in word_keys(paragraph)]
     furniture = {
@@ -103,6 +120,7 @@ def quality(pdf_path: Path, book: Book) -> dict[str, object]:
             "within_limit": sum(count_words(t) <= limit for t in texts) / len(texts),
             "source_words_kept_in_order": round(alignment.kept_share(), 4),
             "conjugated_verb_share": verb_shares(texts),
+            "conjugated_verb_share_ceiling": verb_ceiling(predicted, sentences),
             "furniture_leaks": furniture_leaks(alignment, furniture),
             "dehyphenation_errors": dehyphenation_errors(alignment),
             "carried_subjects": carried_subjects(alignment),
