@@ -1,0 +1,1 @@
+"""Local development infrastructure: emulator launchers, the event bridge, load tools."""

@@ -1,0 +1,141 @@
+"""How each component is launched: command line, extra environment, readiness probe."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infra.local_stack.config import FunctionSpec
+from infra.local_stack.ports import LOOPBACK
+from infra.local_stack.readiness import Probe, grpc_answers, http_answers, log_contains
+
+# gcloud must never prompt or reach the network for update checks.
+_GCLOUD_ENV = {
+    "CLOUDSDK_CORE_DISABLE_PROMPTS": "1",
+    "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1",
+    "CLOUDSDK_CORE_DISABLE_USAGE_REPORTING": "true",
+}
+_TASKS_LOOPBACK_SCRIPT = Path(__file__).with_name("tasks_emulator_loopback.py")
+# Python children write their logs unbuffered, so a log file is current when read.
+_PYTHON_ENV = {"PYTHONUNBUFFERED": "1"}
+# Logged by the event bridge once it reached its subscription; it has no port to probe.
+BRIDGE_READY_MARKER = "event bridge ready"
+
+
+@dataclass(frozen=True)
+class Launch:
+    """Everything needed to start one component and know when it is ready."""
+
+    name: str
+    argv: Sequence[str]
+    probe: Probe
+    env: Mapping[str, str] = field(default_factory=dict)  # on top of os.environ
+
+
+@dataclass(frozen=True)
+class NotificationTopic:
+    """Where fake-gcs-server publishes object notifications."""
+
+    emulator_host: str
+    project: str
+    topic_id: str
+
+
+def firestore_emulator(gcloud: Path, port: int) -> Launch:
+    return Launch(
+        name="firestore",
+        argv=(str(gcloud), "emulators", "firestore", "start", f"--host-port={LOOPBACK}:{port}"),
+        probe=http_answers(f"http://{LOOPBACK}:{port}/"),
+        env=_GCLOUD_ENV,
+    )
+
+
+def pubsub_emulator(gcloud: Path, port: int, data_dir: str) -> Launch:
+    # Its own --data-dir: by default gcloud writes env.yaml into ~/.config/gcloud,
+    # shared by every stack running on the machine.
+    return Launch(
+        name="pubsub",
+        argv=(
+            str(gcloud), "beta", "emulators", "pubsub", "start",
+            f"--host-port={LOOPBACK}:{port}", f"--data-dir={data_dir}",
+        ),
+        probe=http_answers(f"http://{LOOPBACK}:{port}/"),
+        env=_GCLOUD_ENV,
+    )  # fmt: skip
+
+
+def fake_gcs_server(binary: Path, port: int, notifications: NotificationTopic | None) -> Launch:
+    address = f"{LOOPBACK}:{port}"
+    # -public-host must be the served address, or signed-URL PUTs are not
+    # recognised as object uploads.
+    argv = [
+        str(binary), "-scheme", "http", "-backend", "memory",
+        "-host", LOOPBACK, "-port", str(port),
+        "-public-host", address, "-external-url", f"http://{address}",
+    ]  # fmt: skip
+    env = {}
+    if notifications is not None:
+        argv += [
+            "-event.pubsub-project-id", notifications.project,
+            "-event.pubsub-topic", notifications.topic_id,
+            "-event.list", "finalize",
+        ]  # fmt: skip
+        env["PUBSUB_EMULATOR_HOST"] = notifications.emulator_host
+    return Launch(
+        name="storage",
+        argv=argv,
+        probe=http_answers(f"http://{address}/storage/v1/b"),
+        env=env,
+    )
+
+
+def tasks_emulator(
+    python: Path, port: int, queue_paths: Sequence[str], max_retries: int | None
+) -> Launch:
+    # Flags checked against `gcloud-tasks-emulator start --help` (0.6.2): -q is
+    # --quiet and -r is --max-retries; queues are created with --default-queue.
+    argv = [
+        # -I: isolated from PYTHON* variables and the project's modules; so -u, not
+        # PYTHONUNBUFFERED.
+        str(python), "-I", "-u", "-W", "ignore::FutureWarning", str(_TASKS_LOOPBACK_SCRIPT),
+        "start", "--port", str(port),
+    ]  # fmt: skip
+    for queue_path in queue_paths:
+        argv += ["--default-queue", queue_path]
+    if max_retries is not None:
+        argv += ["--max-retries", str(max_retries)]
+    return Launch(name="tasks", argv=argv, probe=grpc_answers(f"{LOOPBACK}:{port}"))
+
+
+def event_bridge(subscription: str, target_url: str, pubsub_host: str) -> Launch:
+    return Launch(
+        name="event-bridge",
+        argv=(
+            sys.executable, "-m", "infra.local_stack.event_bridge",
+            "--subscription", subscription, "--target", target_url,
+        ),
+        probe=log_contains(BRIDGE_READY_MARKER),
+        env={**_PYTHON_ENV, "PUBSUB_EMULATOR_HOST": pubsub_host},
+    )  # fmt: skip
+
+
+def function_component_name(function_name: str) -> str:
+    return f"function-{function_name}"
+
+
+def function(spec: FunctionSpec, port: int, env: Mapping[str, str]) -> Launch:
+    return Launch(
+        name=function_component_name(spec.name),
+        argv=(
+            sys.executable, "-m", "functions_framework",
+            "--source", str(spec.source), "--target", spec.target,
+            "--signature-type", spec.signature_type,
+            "--host", LOOPBACK, "--port", str(port),
+        ),
+        # functions-framework answers /robots.txt itself (404): the probe never
+        # runs the function's code.
+        probe=http_answers(f"http://{LOOPBACK}:{port}/robots.txt"),
+        env={**_PYTHON_ENV, **env, **spec.env},
+    )  # fmt: skip

