@@ -46,7 +46,7 @@ _FINITE_FORMS = frozenset(
     "voulaient voulut veux voulons voulez vient viennent venait venaient vint vinrent "
     "viens venons venez tient tiennent tenait tenaient tint tinrent prend prennent "
     "prenait prenaient prit prirent met mettent mettait mettaient mit mirent faut fallait "
-    "fallut fallu semble semblent semblait semblaient sembla parut paraissait paraît "
+    "fallut semble semblent semblait semblaient sembla parut paraissait paraît "
     "croit croyait crut crois connaît connaissait connut reste restait resta restèrent "
     "vaut valait mourut meurt naquit naît écrit écrivait lit lisait ouvrit ouvre sortit "
     "sort partit part dort dormait courut court suit suivait vécut vit vivait reçut "
