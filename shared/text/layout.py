@@ -71,7 +71,7 @@ def is_heading(line: str) -> bool:
         return False
     if _ROMAN_OR_NUMBER.match(line):
         return True
-    if _HEADING_WORDS.match(line) and not line.endswith((",", ";")):
+    if _HEADING_WORDS.match(line):
         return True
     letters = [ch for ch in line if ch.isalpha()]
     return len(letters) >= 4 and all(ch.isupper() for ch in letters) and line[-1] not in ",;-"
