@@ -12,14 +12,10 @@ from typing import cast
 from infra.local_stack.config import FunctionSpec, Service, SignatureType, StackConfig
 from infra.local_stack.errors import StackError
 from infra.local_stack.paths import LOG_DIR, REPO_ROOT
+from infra.local_stack.product import PRODUCT_SOURCE, UPLOADS_BUCKET, product_functions
 from infra.local_stack.stack import LocalStack
 
-_PRODUCT_SOURCE = REPO_ROOT / "functions" / "main.py"
-_PRODUCT_FUNCTIONS = (
-    FunctionSpec("api", _PRODUCT_SOURCE, "api", "http"),
-    FunctionSpec("on_pdf_uploaded", _PRODUCT_SOURCE, "on_pdf_uploaded", "cloudevent"),
-    FunctionSpec("process_chunk", _PRODUCT_SOURCE, "process_chunk", "http"),
-)
+_PRODUCT_SOURCE = PRODUCT_SOURCE
 _PRODUCT_EVENT_TARGET = "on_pdf_uploaded"
 
 
@@ -83,8 +79,10 @@ def _parser() -> argparse.ArgumentParser:
 def _config(args: argparse.Namespace) -> StackConfig:
     functions: tuple[FunctionSpec, ...] = tuple(args.functions or ())
     event_target = args.storage_event_target
+    buckets = list(args.buckets)
     if args.functions is None and _PRODUCT_SOURCE.is_file():
-        functions = _PRODUCT_FUNCTIONS
+        functions = product_functions()
+        buckets = sorted({*buckets, UPLOADS_BUCKET})
         if {Service.STORAGE, Service.PUBSUB} <= args.only:
             event_target = event_target or _PRODUCT_EVENT_TARGET
     elif args.functions is None:
@@ -93,7 +91,7 @@ def _config(args: argparse.Namespace) -> StackConfig:
         services=args.only,
         functions=functions,
         storage_event_target=event_target,
-        buckets=tuple(args.buckets),
+        buckets=tuple(buckets),
         log_dir=args.log_dir,
     )
 

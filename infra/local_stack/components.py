@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.local_stack.config import FunctionSpec
+from infra.local_stack.paths import REPO_ROOT
 from infra.local_stack.ports import LOOPBACK
 from infra.local_stack.readiness import Probe, grpc_answers, http_answers, log_contains
 
@@ -137,5 +138,7 @@ def function(spec: FunctionSpec, port: int, env: Mapping[str, str]) -> Launch:
         # functions-framework answers /robots.txt itself (404): the probe never
         # runs the function's code.
         probe=http_answers(f"http://{LOOPBACK}:{port}/robots.txt"),
-        env={**_PYTHON_ENV, **env, **spec.env},
+        # The repo root on the path: functions import the `shared` package, which a
+        # deployment packages next to main.py.
+        env={**_PYTHON_ENV, "PYTHONPATH": str(REPO_ROOT), **env, **spec.env},
     )  # fmt: skip

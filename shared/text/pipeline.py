@@ -152,3 +152,13 @@ def process_pdf(
         stats.seconds = time.perf_counter() - started
         yield from outputs
     stats.seconds = time.perf_counter() - started
+
+
+def has_text_layer(book: PdfBook, samples: int = 12) -> bool:
+    """Whether any of a few pages spread over the book carries text (a scan has none)."""
+    step = max(1, book.page_count // samples)
+    for number in range(1, book.page_count + 1, step):
+        page = next(book.page_texts(number, number))
+        if sum(ch.isalpha() for ch in page.text) >= MIN_LETTERS_PER_PAGE:
+            return True
+    return False

@@ -1,0 +1,59 @@
+"""The product's own stack: its three functions wired as they are deployed."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+
+from infra.local_stack.config import FunctionSpec, StackConfig
+from infra.local_stack.paths import REPO_ROOT
+
+PRODUCT_SOURCE = REPO_ROOT / "functions" / "main.py"
+UPLOADS_BUCKET = "uploads"
+CHUNKS_QUEUE = "chunks"
+# firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
+# is set; no Auth emulator needs to listen there to verify them.
+AUTH_EMULATOR_HOST = "127.0.0.1:9099"
+
+
+def product_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
+    return {
+        "FNT_PROFILE": "local",
+        "FNT_UPLOADS_BUCKET": UPLOADS_BUCKET,
+        "FNT_CHUNKS_QUEUE": CHUNKS_QUEUE,
+        "FIREBASE_AUTH_EMULATOR_HOST": AUTH_EMULATOR_HOST,
+        **extra,
+    }
+
+
+def product_functions(
+    source: Path = PRODUCT_SOURCE, env: Mapping[str, str] = {}
+) -> tuple[FunctionSpec, ...]:
+    function_env = product_env(env)
+    return (
+        FunctionSpec("api", source, "api", "http", function_env),
+        FunctionSpec("on_pdf_uploaded", source, "on_pdf_uploaded", "cloudevent", function_env),
+        FunctionSpec("process_chunk", source, "process_chunk", "http", function_env),
+    )
+
+
+def product_config(
+    *, worker_source: Path = PRODUCT_SOURCE, env: Mapping[str, str] = {}, **settings: object
+) -> StackConfig:
+    """Every service, the three functions behind the event bridge and the Tasks queue.
+
+    `worker_source` swaps the worker's source (tests wrap it to inject faults);
+    `env` reaches every function; `settings` override StackConfig fields.
+    """
+    functions = tuple(
+        dataclasses.replace(spec, source=worker_source) if spec.name == "process_chunk" else spec
+        for spec in product_functions(env=env)
+    )
+    return StackConfig(
+        functions=functions,
+        storage_event_target="on_pdf_uploaded",
+        buckets=(UPLOADS_BUCKET,),
+        task_queues=(CHUNKS_QUEUE,),
+        **settings,  # type: ignore[arg-type]
+    )

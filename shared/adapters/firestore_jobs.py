@@ -1,0 +1,195 @@
+"""JobRepository on Firestore.
+
+Layout: `jobs/{job_id}` holds the job; `jobs/{job_id}/chunks/{number}` marks a
+finished chunk with its counts; `jobs/{job_id}/results/{part_id}` holds a slice of
+the chunk's sentences (a whole novel does not fit one 1 MiB document).
+
+Writes that race avoid transactions (contended ones stall): a job change is an
+update conditioned on the job's last update time, and a chunk's results, its mark
+and its share of the job's counters go in one batch whose `create` of the mark
+fails if another delivery got there first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from google.api_core import exceptions as google_errors
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+from google.cloud.firestore_v1.field_path import FieldPath
+
+from shared.adapters.transient import transient_errors_as_unavailable
+from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
+from shared.domain.sentences import Method, OutputSentence
+from shared.service.ports import ChunkRecord, ResultPart
+
+JOBS = "jobs"
+CHUNKS = "chunks"
+RESULTS = "results"
+# Result parts fetched per query while paging through sentences (each up to ~400 KB).
+_PARTS_PER_READ = 3
+
+
+class FirestoreJobRepository:
+    def __init__(self, client: firestore.Client) -> None:
+        self._client = client
+        self._jobs = client.collection(JOBS)
+
+    @transient_errors_as_unavailable
+    def add(self, job: Job) -> None:
+        self._jobs.document(job.id).create(job_to_document(job))
+
+    @transient_errors_as_unavailable
+    def get(self, job_id: str) -> Job | None:
+        snapshot = self._jobs.document(job_id).get()
+        if not snapshot.exists:
+            return None
+        return job_from_document(job_id, snapshot.to_dict() or {}, version=snapshot.update_time)
+
+    @transient_errors_as_unavailable
+    def compare_and_set(self, current: Job, new: Job) -> bool:
+        before, after = job_to_document(current), job_to_document(new)
+        changes = {key: value for key, value in after.items() if before.get(key) != value}
+        if not changes:
+            return True
+        option = self._client.write_option(last_update_time=current.version)
+        try:
+            self._jobs.document(current.id).update(changes, option=option)
+        except (google_errors.FailedPrecondition, google_errors.Aborted):
+            return False
+        return True
+
+    @transient_errors_as_unavailable
+    def record_chunk(self, job_id: str, record: ChunkRecord, parts: Sequence[ResultPart]) -> bool:
+        job = self._jobs.document(job_id)
+        batch = self._client.batch()
+        for part in parts:
+            batch.set(job.collection(RESULTS).document(part.id), part_to_document(part))
+        batch.create(job.collection(CHUNKS).document(_chunk_id(record.number)), _record_doc(record))
+        batch.update(
+            job,
+            {
+                "chunks_done": firestore.Increment(1),
+                "pages_done": firestore.Increment(record.pages),
+                "sentence_count": firestore.Increment(record.sentence_count),
+                "source_sentence_count": firestore.Increment(record.source_count),
+                "updated_at": firestore.SERVER_TIMESTAMP,
+            },
+        )
+        try:
+            batch.commit()
+        except google_errors.AlreadyExists:
+            return False
+        return True
+
+    @transient_errors_as_unavailable
+    def chunk_recorded(self, job_id: str, number: int) -> bool:
+        marks = self._jobs.document(job_id).collection(CHUNKS)
+        return marks.document(_chunk_id(number)).get().exists
+
+    @transient_errors_as_unavailable
+    def chunk_records(self, job_id: str) -> list[ChunkRecord]:
+        marks = self._jobs.document(job_id).collection(CHUNKS)
+        return [
+            ChunkRecord(**(snapshot.to_dict() or {}))
+            for snapshot in marks.order_by(FieldPath.document_id()).stream()
+        ]
+
+    def result_parts(self, job_id: str, from_id: str | None = None) -> Iterator[ResultPart]:
+        results = self._jobs.document(job_id).collection(RESULTS)
+        operator = ">="
+        while True:
+            query = results.order_by(FieldPath.document_id()).limit(_PARTS_PER_READ)
+            if from_id is not None:
+                query = query.where(
+                    filter=FieldFilter(FieldPath.document_id(), operator, results.document(from_id))
+                )
+            snapshots = _read(query)
+            for snapshot in snapshots:
+                yield part_from_document(snapshot.id, snapshot.to_dict() or {})
+            if len(snapshots) < _PARTS_PER_READ:
+                return
+            from_id, operator = snapshots[-1].id, ">"
+
+
+@transient_errors_as_unavailable
+def _read(query: Any) -> list[Any]:
+    return list(query.stream())
+
+
+def _chunk_id(number: int) -> str:
+    return f"{number:05d}"
+
+
+def _record_doc(record: ChunkRecord) -> dict[str, int]:
+    return dataclasses.asdict(record)
+
+
+# Documents ---------------------------------------------------------------------
+
+_COPIED = (
+    "owner_uid", "filename", "size_bytes", "object_name", "created_at", "updated_at",
+    "upload_expires_at", "generation", "page_count", "chunk_count", "tasks_enqueued",
+    "dispatch_lease_until", "chunks_done", "pages_done", "sentence_count",
+    "source_sentence_count", "started_at", "completed_at", "stats",
+)  # fmt: skip
+
+
+def job_to_document(job: Job) -> dict[str, Any]:
+    document: dict[str, Any] = {name: getattr(job, name) for name in _COPIED}
+    document["status"] = str(job.status)
+    document["settings"] = dataclasses.asdict(job.settings)
+    document["chunk_offsets"] = list(job.chunk_offsets)
+    document["source_offsets"] = list(job.source_offsets)
+    document["error"] = dataclasses.asdict(job.error) if job.error else None
+    return document
+
+
+def job_from_document(job_id: str, document: Mapping[str, Any], version: object) -> Job:
+    fields = {name: document.get(name) for name in _COPIED if name in document}
+    error = document.get("error")
+    return Job(
+        id=job_id,
+        status=JobStatus(document["status"]),
+        settings=JobSettings(**document.get("settings", {})),
+        chunk_offsets=tuple(document.get("chunk_offsets", ())),
+        source_offsets=tuple(document.get("source_offsets", ())),
+        error=JobError(**error) if error else None,
+        version=version,
+        **{name: _plain_datetime(value) for name, value in fields.items()},
+    )
+
+
+def part_to_document(part: ResultPart) -> dict[str, Any]:
+    return {
+        "chunk": part.chunk,
+        "offset": part.offset,
+        "sentences": [
+            {
+                "text": s.text,
+                "page": s.page,
+                "source_index": s.source_index,
+                "method": str(s.method),
+            }
+            for s in part.sentences
+        ],
+    }
+
+
+def part_from_document(part_id: str, document: Mapping[str, Any]) -> ResultPart:
+    sentences = tuple(
+        OutputSentence(s["text"], s["source_index"], s["page"], Method(s["method"]))
+        for s in document["sentences"]
+    )
+    return ResultPart(part_id, document["chunk"], document["offset"], sentences)
+
+
+def _plain_datetime(value: object) -> object:
+    """Firestore returns its own datetime subclass; jobs compare equal with plain ones."""
+    if isinstance(value, datetime):
+        return datetime.fromtimestamp(value.timestamp(), tz=value.tzinfo)
+    return value

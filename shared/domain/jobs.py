@@ -1,0 +1,149 @@
+"""A processing job: its state machine, its settings and how a book is cut into chunks.
+
+Pure data and rules; the service layer loads a job, asks these rules for the next
+state and stores it with a compare-and-set, so every transition is atomic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from shared.domain.sentences import DEFAULT_LIMIT, check_limit
+from shared.errors import Conflict
+
+
+class JobStatus(StrEnum):
+    AWAITING_UPLOAD = "awaiting_upload"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATUSES
+
+
+FINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+_NEXT: dict[JobStatus, frozenset[JobStatus]] = {
+    JobStatus.AWAITING_UPLOAD: frozenset({JobStatus.QUEUED, JobStatus.FAILED, JobStatus.CANCELLED}),
+    JobStatus.QUEUED: frozenset({JobStatus.PROCESSING, JobStatus.FAILED, JobStatus.CANCELLED}),
+    JobStatus.PROCESSING: frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED}),
+}
+
+
+class InvalidTransition(Conflict):
+    code = "JOB_STATE_CONFLICT"
+
+
+def can_move(current: JobStatus, new: JobStatus) -> bool:
+    return new in _NEXT.get(current, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class JobSettings:
+    sentence_length_limit: int = DEFAULT_LIMIT
+
+    def __post_init__(self) -> None:
+        check_limit(self.sentence_length_limit)
+
+
+@dataclass(frozen=True, slots=True)
+class JobError:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Pages `first_page`..`last_page` (1-based, inclusive) of a book: one worker task."""
+
+    number: int
+    first_page: int
+    last_page: int
+
+    @property
+    def pages(self) -> int:
+        return self.last_page - self.first_page + 1
+
+
+def plan_chunks(page_count: int, pages_per_chunk: int) -> list[Chunk]:
+    """Cut a book into ranges of about `pages_per_chunk` pages, sizes differing by at most 1."""
+    if page_count < 1 or pages_per_chunk < 1:
+        raise ValueError("a book has at least one page and a chunk at least one page")
+    count = -(-page_count // pages_per_chunk)
+    base, extra = divmod(page_count, count)
+    chunks, first = [], 1
+    for number in range(count):
+        size = base + (number < extra)
+        chunks.append(Chunk(number, first, first + size - 1))
+        first += size
+    return chunks
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One user's book on its way to short sentences.
+
+    The counters (`chunks_done`, `pages_done`, ...) are added to by each chunk as
+    it finishes; `chunk_offsets` (sentences before each chunk) is fixed when the
+    job completes, and numbers the sentences across chunks.
+    """
+
+    id: str
+    owner_uid: str
+    status: JobStatus
+    filename: str
+    size_bytes: int
+    settings: JobSettings
+    object_name: str
+    created_at: datetime
+    updated_at: datetime
+    upload_expires_at: datetime
+    generation: int | None = None  # the uploaded object's generation this job processes
+    page_count: int | None = None
+    chunk_count: int = 0
+    tasks_enqueued: bool = False
+    dispatch_lease_until: datetime | None = None
+    chunks_done: int = 0
+    pages_done: int = 0
+    sentence_count: int = 0
+    source_sentence_count: int = 0
+    chunk_offsets: tuple[int, ...] = ()
+    source_offsets: tuple[int, ...] = ()
+    error: JobError | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    stats: dict[str, int] = field(default_factory=dict)
+    # The stored revision this copy was read at (opaque; set by the repository).
+    version: object = field(default=None, compare=False)
+
+    def moved_to(self, status: JobStatus, now: datetime, **changes: object) -> Job:
+        """This job in `status` (raises InvalidTransition when the state machine forbids it)."""
+        if not can_move(self.status, status):
+            raise InvalidTransition(
+                f"The job is {self.status}; it cannot become {status}.",
+                details={"status": str(self.status)},
+            )
+        return self.changed(now, status=status, **changes)
+
+    def changed(self, now: datetime, **changes: object) -> Job:
+        return dataclasses.replace(self, updated_at=now, **changes)  # type: ignore[arg-type]
+
+    def failed(self, now: datetime, code: str, message: str) -> Job:
+        return self.moved_to(JobStatus.FAILED, now, error=JobError(code, message), completed_at=now)
+
+    def upload_expired_at(self, now: datetime) -> bool:
+        return self.status is JobStatus.AWAITING_UPLOAD and now >= self.upload_expires_at
+
+    def dispatch_in_progress(self, now: datetime) -> bool:
+        return (
+            not self.tasks_enqueued
+            and self.dispatch_lease_until is not None
+            and now < self.dispatch_lease_until
+        )

@@ -1,0 +1,1 @@
+"""HTTP entry points' plumbing: routing, request models, one error-to-response mapping."""

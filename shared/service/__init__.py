@@ -1,0 +1,1 @@
+"""The service layer: use cases as plain functions over the ports in `ports`."""

@@ -1,0 +1,197 @@
+"""The Cloud Tasks worker: run the text engine on one chunk and finish the job after the last.
+
+Tasks arrive at least once. A chunk's results, its "done" mark and its share of the
+job's counters are written in one atomic batch that fails if the mark exists, so a
+redelivered task changes nothing. The job completes through a compare-and-set from
+`processing`, so exactly one of the chunks that see the last count wins.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from itertools import accumulate
+
+from shared.domain.errors import NoTextLayer, TextEngineError
+from shared.domain.jobs import Chunk, Job, JobStatus
+from shared.domain.sentences import OutputSentence
+from shared.errors import Unavailable
+from shared.service.deps import Deps
+from shared.service.job_updates import update_job
+from shared.service.ports import ChunkRecord, ResultPart
+from shared.text.pipeline import RunStats, process_pdf
+
+log = logging.getLogger(__name__)
+
+# A result part stays far below Firestore's 1 MiB document limit.
+PART_MAX_SENTENCES = 400
+PART_MAX_CHARS = 200_000
+
+CHUNK_FAILED = "CHUNK_FAILED"
+UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkTask:
+    job_id: str
+    generation: int
+    chunk: Chunk
+
+
+class ChunkRetry(Unavailable):
+    """The chunk failed in a way another attempt may not: Cloud Tasks should retry."""
+
+    code = "CHUNK_RETRY"
+
+
+def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
+    """Process one chunk (attempt 1 is the first delivery); returns what was done."""
+    job = deps.jobs.get(task.job_id)
+    if job is None:
+        return "ignored: no such job"
+    if job.status.is_final:
+        return f"ignored: the job is {job.status}"
+    if job.generation != task.generation:
+        return "ignored: the task is for another upload of this job"
+    if deps.jobs.chunk_recorded(job.id, task.chunk.number):
+        finish_if_last(deps, job.id)
+        return "duplicate: chunk already recorded"
+    _start(deps, job)
+    try:
+        record, parts = _process(deps, job, task.chunk)
+    except TextEngineError as error:
+        if error.retryable:
+            return _retry_or_fail(deps, job, attempt, error)
+        _fail(deps, job.id, error.code, str(error))
+        return f"failed: {error.code}"
+    except Exception as error:  # anything unexpected: another attempt may pass
+        return _retry_or_fail(deps, job, attempt, error)
+    recorded = deps.jobs.record_chunk(job.id, record, parts)
+    finish_if_last(deps, job.id)
+    return f"recorded: {record.sentence_count} sentences" if recorded else "duplicate"
+
+
+def expire_upload(deps: Deps, job_id: str) -> str:
+    """Fail a job whose PDF never arrived (its delayed task, or a read that finds it late)."""
+    now = deps.clock()
+
+    def expire(current: Job) -> Job | None:
+        if not current.upload_expired_at(now):
+            return None
+        message = "The PDF was not uploaded before the upload URL expired."
+        return current.failed(now, UPLOAD_EXPIRED, message)
+
+    job, changed = update_job(deps.jobs, job_id, expire)
+    if changed:
+        return "expired"
+    if job.status is JobStatus.AWAITING_UPLOAD:
+        raise Unavailable("The upload URL has not expired yet.")  # an early delivery
+    return f"ignored: the job is {job.status}"
+
+
+def finish_if_last(deps: Deps, job_id: str) -> bool:
+    """Complete the job if every chunk is recorded; True if this call completed it."""
+    job = deps.jobs.get(job_id)
+    if job is None or job.status is not JobStatus.PROCESSING or job.chunks_done < job.chunk_count:
+        return False
+    records = deps.jobs.chunk_records(job_id)
+    if len(records) < job.chunk_count:
+        return False
+    sentences = [record.sentence_count for record in records]
+    sources = [record.source_count for record in records]
+    now = deps.clock()
+
+    def complete(current: Job) -> Job | None:
+        if current.status is not JobStatus.PROCESSING:
+            return None
+        if sum(sentences) == 0:
+            error = NoTextLayer("The PDF has no text layer (a scanned book?): no text was found.")
+            return current.failed(now, error.code, str(error))
+        return current.moved_to(
+            JobStatus.COMPLETED,
+            now,
+            completed_at=now,
+            chunk_offsets=tuple(accumulate(sentences[:-1], initial=0)),
+            source_offsets=tuple(accumulate(sources[:-1], initial=0)),
+            stats={"pages_without_text": sum(r.pages_without_text for r in records)},
+        )
+
+    _, changed = update_job(deps.jobs, job_id, complete)
+    return changed
+
+
+def _start(deps: Deps, job: Job) -> None:
+    if job.status is not JobStatus.QUEUED:
+        return
+    now = deps.clock()
+    update_job(
+        deps.jobs,
+        job.id,
+        lambda current: (
+            current.moved_to(JobStatus.PROCESSING, now, started_at=now)
+            if current.status is JobStatus.QUEUED
+            else None
+        ),
+    )
+
+
+def _process(deps: Deps, job: Job, chunk: Chunk) -> tuple[ChunkRecord, list[ResultPart]]:
+    data = deps.store.read(job.object_name, job.generation)
+    stats = RunStats()
+    try:
+        sentences = list(
+            process_pdf(
+                data,
+                job.settings.sentence_length_limit,
+                first_page=chunk.first_page,
+                last_page=chunk.last_page,
+                max_pages=deps.limits.max_pages,
+                stats=stats,
+            )
+        )
+    except NoTextLayer:  # a chunk of pictures in a book with text: nothing to add
+        sentences = []
+    record = ChunkRecord(
+        number=chunk.number,
+        sentence_count=len(sentences),
+        source_count=stats.source_sentences,
+        pages=chunk.pages,
+        pages_without_text=stats.pages_without_text,
+    )
+    return record, split_into_parts(chunk.number, sentences)
+
+
+def split_into_parts(chunk: int, sentences: list[OutputSentence]) -> list[ResultPart]:
+    """Cut a chunk's sentences into parts that fit a stored document, in order."""
+    parts: list[ResultPart] = []
+    start, chars = 0, 0
+    for index, sentence in enumerate(sentences):
+        full = index - start >= PART_MAX_SENTENCES or chars + len(sentence.text) > PART_MAX_CHARS
+        if full and index > start:
+            parts.append(_part(chunk, len(parts), start, sentences[start:index]))
+            start, chars = index, 0
+        chars += len(sentence.text)
+    if start < len(sentences):
+        parts.append(_part(chunk, len(parts), start, sentences[start:]))
+    return parts
+
+
+def _part(chunk: int, number: int, offset: int, sentences: list[OutputSentence]) -> ResultPart:
+    return ResultPart(f"{chunk:05d}-{number:04d}", chunk, offset, tuple(sentences))
+
+
+def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:
+    if attempt < deps.limits.chunk_max_attempts:
+        raise ChunkRetry(f"Chunk processing failed; Cloud Tasks will retry: {error}") from error
+    log.error("chunk failed on its last attempt", exc_info=error, extra={"job_id": job.id})
+    _fail(deps, job.id, CHUNK_FAILED, "Part of the book could not be processed; try again.")
+    return f"failed: {CHUNK_FAILED} after {attempt} attempts"
+
+
+def _fail(deps: Deps, job_id: str, code: str, message: str) -> None:
+    now = deps.clock()
+    update_job(
+        deps.jobs,
+        job_id,
+        lambda current: None if current.status.is_final else current.failed(now, code, message),
+    )

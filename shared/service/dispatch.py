@@ -1,0 +1,151 @@
+"""The storage trigger: check an uploaded PDF, queue its job and enqueue one task per chunk.
+
+Events arrive at least once and an overwrite fires a new one, so this is idempotent
+on (job, object generation): the job accepts exactly one generation, its move to
+`queued` is a compare-and-set only one delivery wins, and the winner holds a short
+lease while it enqueues the chunk tasks (named per job, generation and chunk, so a
+re-enqueue after a crash adds nothing). A delivery that finds the lease held asks
+to be retried; one that finds it expired takes over.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from shared.domain.errors import NoTextLayer, TextEngineError
+from shared.domain.jobs import Job, JobError, JobStatus, plan_chunks
+from shared.errors import DispatchInProgress, FileTooLarge
+from shared.service.deps import Deps
+from shared.service.job_updates import update_job
+from shared.service.ports import Task
+from shared.service.uploads import job_id_of
+from shared.text.pdf_source import open_pdf
+from shared.text.pipeline import has_text_layer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FinalizedObject:
+    """The fields of a `google.cloud.storage.object.v1.finalized` event this uses."""
+
+    bucket: str
+    name: str
+    generation: int
+    size: int
+
+
+def on_object_finalized(deps: Deps, obj: FinalizedObject) -> str:
+    """Handle one delivery; returns what was done (for the log)."""
+    job_id = job_id_of(obj.name)
+    if job_id is None:
+        return "ignored: not an upload"
+    job = deps.jobs.get(job_id)
+    if job is None:
+        deps.store.delete(obj.name)  # no job will ever claim it
+        return "ignored: no such job; object deleted"
+    if job.generation is not None and job.generation != obj.generation:
+        return "ignored: the job already took another generation of this object"
+    if job.status is JobStatus.AWAITING_UPLOAD:
+        return _accept(deps, job, obj)
+    if job.status.is_final:
+        return f"ignored: the job is {job.status}"
+    return _dispatch(deps, job.id)
+
+
+def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
+    problem, page_count = _inspect(deps, job, obj)
+    now = deps.clock()
+    if problem is not None:
+        _, changed = update_job(
+            deps.jobs,
+            job.id,
+            lambda current: (
+                current.failed(now, problem.code, problem.message)
+                if current.status is JobStatus.AWAITING_UPLOAD
+                else None
+            ),
+        )
+        if changed:
+            deps.store.delete(obj.name)
+        return f"rejected: {problem.code}"
+    chunk_count = len(plan_chunks(page_count, deps.limits.pages_per_chunk))
+
+    def queue(current: Job) -> Job | None:
+        if current.status is not JobStatus.AWAITING_UPLOAD:
+            return None
+        return current.moved_to(
+            JobStatus.QUEUED,
+            now,
+            generation=obj.generation,
+            page_count=page_count,
+            chunk_count=chunk_count,
+            dispatch_lease_until=now + deps.limits.dispatch_lease,
+        )
+
+    stored, changed = update_job(deps.jobs, job.id, queue)
+    if not changed:
+        return on_object_finalized(deps, obj)  # another delivery won: judge again
+    _enqueue_chunks(deps, stored)
+    return f"queued: {chunk_count} chunks"
+
+
+def _dispatch(deps: Deps, job_id: str) -> str:
+    """A redelivery for a queued job: finish enqueueing if its first delivery could not."""
+    now = deps.clock()
+
+    def take_lease(current: Job) -> Job | None:
+        if current.tasks_enqueued or current.status.is_final:
+            return None
+        if current.dispatch_in_progress(now):
+            raise DispatchInProgress("The job's tasks are being enqueued; retry later.")
+        return current.changed(now, dispatch_lease_until=now + deps.limits.dispatch_lease)
+
+    stored, changed = update_job(deps.jobs, job_id, take_lease)
+    if not changed:
+        return "duplicate: tasks already enqueued"
+    _enqueue_chunks(deps, stored)
+    return "resumed: tasks enqueued"
+
+
+def _enqueue_chunks(deps: Deps, job: Job) -> None:
+    assert job.page_count is not None and job.generation is not None
+    for chunk in plan_chunks(job.page_count, deps.limits.pages_per_chunk):
+        deps.tasks.enqueue(
+            Task(
+                name=f"{job.id}-{job.generation}-{chunk.number}",
+                payload={
+                    "kind": "chunk",
+                    "job_id": job.id,
+                    "generation": job.generation,
+                    "chunk": chunk.number,
+                    "first_page": chunk.first_page,
+                    "last_page": chunk.last_page,
+                },
+            )
+        )
+    now = deps.clock()
+    update_job(
+        deps.jobs,
+        job.id,
+        lambda current: (
+            None if current.tasks_enqueued else current.changed(now, tasks_enqueued=True)
+        ),
+    )
+
+
+def _inspect(deps: Deps, job: Job, obj: FinalizedObject) -> tuple[JobError | None, int]:
+    """Why the object cannot be this job's book (or None), and its page count."""
+    limit = min(job.size_bytes, deps.limits.max_upload_bytes)
+    if obj.size > limit:
+        message = f"The upload is {obj.size} bytes, more than the {limit} bytes announced."
+        return JobError(FileTooLarge.code, message), 0
+    data = deps.store.read(obj.name, obj.generation)
+    try:
+        book = open_pdf(data, max_pages=deps.limits.max_pages)
+        if not has_text_layer(book):
+            raise NoTextLayer("The PDF has no text layer (a scanned book?): its pages are images.")
+    except TextEngineError as error:
+        return JobError(error.code, str(error)), 0
+    return None, book.page_count

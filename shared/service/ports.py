@@ -1,0 +1,117 @@
+"""What the service layer needs from the outside world; adapters implement these.
+
+Unit tests use the in-memory fakes of `tests/fakes.py`; production uses
+Firestore, Cloud Storage and Cloud Tasks (`shared/adapters`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from shared.domain.jobs import Job
+from shared.domain.sentences import OutputSentence
+from shared.errors import NotFound
+
+
+class ObjectMissing(NotFound):
+    code = "OBJECT_NOT_FOUND"
+
+
+@dataclass(frozen=True, slots=True)
+class SignedUpload:
+    """Where and how the client PUTs its file: every header listed must be sent as is."""
+
+    url: str
+    method: str
+    headers: Mapping[str, str]
+    expires_at: datetime
+
+
+class ObjectStore(Protocol):
+    def signed_upload(
+        self, name: str, content_type: str, size_bytes: int, expires_at: datetime
+    ) -> SignedUpload: ...
+
+    def read(self, name: str, generation: int | None = None) -> bytes:
+        """The object's bytes (of that generation, when given); raises ObjectMissing."""
+        ...
+
+    def write(self, name: str, data: bytes, content_type: str) -> int:
+        """Store `data` under `name`; returns the new generation."""
+        ...
+
+    def delete(self, name: str) -> None:
+        """Remove the object; a missing one is not an error."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A Cloud Task for the worker. The name makes re-enqueueing the same task harmless."""
+
+    name: str
+    payload: Mapping[str, object]
+    schedule_at: datetime | None = None
+
+
+class TaskQueue(Protocol):
+    def enqueue(self, task: Task) -> None:
+        """Add the task; one whose name was already enqueued is not an error."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkRecord:
+    """What one finished chunk contributed to its job."""
+
+    number: int
+    sentence_count: int
+    source_count: int
+    pages: int
+    pages_without_text: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResultPart:
+    """A slice of one chunk's sentences, small enough for one stored document.
+
+    `offset` is the position of its first sentence within the chunk; `source_index`
+    of each sentence is local to the chunk too. Part ids sort in book order.
+    """
+
+    id: str
+    chunk: int
+    offset: int
+    sentences: tuple[OutputSentence, ...]
+
+
+class JobRepository(Protocol):
+    def add(self, job: Job) -> None: ...
+
+    def get(self, job_id: str) -> Job | None:
+        """The job with its `version` set, or None."""
+        ...
+
+    def compare_and_set(self, current: Job, new: Job) -> bool:
+        """Store the fields `new` changes iff the job is still at `current.version`."""
+        ...
+
+    def record_chunk(self, job_id: str, record: ChunkRecord, parts: Sequence[ResultPart]) -> bool:
+        """Atomically store the chunk's parts, mark it done and add it to the job's counters.
+
+        Returns False, changing nothing, if the chunk was recorded before.
+        """
+        ...
+
+    def chunk_recorded(self, job_id: str, number: int) -> bool: ...
+
+    def chunk_records(self, job_id: str) -> list[ChunkRecord]:
+        """Every recorded chunk of the job, by number."""
+        ...
+
+    def result_parts(self, job_id: str, from_id: str | None = None) -> Iterator[ResultPart]:
+        """The job's result parts in book order, from part `from_id` (included) on."""
+        ...

@@ -1,0 +1,113 @@
+"""What a user asks about their jobs: one job, its sentences page by page, cancelling it.
+
+Another user's job answers exactly like a missing one, so job ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+
+from shared.domain.jobs import Job, JobStatus
+from shared.domain.sentences import OutputSentence
+from shared.errors import InvalidRequest, JobNotCompleted, JobNotFound
+from shared.service.chunks import expire_upload
+from shared.service.deps import Deps
+from shared.service.job_updates import load_job, update_job
+from shared.service.ports import ResultPart
+
+MAX_PAGE_SIZE = 1000
+_PART_ID = re.compile(r"\d{5}-\d{4}")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedSentence:
+    """An output sentence with its place in the whole book."""
+
+    index: int
+    source_index: int
+    sentence: OutputSentence
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.sentence.to_dict(), "index": self.index, "source_index": self.source_index}
+
+
+@dataclass(frozen=True, slots=True)
+class SentencePage:
+    sentences: list[NumberedSentence]
+    next_cursor: str | None
+
+
+def get_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
+    job = _owned(deps, owner_uid, job_id)
+    if job.upload_expired_at(deps.clock()):  # its expiry task has not run yet
+        expire_upload(deps, job.id)
+        job = load_job(deps.jobs, job.id)
+    return job
+
+
+def cancel_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
+    _owned(deps, owner_uid, job_id)
+    now = deps.clock()
+    job, _ = update_job(
+        deps.jobs,
+        job_id,
+        lambda current: current.moved_to(JobStatus.CANCELLED, now, completed_at=now),
+    )
+    return job
+
+
+def sentence_page(
+    deps: Deps, owner_uid: str, job_id: str, cursor: str | None, page_size: int
+) -> SentencePage:
+    """Up to `page_size` sentences in book order, after the position `cursor` names."""
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidRequest(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+    job = _owned(deps, owner_uid, job_id)
+    if job.status is not JobStatus.COMPLETED:
+        raise JobNotCompleted(
+            f"The job is {job.status}; its sentences are ready once it is completed.",
+            details={"status": str(job.status)},
+        )
+    start_part, start_offset = decode_cursor(cursor) if cursor else (None, 0)
+    found: list[NumberedSentence] = []
+    for part in deps.jobs.result_parts(job.id, start_part):
+        first = start_offset if part.id == start_part else 0
+        for offset in range(first, len(part.sentences)):
+            if len(found) == page_size:
+                return SentencePage(found, encode_cursor(part.id, offset))
+            found.append(_numbered(job, part, offset))
+    return SentencePage(found, None)
+
+
+def encode_cursor(part_id: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{part_id}:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        part_id, offset = text.rsplit(":", 1)
+        if not _PART_ID.fullmatch(part_id) or int(offset) < 0:
+            raise ValueError(cursor)
+        return part_id, int(offset)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidRequest("The cursor is not one this API returned.") from exc
+
+
+def _numbered(job: Job, part: ResultPart, offset: int) -> NumberedSentence:
+    sentence = part.sentences[offset]
+    return NumberedSentence(
+        index=job.chunk_offsets[part.chunk] + part.offset + offset,
+        source_index=job.source_offsets[part.chunk] + sentence.source_index,
+        sentence=sentence,
+    )
+
+
+def _owned(deps: Deps, owner_uid: str, job_id: str) -> Job:
+    job = deps.jobs.get(job_id)
+    if job is None or job.owner_uid != owner_uid:
+        raise JobNotFound("No such job.", details={"job_id": job_id})
+    return job

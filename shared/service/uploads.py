@@ -1,0 +1,103 @@
+"""Starting a job: a signed URL for the browser's PUT, or a small PDF posted to the API.
+
+Either way the job waits in `awaiting_upload` until the storage trigger sees its
+object; a delayed task fails it if the upload never comes.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from shared.domain.errors import NotAPdf
+from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.errors import FileTooLarge, InvalidRequest
+from shared.service.deps import Deps
+from shared.service.ports import SignedUpload, Task
+from shared.text.pdf_source import looks_like_pdf
+
+PDF_CONTENT_TYPE = "application/pdf"
+_UPLOAD_PREFIX = "uploads/"
+_OBJECT_NAME = re.compile(r"^uploads/([0-9a-f]{32})\.pdf$")
+
+
+@dataclass(frozen=True, slots=True)
+class NewUpload:
+    filename: str
+    size_bytes: int
+    settings: JobSettings
+
+
+def object_name_for(job_id: str) -> str:
+    return f"{_UPLOAD_PREFIX}{job_id}.pdf"
+
+
+def job_id_of(object_name: str) -> str | None:
+    """The job an uploaded object belongs to, or None for an object that is no upload."""
+    match = _OBJECT_NAME.match(object_name)
+    return match.group(1) if match else None
+
+
+def expiry_task(job: Job) -> Task:
+    return Task(
+        name=f"{job.id}-expire",
+        payload={"kind": "expire_upload", "job_id": job.id},
+        schedule_at=job.upload_expires_at,
+    )
+
+
+def create_upload(deps: Deps, owner_uid: str, upload: NewUpload) -> tuple[Job, SignedUpload]:
+    """A new job and the signed URL its PDF must be PUT to."""
+    _check_size(deps, upload.size_bytes)
+    job = _new_job(deps, owner_uid, upload)
+    # The expiry task first: if it cannot be enqueued, nothing is left behind.
+    deps.tasks.enqueue(expiry_task(job))
+    deps.jobs.add(job)
+    expires_at = job.upload_expires_at - deps.limits.upload_grace
+    signed = deps.store.signed_upload(
+        job.object_name, PDF_CONTENT_TYPE, upload.size_bytes, expires_at
+    )
+    return job, signed
+
+
+def accept_direct_upload(
+    deps: Deps, owner_uid: str, filename: str, data: bytes, settings: JobSettings
+) -> Job:
+    """A job for a PDF posted to the API; the storage trigger takes it from there."""
+    _check_size(deps, len(data))
+    if not looks_like_pdf(data):
+        raise NotAPdf("The file is not a PDF.")
+    job = _new_job(deps, owner_uid, NewUpload(filename, len(data), settings))
+    deps.tasks.enqueue(expiry_task(job))
+    deps.jobs.add(job)
+    deps.store.write(job.object_name, data, PDF_CONTENT_TYPE)
+    return job
+
+
+def _check_size(deps: Deps, size_bytes: int) -> None:
+    limit = deps.limits.max_upload_bytes
+    if size_bytes < 1:
+        raise InvalidRequest("The file is empty.", details={"size_bytes": size_bytes})
+    if size_bytes > limit:
+        raise FileTooLarge(
+            f"The file is {size_bytes} bytes; the limit is {limit} bytes.",
+            details={"size_bytes": size_bytes, "max_bytes": limit},
+        )
+
+
+def _new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
+    now = deps.clock()
+    job_id = uuid.uuid4().hex
+    return Job(
+        id=job_id,
+        owner_uid=owner_uid,
+        status=JobStatus.AWAITING_UPLOAD,
+        filename=upload.filename,
+        size_bytes=upload.size_bytes,
+        settings=upload.settings,
+        object_name=object_name_for(job_id),
+        created_at=now,
+        updated_at=now,
+        upload_expires_at=now + deps.limits.upload_url_ttl + deps.limits.upload_grace,
+    )

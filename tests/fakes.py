@@ -1,0 +1,153 @@
+"""In-memory fakes of the service layer's ports, with the semantics the adapters promise."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+
+from shared.domain.jobs import Job
+from shared.errors import Unavailable
+from shared.service.deps import Deps, Limits
+from shared.service.ports import ChunkRecord, ObjectMissing, ResultPart, SignedUpload, Task
+
+
+class FakeClock:
+    def __init__(self, start: datetime = datetime(2026, 1, 1, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+class FakeJobRepository:
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+        self._chunks: dict[str, dict[int, ChunkRecord]] = {}
+        self._parts: dict[str, dict[str, ResultPart]] = {}
+        self._revisions = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def add(self, job: Job) -> None:
+        with self._lock:
+            if job.id in self._jobs:
+                raise ValueError(f"job {job.id} exists")
+            self._jobs[job.id] = dataclasses.replace(job, version=next(self._revisions))
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def compare_and_set(self, current: Job, new: Job) -> bool:
+        with self._lock:
+            stored = self._jobs[current.id]
+            if stored.version != current.version:
+                return False
+            changes = {
+                f.name: getattr(new, f.name)
+                for f in dataclasses.fields(Job)
+                if f.name != "version" and getattr(new, f.name) != getattr(current, f.name)
+            }
+            self._jobs[current.id] = dataclasses.replace(
+                stored, **changes, version=next(self._revisions)
+            )
+            return True
+
+    def record_chunk(self, job_id: str, record: ChunkRecord, parts: Sequence[ResultPart]) -> bool:
+        with self._lock:
+            chunks = self._chunks.setdefault(job_id, {})
+            if record.number in chunks:
+                return False
+            chunks[record.number] = record
+            self._parts.setdefault(job_id, {}).update({part.id: part for part in parts})
+            job = self._jobs[job_id]
+            self._jobs[job_id] = dataclasses.replace(
+                job,
+                chunks_done=job.chunks_done + 1,
+                pages_done=job.pages_done + record.pages,
+                sentence_count=job.sentence_count + record.sentence_count,
+                source_sentence_count=job.source_sentence_count + record.source_count,
+                version=next(self._revisions),
+            )
+            return True
+
+    def chunk_recorded(self, job_id: str, number: int) -> bool:
+        return number in self._chunks.get(job_id, {})
+
+    def chunk_records(self, job_id: str) -> list[ChunkRecord]:
+        return [record for _, record in sorted(self._chunks.get(job_id, {}).items())]
+
+    def result_parts(self, job_id: str, from_id: str | None = None) -> Iterator[ResultPart]:
+        parts = self._parts.get(job_id, {})
+        for part_id in sorted(parts):
+            if from_id is None or part_id >= from_id:
+                yield parts[part_id]
+
+
+class FakeObjectStore:
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[int, bytes]] = {}
+        self.history: dict[tuple[str, int], bytes] = {}
+        self._generations = itertools.count(1_000)
+        self.reads = 0
+
+    def signed_upload(
+        self, name: str, content_type: str, size_bytes: int, expires_at: datetime
+    ) -> SignedUpload:
+        headers = {"content-type": content_type, "x-goog-content-length-range": f"0,{size_bytes}"}
+        return SignedUpload(f"https://storage.test/{name}?signed", "PUT", headers, expires_at)
+
+    def read(self, name: str, generation: int | None = None) -> bytes:
+        self.reads += 1
+        if generation is not None and (name, generation) in self.history:
+            return self.history[name, generation]
+        if name not in self.objects or generation not in (None, self.objects[name][0]):
+            raise ObjectMissing(f"no object {name} (generation {generation})")
+        return self.objects[name][1]
+
+    def write(self, name: str, data: bytes, content_type: str) -> int:
+        generation = next(self._generations)
+        self.objects[name] = (generation, data)
+        self.history[name, generation] = data
+        return generation
+
+    def delete(self, name: str) -> None:
+        self.objects.pop(name, None)
+
+
+class FakeTaskQueue:
+    """Keeps tasks by name, as Cloud Tasks dedupes them; `fail_next` simulates an outage."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[str, Task] = {}
+        self.enqueued = 0
+        self.fail_next = 0
+
+    def enqueue(self, task: Task) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise Unavailable("the queue is unavailable")
+        self.enqueued += 1
+        self.tasks.setdefault(task.name, task)
+
+    def of_kind(self, kind: str) -> list[Task]:
+        return [task for task in self.tasks.values() if task.payload["kind"] == kind]
+
+
+@dataclasses.dataclass
+class FakeWorld:
+    jobs: FakeJobRepository
+    store: FakeObjectStore
+    tasks: FakeTaskQueue
+    clock: FakeClock
+    deps: Deps
+
+
+def fake_world(limits: Limits | None = None) -> FakeWorld:
+    jobs, store, tasks, clock = FakeJobRepository(), FakeObjectStore(), FakeTaskQueue(), FakeClock()
+    deps = Deps(jobs=jobs, store=store, tasks=tasks, limits=limits or Limits(), clock=clock)
+    return FakeWorld(jobs, store, tasks, clock, deps)

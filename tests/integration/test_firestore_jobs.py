@@ -1,0 +1,166 @@
+"""FirestoreJobRepository against the Firestore emulator: round trips and races."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from google.cloud import firestore
+
+from shared.adapters.firestore_jobs import FirestoreJobRepository
+from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
+from shared.domain.sentences import Method, OutputSentence
+from shared.service import chunks, dispatch, queries, uploads
+from shared.service.deps import Deps, Limits
+from shared.service.job_updates import update_job
+from shared.service.ports import ChunkRecord, ResultPart
+from shared.text.pipeline import process_pdf
+from tests.fakes import FakeObjectStore, FakeTaskQueue
+
+pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("clean_firestore")]
+
+SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def repo(firestore_client: firestore.Client) -> FirestoreJobRepository:
+    return FirestoreJobRepository(firestore_client)
+
+
+def a_job(job_id: str = "a" * 32, status: JobStatus = JobStatus.PROCESSING) -> Job:
+    return Job(
+        id=job_id,
+        owner_uid="reader-1",
+        status=status,
+        filename="Le Horla.pdf",
+        size_bytes=123_456,
+        settings=JobSettings(12),
+        object_name=f"uploads/{job_id}.pdf",
+        created_at=NOW,
+        updated_at=NOW,
+        upload_expires_at=NOW + timedelta(minutes=20),
+        generation=1_700_000_000_123_456,
+        page_count=40,
+        chunk_count=4,
+        chunk_offsets=(0, 10),
+        error=JobError("X", "y"),
+        stats={"pages_without_text": 1},
+    )
+
+
+def test_a_job_comes_back_as_it_was_stored(repo: FirestoreJobRepository) -> None:
+    job = a_job()
+    repo.add(job)
+
+    stored = repo.get(job.id)
+
+    assert stored == job
+    assert stored is not None and stored.version is not None
+    assert repo.get("b" * 32) is None
+
+
+def test_a_change_based_on_a_stale_read_is_refused(repo: FirestoreJobRepository) -> None:
+    repo.add(a_job())
+    first = repo.get("a" * 32)
+    assert first is not None
+    assert repo.compare_and_set(first, first.changed(NOW, pages_done=5))
+
+    assert not repo.compare_and_set(first, first.changed(NOW, pages_done=9))
+    assert repo.get(first.id).pages_done == 5  # type: ignore[union-attr]
+
+
+def test_racing_completions_complete_the_job_exactly_once(repo: FirestoreJobRepository) -> None:
+    repo.add(a_job())
+
+    def complete(current: Job) -> Job | None:
+        if current.status is not JobStatus.PROCESSING:
+            return None
+        return current.moved_to(JobStatus.COMPLETED, NOW, completed_at=NOW)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: update_job(repo, "a" * 32, complete)[1], range(8)))
+
+    assert results.count(True) == 1
+    assert repo.get("a" * 32).status is JobStatus.COMPLETED  # type: ignore[union-attr]
+
+
+def _part(chunk: int, texts: list[str]) -> ResultPart:
+    sentences = tuple(OutputSentence(t, i, chunk + 1, Method.KEPT) for i, t in enumerate(texts))
+    return ResultPart(f"{chunk:05d}-0000", chunk, 0, sentences)
+
+
+def test_a_chunk_is_recorded_once_and_counted_once(repo: FirestoreJobRepository) -> None:
+    repo.add(a_job())
+    record = ChunkRecord(2, sentence_count=2, source_count=1, pages=10, pages_without_text=0)
+
+    assert repo.record_chunk("a" * 32, record, [_part(2, ["Il pleut.", "Elle rit."])])
+    assert not repo.record_chunk("a" * 32, record, [_part(2, ["Autre chose."])])
+
+    job = repo.get("a" * 32)
+    assert job is not None and (job.chunks_done, job.pages_done, job.sentence_count) == (1, 10, 2)
+    assert repo.chunk_recorded("a" * 32, 2) and not repo.chunk_recorded("a" * 32, 1)
+    (part,) = repo.result_parts("a" * 32)
+    assert [s.text for s in part.sentences] == ["Il pleut.", "Elle rit."]
+
+
+def test_chunks_recorded_in_parallel_add_up_exactly(repo: FirestoreJobRepository) -> None:
+    repo.add(a_job())
+
+    def record(number: int) -> bool:
+        entry = ChunkRecord(number, sentence_count=3, source_count=2, pages=5, pages_without_text=0)
+        return repo.record_chunk("a" * 32, entry, [_part(number, ["Un.", "Deux.", "Trois."])])
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(record, [n % 12 for n in range(24)][:12]))
+
+    job = repo.get("a" * 32)
+    assert job is not None and (job.chunks_done, job.sentence_count) == (12, 36)
+    assert [r.number for r in repo.chunk_records("a" * 32)] == list(range(12))
+
+
+def test_result_parts_page_in_book_order_from_any_part(repo: FirestoreJobRepository) -> None:
+    repo.add(a_job())
+    for number in [3, 0, 7, 1, 5]:
+        entry = ChunkRecord(number, 1, 1, 1, 0)
+        repo.record_chunk("a" * 32, entry, [_part(number, [f"Phrase {number}."])])
+
+    assert [p.chunk for p in repo.result_parts("a" * 32)] == [0, 1, 3, 5, 7]
+    assert [p.chunk for p in repo.result_parts("a" * 32, "00003-0000")] == [3, 5, 7]
+
+
+def test_a_book_in_parallel_chunks_on_firestore_completes_once_with_every_sentence(
+    repo: FirestoreJobRepository,
+) -> None:
+    store, tasks = FakeObjectStore(), FakeTaskQueue()
+    deps = Deps(repo, store, tasks, Limits(pages_per_chunk=4))
+    job, _ = uploads.create_upload(
+        deps, "reader-1", uploads.NewUpload("r.pdf", len(SAMPLE), JobSettings())
+    )
+    generation = store.write(job.object_name, SAMPLE, "application/pdf")
+    dispatch.on_object_finalized(
+        deps, dispatch.FinalizedObject("uploads", job.object_name, generation, len(SAMPLE))
+    )
+    payloads = [t.payload for t in tasks.of_kind("chunk")]
+    work = [
+        chunks.ChunkTask(
+            job.id, generation, chunks.Chunk(p["chunk"], p["first_page"], p["last_page"])
+        )  # type: ignore[arg-type]
+        for p in payloads
+    ]
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda task: chunks.run_chunk(deps, task, 1), work + work[:3]))
+
+    done = repo.get(job.id)
+    assert done is not None and done.status is JobStatus.COMPLETED
+    assert done.chunks_done == len(work) == 8
+    page = queries.sentence_page(deps, "reader-1", job.id, None, 1000)
+    found = [s.to_dict() for s in page.sentences]
+    while page.next_cursor:
+        page = queries.sentence_page(deps, "reader-1", job.id, page.next_cursor, 1000)
+        found += [s.to_dict() for s in page.sentences]
+    expected = [s.to_dict() for s in process_pdf(SAMPLE, 8)]
+    assert [{k: v for k, v in s.items() if k != "index"} for s in found] == expected

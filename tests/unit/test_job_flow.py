@@ -1,0 +1,348 @@
+"""The service layer end to end on in-memory fakes: upload, trigger, chunks, results."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from shared.domain.jobs import Chunk, InvalidTransition, Job, JobSettings, JobStatus
+from shared.errors import DispatchInProgress, FileTooLarge, InvalidRequest, JobNotFound, Unavailable
+from shared.service import chunks, dispatch, queries, uploads
+from shared.service.deps import Limits
+from shared.text.pipeline import process_pdf
+from tests.books.builder import not_a_pdf, scanned_pdf
+from tests.fakes import FakeWorld, fake_world
+
+SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
+LIMITS = Limits(pages_per_chunk=7, chunk_max_attempts=3)
+OWNER = "reader-1"
+
+
+@pytest.fixture
+def world() -> FakeWorld:
+    return fake_world(LIMITS)
+
+
+@pytest.fixture(scope="module")
+def whole_book() -> list[dict[str, object]]:
+    return [s.to_dict() for s in process_pdf(SAMPLE, 8)]
+
+
+def start_job(world: FakeWorld, data: bytes = SAMPLE, size: int | None = None) -> Job:
+    upload = uploads.NewUpload("roman.pdf", size or len(data), JobSettings(8))
+    job, _ = uploads.create_upload(world.deps, OWNER, upload)
+    world.store.write(job.object_name, data, "application/pdf")
+    return job
+
+
+def event_for(world: FakeWorld, job: Job) -> dispatch.FinalizedObject:
+    generation, data = world.store.objects[job.object_name]
+    return dispatch.FinalizedObject("uploads", job.object_name, generation, len(data))
+
+
+def chunk_tasks(world: FakeWorld) -> list[chunks.ChunkTask]:
+    return [
+        chunks.ChunkTask(
+            str(p["job_id"]),
+            int(p["generation"]),  # type: ignore[call-overload]
+            Chunk(int(p["chunk"]), int(p["first_page"]), int(p["last_page"])),  # type: ignore[call-overload]
+        )
+        for p in (task.payload for task in world.tasks.of_kind("chunk"))
+    ]
+
+
+def all_sentences(world: FakeWorld, job_id: str, page_size: int = 1000) -> list[dict[str, object]]:
+    found, cursor = [], None
+    while True:
+        page = queries.sentence_page(world.deps, OWNER, job_id, cursor, page_size)
+        found += [s.to_dict() for s in page.sentences]
+        if page.next_cursor is None:
+            return found
+        cursor = page.next_cursor
+
+
+def run_book(world: FakeWorld, order: list[int] | None = None) -> Job:
+    job = start_job(world)
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+    tasks = chunk_tasks(world)
+    for index in order or range(len(tasks)):
+        chunks.run_chunk(world.deps, tasks[index], attempt=1)
+    return world.jobs.get(job.id)  # type: ignore[return-value]
+
+
+def test_upload_creates_a_waiting_job_a_signed_url_and_an_expiry_task(world: FakeWorld) -> None:
+    job, signed = uploads.create_upload(
+        world.deps, OWNER, uploads.NewUpload("roman.pdf", 1234, JobSettings(10))
+    )
+
+    assert job.status is JobStatus.AWAITING_UPLOAD
+    assert world.jobs.get(job.id) == job
+    assert signed.headers["x-goog-content-length-range"] == "0,1234"
+    assert signed.expires_at < job.upload_expires_at
+    (expiry,) = world.tasks.of_kind("expire_upload")
+    assert expiry.schedule_at == job.upload_expires_at
+
+
+def test_an_upload_over_the_limit_is_refused_before_any_write(world: FakeWorld) -> None:
+    with pytest.raises(FileTooLarge):
+        uploads.create_upload(
+            world.deps, OWNER, uploads.NewUpload("big.pdf", 50 * 1024 * 1024 + 1, JobSettings())
+        )
+    assert world.tasks.enqueued == 0
+
+
+def test_a_queue_outage_at_upload_leaves_no_job_behind(world: FakeWorld) -> None:
+    world.tasks.fail_next = 1
+    with pytest.raises(Unavailable):
+        uploads.create_upload(world.deps, OWNER, uploads.NewUpload("r.pdf", 10, JobSettings()))
+    assert not world.jobs._jobs
+
+
+def test_the_trigger_queues_the_job_with_one_task_per_chunk(world: FakeWorld) -> None:
+    job = start_job(world)
+
+    outcome = dispatch.on_object_finalized(world.deps, event_for(world, job))
+
+    stored = world.jobs.get(job.id)
+    assert stored is not None and stored.status is JobStatus.QUEUED
+    assert (stored.page_count, stored.chunk_count, stored.tasks_enqueued) == (30, 5, True)
+    ranges = [(t.chunk.first_page, t.chunk.last_page) for t in chunk_tasks(world)]
+    assert ranges == [(1, 6), (7, 12), (13, 18), (19, 24), (25, 30)]
+    assert outcome == "queued: 5 chunks"
+
+
+def test_the_same_event_twice_enqueues_nothing_more(world: FakeWorld) -> None:
+    job = start_job(world)
+    event = event_for(world, job)
+    dispatch.on_object_finalized(world.deps, event)
+    enqueued = world.tasks.enqueued
+
+    outcome = dispatch.on_object_finalized(world.deps, event)
+
+    assert world.tasks.enqueued == enqueued
+    assert outcome.startswith("duplicate")
+
+
+def test_an_overwrite_of_the_upload_is_ignored(world: FakeWorld) -> None:
+    job = start_job(world)
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+    enqueued = world.tasks.enqueued
+    world.store.write(job.object_name, SAMPLE, "application/pdf")
+
+    outcome = dispatch.on_object_finalized(world.deps, event_for(world, job))
+
+    assert outcome.startswith("ignored")
+    assert world.tasks.enqueued == enqueued
+
+
+def test_a_delivery_during_another_ones_dispatch_asks_for_a_retry(world: FakeWorld) -> None:
+    job = start_job(world)
+    event = event_for(world, job)
+    world.tasks.fail_next = 1  # the first delivery crashes while enqueueing
+    with pytest.raises(Unavailable):
+        dispatch.on_object_finalized(world.deps, event)
+
+    with pytest.raises(DispatchInProgress):
+        dispatch.on_object_finalized(world.deps, event)
+
+    world.clock.advance(LIMITS.dispatch_lease)
+    assert dispatch.on_object_finalized(world.deps, event) == "resumed: tasks enqueued"
+    assert len(chunk_tasks(world)) == 5
+    assert world.jobs.get(job.id).tasks_enqueued  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [(not_a_pdf(), "NOT_A_PDF"), (scanned_pdf(3), "PDF_NO_TEXT_LAYER")],
+)
+def test_a_bad_upload_fails_the_job_and_is_deleted(
+    world: FakeWorld, data: bytes, code: str
+) -> None:
+    job = start_job(world, data)
+
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+
+    stored = world.jobs.get(job.id)
+    assert stored is not None and stored.status is JobStatus.FAILED
+    assert stored.error is not None and stored.error.code == code
+    assert job.object_name not in world.store.objects
+    assert not world.tasks.of_kind("chunk")
+
+
+def test_an_upload_larger_than_announced_fails_the_job(world: FakeWorld) -> None:
+    job = start_job(world, SAMPLE, size=1000)
+
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+
+    assert world.jobs.get(job.id).error.code == "FILE_TOO_LARGE"  # type: ignore[union-attr]
+
+
+def test_chunks_in_any_order_give_the_whole_book_once(
+    world: FakeWorld, whole_book: list[dict[str, object]]
+) -> None:
+    order = list(range(5))
+    random.Random(7).shuffle(order)
+
+    job = run_book(world, order)
+
+    assert job.status is JobStatus.COMPLETED
+    assert (job.chunks_done, job.pages_done, job.sentence_count) == (5, 30, len(whole_book))
+    sentences = all_sentences(world, job.id, page_size=37)
+    assert [s["index"] for s in sentences] == list(range(len(whole_book)))
+    assert [{k: v for k, v in s.items() if k != "index"} for s in sentences] == whole_book
+
+
+def test_a_redelivered_task_changes_nothing(world: FakeWorld) -> None:
+    job = run_book(world)
+    before = world.jobs.get(job.id)
+
+    outcome = chunks.run_chunk(world.deps, chunk_tasks(world)[2], attempt=1)
+
+    assert outcome.startswith("ignored")
+    assert world.jobs.get(job.id) == before
+
+
+def test_a_duplicate_task_while_processing_records_its_chunk_once(world: FakeWorld) -> None:
+    job = start_job(world)
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+    first = chunk_tasks(world)[0]
+    chunks.run_chunk(world.deps, first, attempt=1)
+
+    assert chunks.run_chunk(world.deps, first, attempt=1).startswith("duplicate")
+    stored = world.jobs.get(job.id)
+    assert stored is not None and (stored.status, stored.chunks_done) == (JobStatus.PROCESSING, 1)
+
+
+class FlakyStore:
+    """Reads fail `failures` times, then pass: a worker crash in the middle of a book."""
+
+    def __init__(self, world: FakeWorld, failures: int) -> None:
+        self._world, self.failures = world, failures
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._world.store, name)
+
+    def read(self, name: str, generation: int | None = None) -> bytes:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("connection reset")
+        return self._world.store.read(name, generation)
+
+
+def test_a_failed_chunk_is_retried_and_the_book_loses_nothing(
+    world: FakeWorld, whole_book: list[dict[str, object]]
+) -> None:
+    job = start_job(world)
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+    tasks = chunk_tasks(world)
+    for task in tasks[:2]:
+        chunks.run_chunk(world.deps, task, attempt=1)
+    flaky = FlakyStore(world, failures=1)
+    flaky_deps = dataclasses.replace(world.deps, store=flaky)
+
+    with pytest.raises(chunks.ChunkRetry):
+        chunks.run_chunk(flaky_deps, tasks[2], attempt=1)
+    for task in tasks[2:]:
+        chunks.run_chunk(flaky_deps, task, attempt=2)
+
+    assert world.jobs.get(job.id).status is JobStatus.COMPLETED  # type: ignore[union-attr]
+    assert [{k: v for k, v in s.items() if k != "index"} for s in all_sentences(world, job.id)] == (
+        whole_book
+    )
+
+
+def test_a_chunk_that_fails_on_its_last_attempt_fails_the_job(world: FakeWorld) -> None:
+    job = start_job(world)
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+    broken = dataclasses.replace(world.deps, store=FlakyStore(world, failures=99))
+    task = chunk_tasks(world)[1]
+
+    for attempt in range(1, LIMITS.chunk_max_attempts):
+        with pytest.raises(chunks.ChunkRetry):
+            chunks.run_chunk(broken, task, attempt)
+    outcome = chunks.run_chunk(broken, task, LIMITS.chunk_max_attempts)
+
+    stored = world.jobs.get(job.id)
+    assert outcome.startswith("failed")
+    assert stored is not None and stored.status is JobStatus.FAILED
+    assert stored.error is not None and stored.error.code == "CHUNK_FAILED"
+    assert chunks.run_chunk(world.deps, chunk_tasks(world)[0], 1) == "ignored: the job is failed"
+
+
+def test_another_users_job_is_not_found(world: FakeWorld) -> None:
+    job = run_book(world)
+
+    with pytest.raises(JobNotFound):
+        queries.get_job(world.deps, "someone-else", job.id)
+    with pytest.raises(JobNotFound):
+        queries.sentence_page(world.deps, "someone-else", job.id, None, 10)
+    with pytest.raises(JobNotFound):
+        queries.cancel_job(world.deps, "someone-else", job.id)
+    assert queries.get_job(world.deps, OWNER, job.id).status is JobStatus.COMPLETED
+
+
+def test_a_cancelled_job_stops_its_chunks_and_cannot_be_cancelled_again(world: FakeWorld) -> None:
+    job = start_job(world)
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+    tasks = chunk_tasks(world)
+    chunks.run_chunk(world.deps, tasks[0], 1)
+
+    cancelled = queries.cancel_job(world.deps, OWNER, job.id)
+
+    assert cancelled.status is JobStatus.CANCELLED
+    assert chunks.run_chunk(world.deps, tasks[1], 1) == "ignored: the job is cancelled"
+    with pytest.raises(InvalidTransition):
+        queries.cancel_job(world.deps, OWNER, job.id)
+
+
+def test_a_job_whose_upload_never_came_expires(world: FakeWorld) -> None:
+    job, _ = uploads.create_upload(world.deps, OWNER, uploads.NewUpload("r.pdf", 10, JobSettings()))
+    with pytest.raises(Unavailable):  # an early delivery of the expiry task
+        chunks.expire_upload(world.deps, job.id)
+
+    world.clock.advance(LIMITS.upload_url_ttl + LIMITS.upload_grace)
+
+    assert queries.get_job(world.deps, OWNER, job.id).error.code == "UPLOAD_EXPIRED"  # type: ignore[union-attr]
+    assert chunks.expire_upload(world.deps, job.id) == "ignored: the job is failed"
+
+
+def test_an_expired_job_ignores_a_late_upload(world: FakeWorld) -> None:
+    job = start_job(world)
+    world.clock.advance(timedelta(hours=1))
+    chunks.expire_upload(world.deps, job.id)
+
+    assert dispatch.on_object_finalized(world.deps, event_for(world, job)).startswith("ignored")
+    assert not world.tasks.of_kind("chunk")
+
+
+def test_sentences_wait_for_completion_and_reject_forged_cursors(world: FakeWorld) -> None:
+    job = start_job(world)
+    with pytest.raises(queries.JobNotCompleted):
+        queries.sentence_page(world.deps, OWNER, job.id, None, 10)
+    job = run_book(world)
+    for cursor in [
+        "nonsense",
+        queries.encode_cursor("../x", 0),
+        queries.encode_cursor("00001-0000", -1),
+    ]:
+        with pytest.raises(InvalidRequest):
+            queries.sentence_page(world.deps, OWNER, job.id, cursor, 10)
+    with pytest.raises(InvalidRequest):
+        queries.sentence_page(world.deps, OWNER, job.id, None, 0)
+
+
+def test_the_last_page_of_sentences_has_no_cursor(world: FakeWorld) -> None:
+    job = run_book(world)
+
+    first = queries.sentence_page(world.deps, OWNER, job.id, None, job.sentence_count - 100)
+    last = queries.sentence_page(world.deps, OWNER, job.id, first.next_cursor, 100)
+
+    assert first.next_cursor is not None
+    assert [s.index for s in last.sentences] == list(
+        range(job.sentence_count - 100, job.sentence_count)
+    )
+    assert last.next_cursor is None
