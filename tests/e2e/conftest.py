@@ -1,0 +1,95 @@
+"""One local stack of the whole product for the end-to-end tests, and its clients."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from infra.api_client import ApiClient
+from infra.local_stack import LocalStack
+from infra.local_stack.paths import LOG_DIR
+from infra.local_stack.product import product_config
+from shared.auth import mint_emulator_token
+from shared.text.pipeline import process_pdf
+
+SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
+PAGES_PER_CHUNK = 7  # the 30-page sample makes 5 chunks
+CHUNK_MAX_ATTEMPTS = 4
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "stack: starts emulators and functions as local processes")
+
+
+@pytest.fixture(scope="session")
+def faults_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("faults")
+
+
+@pytest.fixture(scope="session")
+def stack(faults_dir: Path) -> Iterator[LocalStack]:
+    config = product_config(
+        worker_source=Path(__file__).parent / "scenarios" / "worker_with_faults.py",
+        env={
+            "FAULTS_DIR": str(faults_dir),
+            "FNT_PAGES_PER_CHUNK": str(PAGES_PER_CHUNK),
+            "FNT_CHUNK_MAX_ATTEMPTS": str(CHUNK_MAX_ATTEMPTS),
+        },
+        log_dir=LOG_DIR / "e2e",
+    )
+    with LocalStack(config) as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def api_url(stack: LocalStack) -> str:
+    return f"{stack.function_urls['api']}/api/v1"
+
+
+@pytest.fixture(scope="session")
+def client_for(stack: LocalStack, api_url: str) -> Callable[[str], ApiClient]:
+    def make(uid: str) -> ApiClient:
+        return ApiClient(api_url, mint_emulator_token(stack.config.project, uid))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def reader(client_for: Callable[[str], ApiClient]) -> ApiClient:
+    return client_for("reader-one")
+
+
+@pytest.fixture(scope="session")
+def sample_pdf() -> bytes:
+    return SAMPLE.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def expected_sentences(sample_pdf: bytes) -> list[dict[str, object]]:
+    """The text engine alone on the whole book: what the system must return."""
+    return [
+        {**sentence.to_dict(), "index": index}
+        for index, sentence in enumerate(process_pdf(sample_pdf, 8))
+    ]
+
+
+@pytest.fixture
+def plan_faults(faults_dir: Path) -> Callable[[str, dict[str, object]], None]:
+    def plan(job_id: str, faults: dict[str, object]) -> None:
+        (faults_dir / f"{job_id}.json").write_text(json.dumps(faults))
+
+    return plan
+
+
+@pytest.fixture
+def deliveries(faults_dir: Path) -> Callable[[str], list[dict[str, object]]]:
+    def read(job_id: str) -> list[dict[str, object]]:
+        path = faults_dir / f"{job_id}.deliveries.jsonl"
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines()]
+
+    return read

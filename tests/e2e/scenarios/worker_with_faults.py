@@ -1,0 +1,83 @@
+"""The real `process_chunk` function, with faults a test can plan per job.
+
+A test writes FAULTS_DIR/<job_id>.json before uploading, e.g.
+{"read_fails": {"1": 1}, "answer_lost": [2]}: the first read of the PDF by chunk 1
+fails (a crash before the work), chunk 2's first answer is lost after its work was
+recorded (Cloud Tasks sees a 500 and redelivers). `read_fails` counts are per
+attempt number: {"0": 99} fails every attempt of chunk 0. Every delivery is
+appended to FAULTS_DIR/<job_id>.deliveries.jsonl.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+import json
+import os
+from pathlib import Path
+
+import flask
+import functions_framework
+
+from shared import bootstrap
+from shared.entrypoints import chunk_worker
+from shared.service.deps import Deps
+
+FAULTS = Path(os.environ["FAULTS_DIR"])
+_delivery: contextvars.ContextVar[tuple[str, int, int]] = contextvars.ContextVar("delivery")
+
+
+def _plan(job_id: str) -> dict[str, object]:
+    path = FAULTS / f"{job_id}.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+class _FaultyStore:
+    def __init__(self, store: object) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def read(self, name: str, generation: int | None = None) -> bytes:
+        delivery = _delivery.get(None)
+        if delivery is not None:
+            job_id, chunk, retry = delivery
+            failures = _plan(job_id).get("read_fails", {})
+            assert isinstance(failures, dict)
+            if retry < int(failures.get(str(chunk), 0)):
+                raise ConnectionError("injected: connection reset while reading the PDF")
+        return self._store.read(name, generation)  # type: ignore[attr-defined]
+
+
+_real_deps = bootstrap.deps
+
+
+def _deps_with_faults() -> Deps:
+    deps = _real_deps()
+    return dataclasses.replace(deps, store=_FaultyStore(deps.store))
+
+
+bootstrap.deps = _deps_with_faults  # type: ignore[assignment]
+
+
+@functions_framework.http
+def process_chunk(request: flask.Request) -> flask.Response:
+    try:
+        payload = json.loads(request.get_data())
+    except ValueError:
+        return chunk_worker.handle(request)
+    job_id, chunk = str(payload.get("job_id", "")), int(payload.get("chunk", -1))
+    retry = int(request.headers.get("X-CloudTasks-TaskRetryCount", "0"))
+    record = {"kind": payload.get("kind"), "chunk": chunk, "retry": retry}
+    with (FAULTS / f"{job_id}.deliveries.jsonl").open("a") as log:
+        log.write(json.dumps(record) + "\n")
+    token = _delivery.set((job_id, chunk, retry))
+    try:
+        response = chunk_worker.handle(request)
+    finally:
+        _delivery.reset(token)
+    lost = _plan(job_id).get("answer_lost", [])
+    if retry == 0 and isinstance(lost, list) and chunk in lost and response.status_code < 300:
+        return flask.Response("injected: the answer was lost", status=500)
+    return response
