@@ -10,7 +10,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: setup run sample test lint bench clean
+.PHONY: setup run dev process sample test lint bench bench-stack clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,17 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
-# Turn a PDF into short sentences with the offline engine (the bundled sample by default).
+# A PDF (the bundled sample by default) through the whole local system: emulators,
+# signed upload, storage trigger, Cloud Tasks worker; sentences to $(OUT).
 run: $(STAMP)
+	$(PY) -m infra.run_book "$(PDF)" --limit $(LIMIT) --out "$(OUT)"
+
+# The local system stays up for a frontend or curl; writes .local/stack.json.
+dev: $(STAMP)
+	$(PY) -m infra.dev_stack
+
+# The text engine alone on a PDF, no services (FORMAT=csv|xlsx|json).
+process: $(STAMP)
 	$(PY) -m shared.cli process "$(PDF)" --limit $(LIMIT) --format $(FORMAT) --out "$(OUT)"
 
 # Regenerate the bundled sample book from the public-domain test texts.
@@ -42,6 +51,10 @@ test: $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(PY) -m tests.bench.text_engine
+
+# Upload-to-completed time of a 300-page novel on the local stack vs the engine alone.
+bench-stack: $(STAMP)
+	$(PY) -m tests.bench.stack_pipeline
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .ruff_cache

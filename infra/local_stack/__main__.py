@@ -80,9 +80,11 @@ def _config(args: argparse.Namespace) -> StackConfig:
     functions: tuple[FunctionSpec, ...] = tuple(args.functions or ())
     event_target = args.storage_event_target
     buckets = list(args.buckets)
+    versioned: tuple[str, ...] = ()
     if args.functions is None and _PRODUCT_SOURCE.is_file():
         functions = product_functions()
         buckets = sorted({*buckets, UPLOADS_BUCKET})
+        versioned = (UPLOADS_BUCKET,)
         if {Service.STORAGE, Service.PUBSUB} <= args.only:
             event_target = event_target or _PRODUCT_EVENT_TARGET
     elif args.functions is None:
@@ -92,6 +94,7 @@ def _config(args: argparse.Namespace) -> StackConfig:
         functions=functions,
         storage_event_target=event_target,
         buckets=tuple(buckets),
+        versioned_buckets=versioned,
         log_dir=args.log_dir,
     )
 

@@ -49,6 +49,7 @@ class StackConfig:
     # bridge (as the Eventarc trigger does); None runs no bridge.
     storage_event_target: str | None = None
     buckets: tuple[str, ...] = ()
+    versioned_buckets: tuple[str, ...] = ()  # those of `buckets` with object versioning
     task_queues: tuple[str, ...] = ("chunks",)
     # The Tasks emulator retries a failed task every ~0.1 s with no backoff; this
     # caps the retries so a failing handler does not spin forever (None = no cap).

@@ -54,6 +54,9 @@ def product_config(
         functions=functions,
         storage_event_target="on_pdf_uploaded",
         buckets=(UPLOADS_BUCKET,),
+        # Versioned, as deployed: a worker reads the generation its job accepted
+        # even after the object was overwritten.
+        versioned_buckets=(UPLOADS_BUCKET,),
         task_queues=(CHUNKS_QUEUE,),
         **settings,  # type: ignore[arg-type]
     )

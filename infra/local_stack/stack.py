@@ -118,12 +118,15 @@ class LocalStack:
         )
         requests.delete(url, timeout=10).raise_for_status()
 
-    def create_bucket(self, name: str) -> None:
-        """Create bucket `name` on fake-gcs-server; an existing one is kept."""
+    def create_bucket(self, name: str, versioned: bool = False) -> None:
+        """Create bucket `name` on fake-gcs-server; an existing one is kept.
+
+        A versioned bucket keeps overwritten generations readable, as on GCS.
+        """
         response = requests.post(
             f"{self.storage_url}/storage/v1/b",
             params={"project": self.config.project},
-            json={"name": name},
+            json={"name": name, "versioning": {"enabled": versioned}},
             timeout=10,
         )
         if response.status_code != 409:  # 409: it already exists
@@ -184,7 +187,7 @@ class LocalStack:
             )
         self._await(*self._pending)
         for bucket in config.buckets:
-            self.create_bucket(bucket)
+            self.create_bucket(bucket, versioned=bucket in config.versioned_buckets)
 
     def _notifications(self) -> NotificationTopic | None:
         """Create the notification topic and the bridge's subscription, if Pub/Sub runs.

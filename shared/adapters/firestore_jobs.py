@@ -95,7 +95,7 @@ class FirestoreJobRepository:
     def chunk_records(self, job_id: str) -> list[ChunkRecord]:
         marks = self._jobs.document(job_id).collection(CHUNKS)
         return [
-            ChunkRecord(**(snapshot.to_dict() or {}))
+            _record_from(snapshot.to_dict() or {})
             for snapshot in marks.order_by(FieldPath.document_id()).stream()
         ]
 
@@ -125,8 +125,13 @@ def _chunk_id(number: int) -> str:
     return f"{number:05d}"
 
 
-def _record_doc(record: ChunkRecord) -> dict[str, int]:
+def _record_doc(record: ChunkRecord) -> dict[str, object]:
     return dataclasses.asdict(record)
+
+
+def _record_from(document: dict[str, Any]) -> ChunkRecord:
+    times = {name: _plain_datetime(document.pop(name)) for name in ("started_at", "finished_at")}
+    return ChunkRecord(**document, **times)
 
 
 # Documents ---------------------------------------------------------------------

@@ -22,6 +22,8 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     google_errors.InternalServerError,
     google_errors.BadGateway,
     google_errors.GatewayTimeout,
+    # What a client raises once its own retries of transient errors ran out.
+    google_errors.RetryError,
     requests.ConnectionError,
     requests.Timeout,
 )

@@ -108,4 +108,3 @@ def _json(call: Call) -> object:
     if body is None:
         raise InvalidRequest("The body is not valid JSON.")
     return body
-

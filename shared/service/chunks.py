@@ -18,7 +18,7 @@ from shared.domain.sentences import OutputSentence
 from shared.errors import Unavailable
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
-from shared.service.ports import ChunkRecord, ResultPart
+from shared.service.ports import ChunkRecord, ObjectMissing, ResultPart
 from shared.text.pipeline import RunStats, process_pdf
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ PART_MAX_CHARS = 200_000
 
 CHUNK_FAILED = "CHUNK_FAILED"
 UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
+UPLOAD_MISSING = "UPLOAD_MISSING"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,10 @@ def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
     _start(deps, job)
     try:
         record, parts = _process(deps, job, task.chunk)
+    except ObjectMissing:
+        message = "The uploaded PDF is no longer in storage; upload it again."
+        _fail(deps, job.id, UPLOAD_MISSING, message)
+        return f"failed: {UPLOAD_MISSING}"
     except TextEngineError as error:
         if error.retryable:
             return _retry_or_fail(deps, job, attempt, error)
@@ -136,6 +141,7 @@ def _start(deps: Deps, job: Job) -> None:
 
 
 def _process(deps: Deps, job: Job, chunk: Chunk) -> tuple[ChunkRecord, list[ResultPart]]:
+    started_at = deps.clock()
     data = deps.store.read(job.object_name, job.generation)
     stats = RunStats()
     try:
@@ -157,6 +163,8 @@ def _process(deps: Deps, job: Job, chunk: Chunk) -> tuple[ChunkRecord, list[Resu
         source_count=stats.source_sentences,
         pages=chunk.pages,
         pages_without_text=stats.pages_without_text,
+        started_at=started_at,
+        finished_at=deps.clock(),
     )
     return record, split_into_parts(chunk.number, sentences)
 

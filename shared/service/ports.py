@@ -72,6 +72,8 @@ class ChunkRecord:
     source_count: int
     pages: int
     pages_without_text: int
+    started_at: datetime  # when the worker began this chunk (its successful attempt)
+    finished_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

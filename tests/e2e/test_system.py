@@ -105,19 +105,28 @@ def test_duplicate_events_create_no_second_set_of_tasks(
     assert reader.job(job_id) == job
 
 
-def test_an_overwrite_of_the_upload_changes_nothing(
-    stack: LocalStack, reader: ApiClient, sample_pdf: bytes, deliveries: Deliveries
+def test_an_overwrite_during_processing_changes_nothing(
+    stack: LocalStack,
+    reader: ApiClient,
+    sample_pdf: bytes,
+    expected_sentences: list[dict[str, object]],
+    deliveries: Deliveries,
 ) -> None:
     created = upload(reader, sample_pdf)
-    job = reader.wait(created["job_id"])
-    generation = stored_object(stack, job["job_id"])["generation"]
+    job_id = created["job_id"]
+    while reader.job(job_id)["status"] == "awaiting_upload":
+        time.sleep(0.02)
+    generation = stored_object(stack, job_id)["generation"]
 
     reader.put_file(created, not_a_pdf())  # the same signed URL, new content
-    time.sleep(1.5)
+    job = reader.wait(job_id)
+    time.sleep(1.0)  # room for the overwrite's event to arrive
 
-    assert stored_object(stack, job["job_id"])["generation"] != generation
-    assert reader.job(job["job_id"]) == job
-    assert chunk_deliveries(deliveries, job["job_id"]) == Counter(range(5))
+    assert stored_object(stack, job_id)["generation"] != generation
+    assert job["status"] == "completed", job["error"]
+    assert reader.job(job_id) == job
+    assert list(reader.sentences(job_id)) == expected_sentences
+    assert chunk_deliveries(deliveries, job_id) == Counter(range(5))
 
 
 def test_a_redelivered_task_changes_nothing(

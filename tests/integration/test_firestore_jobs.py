@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("clean_firestore")]
 
 SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+RAN = {"started_at": NOW, "finished_at": NOW + timedelta(seconds=1)}
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def _part(chunk: int, texts: list[str]) -> ResultPart:
 
 def test_a_chunk_is_recorded_once_and_counted_once(repo: FirestoreJobRepository) -> None:
     repo.add(a_job())
-    record = ChunkRecord(2, sentence_count=2, source_count=1, pages=10, pages_without_text=0)
+    record = ChunkRecord(2, sentence_count=2, source_count=1, pages=10, pages_without_text=0, **RAN)
 
     assert repo.record_chunk("a" * 32, record, [_part(2, ["Il pleut.", "Elle rit."])])
     assert not repo.record_chunk("a" * 32, record, [_part(2, ["Autre chose."])])
@@ -110,7 +111,9 @@ def test_chunks_recorded_in_parallel_add_up_exactly(repo: FirestoreJobRepository
     repo.add(a_job())
 
     def record(number: int) -> bool:
-        entry = ChunkRecord(number, sentence_count=3, source_count=2, pages=5, pages_without_text=0)
+        entry = ChunkRecord(
+            number, sentence_count=3, source_count=2, pages=5, pages_without_text=0, **RAN
+        )
         return repo.record_chunk("a" * 32, entry, [_part(number, ["Un.", "Deux.", "Trois."])])
 
     with ThreadPoolExecutor(8) as pool:
@@ -118,13 +121,15 @@ def test_chunks_recorded_in_parallel_add_up_exactly(repo: FirestoreJobRepository
 
     job = repo.get("a" * 32)
     assert job is not None and (job.chunks_done, job.sentence_count) == (12, 36)
-    assert [r.number for r in repo.chunk_records("a" * 32)] == list(range(12))
+    records = repo.chunk_records("a" * 32)
+    assert [r.number for r in records] == list(range(12))
+    assert records[0].finished_at - records[0].started_at == timedelta(seconds=1)
 
 
 def test_result_parts_page_in_book_order_from_any_part(repo: FirestoreJobRepository) -> None:
     repo.add(a_job())
     for number in [3, 0, 7, 1, 5]:
-        entry = ChunkRecord(number, 1, 1, 1, 0)
+        entry = ChunkRecord(number, 1, 1, 1, 0, **RAN)
         repo.record_chunk("a" * 32, entry, [_part(number, [f"Phrase {number}."])])
 
     assert [p.chunk for p in repo.result_parts("a" * 32)] == [0, 1, 3, 5, 7]

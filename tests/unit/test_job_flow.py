@@ -346,3 +346,15 @@ def test_the_last_page_of_sentences_has_no_cursor(world: FakeWorld) -> None:
         range(job.sentence_count - 100, job.sentence_count)
     )
     assert last.next_cursor is None
+
+
+def test_a_chunk_whose_upload_vanished_fails_the_job_at_once(world: FakeWorld) -> None:
+    job = start_job(world)
+    dispatch.on_object_finalized(world.deps, event_for(world, job))
+    world.store.objects.clear()
+    world.store.history.clear()
+
+    outcome = chunks.run_chunk(world.deps, chunk_tasks(world)[0], attempt=1)
+
+    assert outcome == "failed: UPLOAD_MISSING"
+    assert world.jobs.get(job.id).error.code == "UPLOAD_MISSING"  # type: ignore[union-attr]

@@ -1,0 +1,61 @@
+"""`make dev`: the whole local system stays up for a frontend or curl until Ctrl-C.
+
+Once every part answers it writes .local/stack.json
+({"api_url", "project_id", "dev_token"}) and removes it on exit. The token is an
+unsigned Auth-emulator token for a test user: only the local stack accepts it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from infra.local_stack import LocalStack, StackError
+from infra.local_stack.paths import LOCAL_DIR
+from infra.local_stack.product import product_config
+from shared.auth import mint_emulator_token
+
+STACK_FILE = LOCAL_DIR / "stack.json"
+DEV_USER = "dev-user"
+TOKEN_LIFETIME_SECONDS = 24 * 3600
+
+
+def main() -> int:
+    try:
+        with LocalStack(product_config()) as stack:
+            project = stack.config.project
+            details = {
+                "api_url": f"{stack.function_urls['api']}/api/v1",
+                "project_id": project,
+                "dev_token": mint_emulator_token(
+                    project, DEV_USER, lifetime_seconds=TOKEN_LIFETIME_SECONDS
+                ),
+            }
+            STACK_FILE.write_text(json.dumps(details, indent=2) + "\n")
+            try:
+                _print(details)
+                while True:  # until Ctrl-C (or SIGTERM/SIGHUP), or a component dies
+                    time.sleep(1)
+                    stack.check_alive()
+            finally:
+                STACK_FILE.unlink(missing_ok=True)
+    except KeyboardInterrupt:
+        print("\nlocal stack stopped")
+    except StackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print(details: dict[str, str]) -> None:
+    where = STACK_FILE.relative_to(LOCAL_DIR.parent)
+    print(f"local stack up (details in {where}); Ctrl-C stops it")
+    print(f"  API:   {details['api_url']}")
+    print(f"  token: {details['dev_token']}")
+    print(f'  try:   curl -H "Authorization: Bearer $TOKEN" {details["api_url"]}/health')
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

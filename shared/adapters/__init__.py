@@ -1,0 +1,1 @@
+"""Adapters: the ports of shared/service implemented with Google Cloud clients."""

@@ -1,0 +1,129 @@
+"""Upload-to-result time of a generated novel on the local stack, against the engine alone.
+
+    python -m tests.bench.stack_pipeline [--pages 300] [--pages-per-chunk 30] [--runs 2]
+
+Prints, as JSON: the time from the start of the signed-URL PUT to the job's
+completion (the trigger's checks, the chunk tasks, the Firestore writes and the
+polling included), the text engine alone on the same file in one process, their
+ratio, the number of chunks, and how many chunks ran at once (from the start and
+end times each chunk records).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import firestore
+
+from infra.api_client import ApiClient
+from infra.local_stack import LocalStack
+from infra.local_stack.paths import LOG_DIR
+from infra.local_stack.product import product_config
+from shared.adapters.firestore_jobs import FirestoreJobRepository
+from shared.auth import mint_emulator_token
+from shared.service.ports import ChunkRecord
+from shared.text.pipeline import process_pdf
+from tests.books.builder import Layout, novel, render_pdf
+
+SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
+LIMIT = 8
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.stack_pipeline")
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--pages-per-chunk", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args()
+
+    layout = Layout(soft_hyphen_rate=0.2, ligatures=True, seed=3)
+    pdf = render_pdf(novel(args.pages, layout=layout), layout).pdf
+    engine = min(_engine_alone(pdf) for _ in range(args.runs + 1))  # +1: a warm-up
+
+    env = {"FNT_PAGES_PER_CHUNK": str(args.pages_per_chunk)}
+    with LocalStack(product_config(env=env, log_dir=LOG_DIR / "bench")) as stack:
+        client = ApiClient(
+            f"{stack.function_urls['api']}/api/v1",
+            mint_emulator_token(stack.config.project, "bench-reader"),
+        )
+        _through_stack(client, SAMPLE.read_bytes())  # warm the function instances
+        runs = [_through_stack(client, pdf) for _ in range(args.runs)]
+        best = min(runs, key=lambda run: run["put_to_completed_seconds"])
+        os.environ.update(stack.env())  # the Firestore client finds the emulator there
+        repo = FirestoreJobRepository(
+            firestore.Client(project=stack.config.project, credentials=AnonymousCredentials())
+        )
+        records = repo.chunk_records(str(best["job_id"]))
+
+    stack_seconds = float(best["put_to_completed_seconds"])  # type: ignore[arg-type]
+    report = {
+        "pages": best["pages"],
+        "file_mib": round(len(pdf) / 2**20, 2),
+        "sentences": best["sentences"],
+        "engine_alone_seconds": round(engine, 2),
+        "stack_put_to_completed_seconds": round(stack_seconds, 2),
+        "ratio_stack_to_engine": round(stack_seconds / engine, 2),
+        "put_to_queued_seconds": best["put_to_queued_seconds"],
+        "chunks": len(records),
+        "pages_per_chunk": args.pages_per_chunk,
+        "max_chunks_at_once": _max_overlap(records),
+        "chunk_seconds_sum": round(sum(_seconds(r) for r in records), 2),
+        "chunk_seconds_max": round(max(_seconds(r) for r in records), 2),
+        "all_runs_put_to_completed_seconds": [r["put_to_completed_seconds"] for r in runs],
+    }
+    print(json.dumps(report, indent=2))
+
+
+def _engine_alone(pdf: bytes) -> float:
+    started = time.perf_counter()
+    for _ in process_pdf(pdf, LIMIT):
+        pass
+    return time.perf_counter() - started
+
+
+def _through_stack(client: ApiClient, pdf: bytes) -> dict[str, object]:
+    created = client.create_upload("bench.pdf", len(pdf), LIMIT)
+    started = time.perf_counter()
+    client.put_file(created, pdf)
+    queued_after: list[float] = []
+
+    def note(job: dict[str, object]) -> None:
+        if not queued_after and job["status"] != "awaiting_upload":
+            queued_after.append(time.perf_counter() - started)
+
+    job = client.wait(created["job_id"], interval=0.02, on_update=note)
+    seconds = time.perf_counter() - started
+    if job["status"] != "completed":
+        raise SystemExit(f"the job ended {job['status']}: {job['error']}")
+    return {
+        "job_id": job["job_id"],
+        "pages": job["progress"]["page_count"],  # type: ignore[index]
+        "sentences": job["counts"]["sentences"],  # type: ignore[index]
+        "put_to_completed_seconds": round(seconds, 2),
+        "put_to_queued_seconds": round(queued_after[0], 2) if queued_after else None,
+    }
+
+
+def _seconds(record: ChunkRecord) -> float:
+    return (record.finished_at - record.started_at).total_seconds()
+
+
+def _max_overlap(records: list[ChunkRecord]) -> int:
+    events: list[tuple[datetime, int]] = []
+    for record in records:
+        events += [(record.started_at, 1), (record.finished_at, -1)]
+    running = peak = 0
+    for _, step in sorted(events, key=lambda event: (event[0], event[1])):
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+if __name__ == "__main__":
+    main()
