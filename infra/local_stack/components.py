@@ -18,7 +18,7 @@ _GCLOUD_ENV = {
     "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1",
     "CLOUDSDK_CORE_DISABLE_USAGE_REPORTING": "true",
 }
-_TASKS_LOOPBACK_SCRIPT = Path(__file__).with_name("tasks_emulator_loopback.py")
+_TASKS_RUNNER_SCRIPT = Path(__file__).with_name("tasks_emulator_runner.py")
 # Python children write their logs unbuffered, so a log file is current when read.
 _PYTHON_ENV = {"PYTHONUNBUFFERED": "1"}
 # Logged by the event bridge once it reached its subscription; it has no port to probe.
@@ -93,21 +93,30 @@ def fake_gcs_server(binary: Path, port: int, notifications: NotificationTopic | 
 
 
 def tasks_emulator(
-    python: Path, port: int, queue_paths: Sequence[str], max_retries: int | None
+    python: Path,
+    port: int,
+    queue_paths: Sequence[str],
+    max_retries: int | None,
+    max_concurrent_dispatches: int = 1,
 ) -> Launch:
     # Flags checked against `gcloud-tasks-emulator start --help` (0.6.2): -q is
     # --quiet and -r is --max-retries; queues are created with --default-queue.
     argv = [
         # -I: isolated from PYTHON* variables and the project's modules; so -u, not
         # PYTHONUNBUFFERED.
-        str(python), "-I", "-u", "-W", "ignore::FutureWarning", str(_TASKS_LOOPBACK_SCRIPT),
+        str(python), "-I", "-u", "-W", "ignore::FutureWarning", str(_TASKS_RUNNER_SCRIPT),
         "start", "--port", str(port),
     ]  # fmt: skip
     for queue_path in queue_paths:
         argv += ["--default-queue", queue_path]
     if max_retries is not None:
         argv += ["--max-retries", str(max_retries)]
-    return Launch(name="tasks", argv=argv, probe=grpc_answers(f"{LOOPBACK}:{port}"))
+    return Launch(
+        name="tasks",
+        argv=argv,
+        probe=grpc_answers(f"{LOOPBACK}:{port}"),
+        env={"TASKS_MAX_CONCURRENT_DISPATCHES": str(max_concurrent_dispatches)},
+    )
 
 
 def event_bridge(subscription: str, target_url: str, pubsub_host: str) -> Launch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,6 +16,10 @@ CHUNKS_QUEUE = "chunks"
 # firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
 # is set; no Auth emulator needs to listen there to verify them.
 AUTH_EMULATOR_HOST = "127.0.0.1:9099"
+# Like deployed worker instances (concurrency 1 each): one process per CPU, one
+# request at a time each, and the queue dispatches as many tasks at once.
+WORKER_PROCESSES = max(1, min(4, os.cpu_count() or 1))
+WORKER_ENV = {"WORKERS": str(WORKER_PROCESSES), "THREADS": "1"}
 
 
 def product_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
@@ -34,7 +39,9 @@ def product_functions(
     return (
         FunctionSpec("api", source, "api", "http", function_env),
         FunctionSpec("on_pdf_uploaded", source, "on_pdf_uploaded", "cloudevent", function_env),
-        FunctionSpec("process_chunk", source, "process_chunk", "http", function_env),
+        FunctionSpec(
+            "process_chunk", source, "process_chunk", "http", {**function_env, **WORKER_ENV}
+        ),
     )
 
 
@@ -58,5 +65,6 @@ def product_config(
         # even after the object was overwritten.
         versioned_buckets=(UPLOADS_BUCKET,),
         task_queues=(CHUNKS_QUEUE,),
+        task_max_concurrent_dispatches=WORKER_PROCESSES,
         **settings,  # type: ignore[arg-type]
     )

@@ -170,6 +170,7 @@ class LocalStack:
                     self._ports[Service.TASKS],
                     [config.queue_path(queue) for queue in config.task_queues],
                     config.task_max_retries,
+                    config.task_max_concurrent_dispatches,
                 )
             )
         if tools.fake_gcs_server is not None:
