@@ -25,6 +25,25 @@ class UrlSigner(Protocol):
     def signing_arguments(self) -> SigningArguments: ...
 
 
+def throwaway_service_account(email: str) -> dict[str, str]:
+    """A service-account key file's content, with a new RSA key valid nowhere."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return {
+        "type": "service_account",
+        "project_id": email.split("@")[-1].split(".")[0],
+        "private_key_id": "throwaway",
+        "private_key": pem,
+        "client_email": email,
+        "client_id": "1",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+
+
 class LocalSigner:
     """Signs with an RSA key made in this process.
 
@@ -33,20 +52,8 @@ class LocalSigner:
     """
 
     def __init__(self) -> None:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
         self._credentials = service_account.Credentials.from_service_account_info(
-            {
-                "type": "service_account",
-                "private_key_id": "local",
-                "private_key": pem,
-                "client_email": "local-signer@demo-fnt.iam.gserviceaccount.com",
-                "token_uri": "https://oauth2.googleapis.com/token",
-            }
+            throwaway_service_account("local-signer@demo-fnt.iam.gserviceaccount.com")
         )
 
     def signing_arguments(self) -> SigningArguments:

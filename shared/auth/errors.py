@@ -1,7 +1,9 @@
 """Errors raised while identifying a caller; `code` and `status` feed the HTTP error response."""
 
+from shared.errors import AppError
 
-class AuthError(Exception):
+
+class AuthError(AppError):
     code = "UNAUTHENTICATED"
     status = 401
 

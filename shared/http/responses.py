@@ -12,7 +12,6 @@ from collections.abc import Mapping
 import flask
 from pydantic import BaseModel, ValidationError
 
-from shared.auth import AuthError
 from shared.domain.errors import TextEngineError
 from shared.errors import AppError
 
@@ -43,8 +42,6 @@ def describe(error: BaseException) -> tuple[int, str, str, dict[str, object]]:
     """(HTTP status, stable code, message for people, details) for any exception."""
     if isinstance(error, AppError):
         return error.status, error.code, error.message, error.details
-    if isinstance(error, AuthError):
-        return error.status, error.code, str(error), {}
     if isinstance(error, TextEngineError):
         status = 503 if error.retryable else 400
         return status, error.code, str(error), {}

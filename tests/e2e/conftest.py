@@ -20,10 +20,6 @@ PAGES_PER_CHUNK = 7  # the 30-page sample makes 5 chunks
 CHUNK_MAX_ATTEMPTS = 4
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "stack: starts emulators and functions as local processes")
-
-
 @pytest.fixture(scope="session")
 def faults_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("faults")

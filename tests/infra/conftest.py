@@ -22,12 +22,6 @@ SCENARIOS = Path(__file__).parent / "scenarios"
 TEST_LOG_DIR = LOG_DIR / "tests"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "stack: starts emulators and functions as local processes (tests/infra)"
-    )
-
-
 @pytest.fixture(scope="session")
 def records(tmp_path_factory: pytest.TempPathFactory) -> Records:
     return Records(tmp_path_factory.mktemp("records"))
@@ -50,12 +44,3 @@ def stack(records: Records) -> Iterator[LocalStack]:
     )
     with LocalStack(config) as started:
         yield started
-
-
-@pytest.fixture
-def stack_env(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """The stack's variables in os.environ, where the Google clients look for them."""
-    env = stack.env()
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env

@@ -8,8 +8,6 @@ import uuid
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore, storage, tasks_v2
 from google.oauth2 import service_account
@@ -17,6 +15,7 @@ from scenario_records import Records
 
 from infra.local_stack import LocalStack
 from infra.local_stack.clients import cloud_tasks_client
+from shared.adapters.signing import throwaway_service_account
 
 pytestmark = pytest.mark.stack
 
@@ -34,21 +33,8 @@ def _unique(prefix: str) -> str:
 
 
 def _throwaway_signer() -> service_account.Credentials:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
     return service_account.Credentials.from_service_account_info(
-        {
-            "type": "service_account",
-            "project_id": PROJECT,
-            "private_key_id": "throwaway",
-            "private_key": pem,
-            "client_email": f"signer@{PROJECT}.iam.gserviceaccount.com",
-            "token_uri": "https://oauth2.googleapis.com/token",
-        }
+        throwaway_service_account(f"signer@{PROJECT}.iam.gserviceaccount.com")
     )
 
 

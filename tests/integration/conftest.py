@@ -20,12 +20,6 @@ TASK_TARGET = "task-target"
 RECORDER = Path(__file__).parent / "scenarios" / "task_recorder.py"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "stack: starts emulators and functions as local processes (tests/infra)"
-    )
-
-
 @pytest.fixture(scope="session")
 def task_records(tmp_path_factory: pytest.TempPathFactory) -> TaskRecords:
     return TaskRecords(tmp_path_factory.mktemp("task-records"))
@@ -51,15 +45,6 @@ def stack(task_records: TaskRecords) -> Iterator[LocalStack]:
     )
     with LocalStack(config) as started:
         yield started
-
-
-@pytest.fixture
-def stack_env(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """The stack's variables in os.environ, where the Google clients look for them."""
-    env = stack.env()
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
 
 
 @pytest.fixture

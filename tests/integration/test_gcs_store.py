@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from google.api_core import exceptions as google_errors
+from google.api_core.retry import Retry
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage
 from google.cloud.storage.retry import DEFAULT_RETRY
@@ -142,10 +143,21 @@ def unreachable_client(monkeypatch: pytest.MonkeyPatch) -> storage.Client:
     return storage.Client(project=PROJECT, credentials=AnonymousCredentials())
 
 
-def test_connection_failures_surface_as_unavailable(
-    unreachable_client: storage.Client, signer: LocalSigner
+@pytest.mark.parametrize(
+    ("retry", "cause"),
+    [
+        (None, requests.ConnectionError),  # no retry: the connection error itself
+        (DEFAULT_RETRY.with_timeout(0.5), google_errors.RetryError),  # retries ran out
+    ],
+    ids=["no-retry", "retries-exhausted"],
+)
+def test_unreachable_storage_surfaces_as_unavailable(
+    unreachable_client: storage.Client,
+    signer: LocalSigner,
+    retry: Retry | None,
+    cause: type[Exception],
 ) -> None:
-    store = GcsObjectStore(unreachable_client, UPLOADS_BUCKET, signer, retry=None)
+    store = GcsObjectStore(unreachable_client, UPLOADS_BUCKET, signer, retry=retry)
 
     for call in (
         lambda: store.read("any"),
@@ -154,21 +166,4 @@ def test_connection_failures_surface_as_unavailable(
     ):
         with pytest.raises(Unavailable) as raised:
             call()
-        assert isinstance(raised.value.__cause__, requests.ConnectionError)
-
-
-def test_exhausted_retries_surface_as_unavailable(
-    unreachable_client: storage.Client, signer: LocalSigner
-) -> None:
-    store = GcsObjectStore(
-        unreachable_client, UPLOADS_BUCKET, signer, retry=DEFAULT_RETRY.with_timeout(0.5)
-    )
-
-    for call in (
-        lambda: store.read("any"),
-        lambda: store.write("any", PDF, "application/pdf"),
-        lambda: store.delete("any"),
-    ):
-        with pytest.raises(Unavailable) as raised:
-            call()
-        assert isinstance(raised.value.__cause__, google_errors.RetryError)
+        assert isinstance(raised.value.__cause__, cause)

@@ -5,9 +5,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
+from shared.adapters.signing import throwaway_service_account
 from shared.auth import (
     ExpiredToken,
     FirebaseTokenVerifier,
@@ -44,26 +43,9 @@ def verifier(emulator: None) -> FirebaseTokenVerifier:
 def production_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Application default credentials from a throwaway service account key; no network."""
     monkeypatch.delenv(EMULATOR_HOST_ENV, raising=False)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
     key_file = tmp_path / "service-account.json"
-    key_file.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": PROJECT,
-                "private_key_id": "test-key",
-                "private_key": pem,
-                "client_email": f"verifier@{PROJECT}.iam.gserviceaccount.com",
-                "client_id": "1",
-                "token_uri": "https://oauth2.googleapis.com/token",
-            }
-        )
-    )
+    email = f"verifier@{PROJECT}.iam.gserviceaccount.com"
+    key_file.write_text(json.dumps(throwaway_service_account(email)))
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
 
 
