@@ -15,8 +15,9 @@ from itertools import accumulate
 from shared.domain.errors import NoTextLayer, TextEngineError
 from shared.domain.jobs import Chunk, Job, JobStatus
 from shared.domain.sentences import OutputSentence
-from shared.errors import Unavailable
+from shared.errors import DispatchInProgress, Unavailable
 from shared.service.deps import Deps
+from shared.service.dispatch import resume_dispatch
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ObjectMissing, ResultPart
 from shared.text.pipeline import RunStats, process_pdf
@@ -77,7 +78,8 @@ def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
 
 
 def expire_upload(deps: Deps, job_id: str) -> str:
-    """Fail a job whose PDF never arrived (its delayed task, or a read that finds it late)."""
+    """The upload deadline's task: fail a job whose PDF never came, or whose dispatch
+    was abandoned (its trigger crashed and its event was not redelivered)."""
     now = deps.clock()
 
     def expire(current: Job) -> Job | None:
@@ -91,6 +93,10 @@ def expire_upload(deps: Deps, job_id: str) -> str:
         return "expired"
     if job.status is JobStatus.AWAITING_UPLOAD:
         raise Unavailable("The upload URL has not expired yet.")  # an early delivery
+    if job.status is JobStatus.QUEUED and not job.tasks_enqueued:
+        if job.dispatch_in_progress(now):
+            raise DispatchInProgress("The job's tasks are being enqueued; check again later.")
+        return resume_dispatch(deps, job_id)
     return f"ignored: the job is {job.status}"
 
 

@@ -50,8 +50,10 @@ def on_object_finalized(deps: Deps, obj: FinalizedObject) -> str:
     if job.status is JobStatus.AWAITING_UPLOAD:
         return _accept(deps, job, obj)
     if job.status.is_final:
+        if job.generation is None:  # it ended before its upload came: nobody needs it
+            deps.store.delete(obj.name)
         return f"ignored: the job is {job.status}"
-    return _dispatch(deps, job.id)
+    return resume_dispatch(deps, job.id)
 
 
 def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
@@ -91,8 +93,8 @@ def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
     return f"queued: {chunk_count} chunks"
 
 
-def _dispatch(deps: Deps, job_id: str) -> str:
-    """A redelivery for a queued job: finish enqueueing if its first delivery could not."""
+def resume_dispatch(deps: Deps, job_id: str) -> str:
+    """Finish enqueueing a queued job's tasks if the delivery that queued it could not."""
     now = deps.clock()
 
     def take_lease(current: Job) -> Job | None:

@@ -14,10 +14,12 @@ from shared.domain.errors import NotAPdf
 from shared.domain.jobs import Job, JobSettings, JobStatus
 from shared.errors import FileTooLarge, InvalidRequest
 from shared.service.deps import Deps
+from shared.service.job_updates import update_job
 from shared.service.ports import SignedUpload, Task
 from shared.text.pdf_source import looks_like_pdf
 
 PDF_CONTENT_TYPE = "application/pdf"
+UPLOAD_FAILED = "UPLOAD_FAILED"
 _UPLOAD_PREFIX = "uploads/"
 _OBJECT_NAME = re.compile(r"^uploads/([0-9a-f]{32})\.pdf$")
 
@@ -48,16 +50,19 @@ def expiry_task(job: Job) -> Task:
 
 
 def create_upload(deps: Deps, owner_uid: str, upload: NewUpload) -> tuple[Job, SignedUpload]:
-    """A new job and the signed URL its PDF must be PUT to."""
+    """A new job and the signed URL its PDF must be PUT to.
+
+    Signing first, then the expiry task, then the job: if a step fails, nothing of the
+    later ones exists, and a job never exists without the task that ends it.
+    """
     _check_size(deps, upload.size_bytes)
     job = _new_job(deps, owner_uid, upload)
-    # The expiry task first: if it cannot be enqueued, nothing is left behind.
-    deps.tasks.enqueue(expiry_task(job))
-    deps.jobs.add(job)
     expires_at = job.upload_expires_at - deps.limits.upload_grace
     signed = deps.store.signed_upload(
         job.object_name, PDF_CONTENT_TYPE, upload.size_bytes, expires_at
     )
+    deps.tasks.enqueue(expiry_task(job))
+    deps.jobs.add(job)
     return job, signed
 
 
@@ -71,7 +76,13 @@ def accept_direct_upload(
     job = _new_job(deps, owner_uid, NewUpload(filename, len(data), settings))
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
-    deps.store.write(job.object_name, data, PDF_CONTENT_TYPE)
+    try:
+        deps.store.write(job.object_name, data, PDF_CONTENT_TYPE)
+    except Exception:
+        now = deps.clock()
+        message = "The PDF could not be stored; send it again."
+        update_job(deps.jobs, job.id, lambda current: current.failed(now, UPLOAD_FAILED, message))
+        raise
     return job
 
 

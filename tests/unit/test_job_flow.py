@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from shared.domain.errors import NotAPdf
 from shared.domain.jobs import Chunk, InvalidTransition, Job, JobSettings, JobStatus
 from shared.errors import DispatchInProgress, FileTooLarge, InvalidRequest, JobNotFound, Unavailable
 from shared.service import chunks, dispatch, queries, uploads
 from shared.service.deps import Limits
+from shared.service.ports import SignedUpload
 from shared.text.pipeline import process_pdf
 from tests.books.builder import not_a_pdf, scanned_pdf
-from tests.fakes import FakeWorld, fake_world
+from tests.fakes import FakeObjectStore, FakeWorld, fake_world
 
 SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
 LIMITS = Limits(pages_per_chunk=7, chunk_max_attempts=3)
@@ -358,3 +360,64 @@ def test_a_chunk_whose_upload_vanished_fails_the_job_at_once(world: FakeWorld) -
 
     assert outcome == "failed: UPLOAD_MISSING"
     assert world.jobs.get(job.id).error.code == "UPLOAD_MISSING"  # type: ignore[union-attr]
+
+
+class BrokenStore(FakeObjectStore):
+    """Storage that cannot sign or write: an IAM or Cloud Storage outage."""
+
+    def signed_upload(self, *args: object, **kwargs: object) -> SignedUpload:
+        raise Unavailable("signBlob failed")
+
+    def write(self, name: str, data: bytes, content_type: str) -> int:
+        raise Unavailable("storage failed")
+
+
+def test_a_signing_failure_leaves_no_job_and_no_task(world: FakeWorld) -> None:
+    broken = dataclasses.replace(world.deps, store=BrokenStore())
+
+    with pytest.raises(Unavailable):
+        uploads.create_upload(broken, OWNER, uploads.NewUpload("r.pdf", 10, JobSettings()))
+
+    assert not world.jobs._jobs and not world.tasks.tasks
+
+
+def test_a_direct_upload_that_cannot_be_stored_fails_its_job_at_once(world: FakeWorld) -> None:
+    broken = dataclasses.replace(world.deps, store=BrokenStore())
+
+    with pytest.raises(Unavailable):
+        uploads.accept_direct_upload(broken, OWNER, "r.pdf", SAMPLE, JobSettings())
+
+    (job,) = world.jobs._jobs.values()
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None and job.error.code == "UPLOAD_FAILED"
+
+
+def test_a_direct_upload_of_something_else_is_refused_before_any_write(world: FakeWorld) -> None:
+    with pytest.raises(NotAPdf):
+        uploads.accept_direct_upload(world.deps, OWNER, "r.pdf", not_a_pdf(), JobSettings())
+
+    assert not world.jobs._jobs and not world.store.objects
+
+
+def test_the_deadline_task_resumes_a_dispatch_its_trigger_abandoned(world: FakeWorld) -> None:
+    job = start_job(world)
+    world.tasks.fail_next = 1  # the trigger crashes while enqueueing; no redelivery comes
+    with pytest.raises(Unavailable):
+        dispatch.on_object_finalized(world.deps, event_for(world, job))
+    with pytest.raises(DispatchInProgress):  # the lease is still held
+        chunks.expire_upload(world.deps, job.id)
+
+    world.clock.advance(LIMITS.upload_url_ttl + LIMITS.upload_grace)
+
+    assert chunks.expire_upload(world.deps, job.id) == "resumed: tasks enqueued"
+    assert len(chunk_tasks(world)) == 5
+
+
+def test_an_upload_arriving_after_its_job_was_cancelled_is_deleted(world: FakeWorld) -> None:
+    job = start_job(world)
+    queries.cancel_job(world.deps, OWNER, job.id)
+
+    outcome = dispatch.on_object_finalized(world.deps, event_for(world, job))
+
+    assert outcome == "ignored: the job is cancelled"
+    assert job.object_name not in world.store.objects
