@@ -81,7 +81,7 @@ def _run(client: ApiClient, pdf: Path, limit: int, out: Path, console: Console) 
         console.print(f"[red]job {job['status']}:[/] {error.get('code')}: {error.get('message')}")
         return 1
     sentences = [
-        OutputSentence(s["text"], s["source_index"], s["page"], Method(s["method"]))
+        OutputSentence(s["text"], s["source_index"], s["page"], Method(s["method"]), s["flag"])
         for s in client.sentences(job_id)
     ]
     write_csv(sentences, out)

@@ -179,6 +179,7 @@ def part_to_document(part: ResultPart) -> dict[str, Any]:
                 "page": s.page,
                 "source_index": s.source_index,
                 "method": str(s.method),
+                **({"flag": s.flag} if s.flag else {}),
             }
             for s in part.sentences
         ],
@@ -187,7 +188,9 @@ def part_to_document(part: ResultPart) -> dict[str, Any]:
 
 def part_from_document(part_id: str, document: Mapping[str, Any]) -> ResultPart:
     sentences = tuple(
-        OutputSentence(s["text"], s["source_index"], s["page"], Method(s["method"]))
+        OutputSentence(
+            s["text"], s["source_index"], s["page"], Method(s["method"]), s.get("flag")
+        )
         for s in document["sentences"]
     )
     return ResultPart(part_id, document["chunk"], document["offset"], sentences)

@@ -19,6 +19,7 @@ class Method(StrEnum):
     KEPT = "kept"  # the source sentence was already within the limit
     SPLIT = "split"  # cut at a clause boundary, possibly with its subject carried
     FALLBACK_CUT = "fallback_cut"  # cut mechanically: no clause boundary could keep the limit
+    REWRITTEN = "rewritten"  # rewritten by the model, and its rewrite passed the checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +37,25 @@ class OutputSentence:
     source_index: int
     page: int
     method: Method
+    # Why the model's rewrite was not used, when the offline engine stood in for it
+    # (e.g. "gemini_blocked", "gemini_failed_checks"); None otherwise.
+    flag: str | None = None
 
     @property
     def word_count(self) -> int:
         return count_words(self.text)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        record: dict[str, object] = {
             "text": self.text,
             "word_count": self.word_count,
             "page": self.page,
             "source_index": self.source_index,
             "method": str(self.method),
         }
+        if self.flag is not None:
+            record["flag"] = self.flag
+        return record
 
 
 def check_limit(limit: int) -> int:

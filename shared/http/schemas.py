@@ -130,6 +130,7 @@ class SentenceView(BaseModel):
     page: int
     source_index: int
     method: str
+    flag: str | None = None
 
 
 class SentencesPageView(BaseModel):

@@ -67,7 +67,7 @@ def sample_pdf() -> bytes:
 def expected_sentences(sample_pdf: bytes) -> list[dict[str, object]]:
     """The text engine alone on the whole book: what the system must return."""
     return [
-        {**sentence.to_dict(), "index": index}
+        {"flag": None, **sentence.to_dict(), "index": index}
         for index, sentence in enumerate(process_pdf(sample_pdf, 8))
     ]
 

@@ -1,0 +1,1 @@
+"""The Gemini engine: prompts, the model port and its google-genai adapter, checks, batching."""

@@ -1,0 +1,110 @@
+"""What the Gemini engine needs from a model: one request in, one answer or a typed error out.
+
+`shared/gemini/client.py` implements it with google-genai; tests drive that client
+against a local fake of the Gemini REST API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from shared.errors import AppError
+
+# A PDF above this goes through the Files API instead of inline in the request.
+INLINE_PDF_MAX_BYTES = 20 * 1000 * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens of one call, from the answer's usage metadata (0 when absent)."""
+
+    prompt_tokens: int = 0
+    output_tokens: int = 0  # candidates' tokens
+    thinking_tokens: int = 0
+    cached_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.output_tokens + other.output_tokens,
+            self.thinking_tokens + other.thinking_tokens,
+            self.cached_tokens + other.cached_tokens,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRequest:
+    system: str  # the system instruction
+    prompt: str  # the user turn, text
+    max_output_tokens: int
+    response_schema: Mapping[str, Any] | None = None  # JSON schema: asks for JSON output
+    temperature: float = 0.2
+    thinking_budget: int = 0  # tokens; 0 turns thinking off where the model allows it
+    pdf: bytes | None = None  # a document to read along with the prompt (a scanned book)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelAnswer:
+    """The first candidate's text, why it stopped, and what the call cost.
+
+    `finish_reason` is Gemini's: "STOP", "MAX_TOKENS", "SAFETY", "RECITATION",
+    "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "MALFORMED_FUNCTION_CALL", "OTHER"...,
+    or "PROMPT_BLOCKED" when the prompt itself was blocked (no candidate).
+    """
+
+    text: str
+    finish_reason: str
+    usage: Usage = field(default_factory=Usage)
+
+    @property
+    def blocked(self) -> bool:
+        return self.finish_reason in BLOCK_REASONS
+
+
+BLOCK_REASONS = frozenset(
+    {"SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "PROMPT_BLOCKED"}
+)
+
+
+class TextModel(Protocol):
+    @property
+    def model_name(self) -> str: ...
+
+    def generate(self, request: ModelRequest) -> ModelAnswer:
+        """One call; raises a ModelError subclass when no answer comes."""
+        ...
+
+
+class ModelError(AppError):
+    code = "GEMINI_ERROR"
+    status = 502
+
+
+class ModelRateLimited(ModelError):
+    """429 RESOURCE_EXHAUSTED: the task is retried later, with the queue's backoff."""
+
+    code = "GEMINI_RATE_LIMITED"
+    status = 429
+    retryable = True
+
+
+class ModelUnavailable(ModelError):
+    """5xx, a timeout or no connection: worth another attempt."""
+
+    code = "GEMINI_UNAVAILABLE"
+    status = 503
+    retryable = True
+
+
+class ModelKeyInvalid(ModelError):
+    """The API key is missing, invalid or not allowed: no retry can help."""
+
+    code = "GEMINI_KEY_INVALID"
+
+
+class ModelRequestRejected(ModelError):
+    """Any other 4xx: the request itself is wrong (too large, bad model name...)."""
+
+    code = "GEMINI_REQUEST_REJECTED"
