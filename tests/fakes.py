@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 from shared.domain.jobs import Job
 from shared.errors import Unavailable
+from shared.gemini.model import ModelAnswer, ModelRequest, Usage
 from shared.service.deps import Deps, Limits
 from shared.service.ports import ChunkRecord, ObjectMissing, ResultPart, SignedUpload, Task
+from shared.text.offline_engine import split_sentence
 
 
 class FakeClock:
@@ -71,6 +74,10 @@ class FakeJobRepository:
                 pages_done=job.pages_done + record.pages,
                 sentence_count=job.sentence_count + record.sentence_count,
                 source_sentence_count=job.source_sentence_count + record.source_count,
+                prompt_tokens=job.prompt_tokens + record.prompt_tokens,
+                output_tokens=job.output_tokens + record.output_tokens,
+                thinking_tokens=job.thinking_tokens + record.thinking_tokens,
+                model_calls=job.model_calls + record.model_calls,
                 version=next(self._revisions),
             )
             return True
@@ -136,6 +143,43 @@ class FakeTaskQueue:
 
     def of_kind(self, kind: str) -> list[Task]:
         return [task for task in self.tasks.values() if task.payload["kind"] == kind]
+
+
+def items_of(request: ModelRequest) -> list[dict[str, str]]:
+    return json.loads(request.prompt.splitlines()[-1])  # the prompts end with the items
+
+
+def good_rewrite(text: str, limit: int = 8) -> list[str]:
+    """A faithful rewrite: the offline engine's pieces (they keep every word)."""
+    return [piece.text for piece in split_sentence(text, limit)]
+
+
+Rewriter = Callable[[str], list[str]]
+
+
+class ScriptedModel:
+    """Answers each request by `rewriter`, unless `script` (consumed in order) says otherwise."""
+
+    model_name = "gemini-test"
+
+    def __init__(self, rewriter: Rewriter = good_rewrite) -> None:
+        self.rewriter = rewriter
+        self.script: list[Callable[[ModelRequest], ModelAnswer]] = []
+        self.requests: list[ModelRequest] = []
+        self._lock = threading.Lock()
+
+    def generate(self, request: ModelRequest) -> ModelAnswer:
+        with self._lock:
+            self.requests.append(request)
+            scripted = self.script.pop(0) if self.script else None
+        if scripted is not None:
+            return scripted(request)
+        return self.answer(request)
+
+    def answer(self, request: ModelRequest) -> ModelAnswer:
+        body = [{"id": i["id"], "sentences": self.rewriter(i["text"])} for i in items_of(request)]
+        text = json.dumps(body, ensure_ascii=False)
+        return ModelAnswer(text, "STOP", Usage(len(request.prompt) // 4, len(text) // 4))
 
 
 @dataclasses.dataclass

@@ -23,7 +23,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
 from shared.adapters.transient import transient_errors_as_unavailable
-from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
+from shared.domain.jobs import Engine, Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, OutputSentence
 from shared.service.ports import ChunkRecord, ResultPart
 
@@ -77,6 +77,10 @@ class FirestoreJobRepository:
                 "pages_done": firestore.Increment(record.pages),
                 "sentence_count": firestore.Increment(record.sentence_count),
                 "source_sentence_count": firestore.Increment(record.source_count),
+                "prompt_tokens": firestore.Increment(record.prompt_tokens),
+                "output_tokens": firestore.Increment(record.output_tokens),
+                "thinking_tokens": firestore.Increment(record.thinking_tokens),
+                "model_calls": firestore.Increment(record.model_calls),
                 "updated_at": firestore.SERVER_TIMESTAMP,
             },
         )
@@ -140,14 +144,16 @@ _COPIED = (
     "owner_uid", "filename", "size_bytes", "object_name", "created_at", "updated_at",
     "upload_expires_at", "generation", "page_count", "chunk_count", "tasks_enqueued",
     "dispatch_lease_until", "chunks_done", "pages_done", "sentence_count",
-    "source_sentence_count", "started_at", "completed_at", "stats",
+    "source_sentence_count", "started_at", "completed_at", "stats", "model",
+    "prompt_version", "prompt_tokens", "output_tokens", "thinking_tokens", "model_calls",
 )  # fmt: skip
 
 
 def job_to_document(job: Job) -> dict[str, Any]:
     document: dict[str, Any] = {name: getattr(job, name) for name in _COPIED}
     document["status"] = str(job.status)
-    document["settings"] = dataclasses.asdict(job.settings)
+    document["engine"] = str(job.engine)
+    document["settings"] = {**dataclasses.asdict(job.settings), "engine": str(job.settings.engine)}
     document["chunk_offsets"] = list(job.chunk_offsets)
     document["source_offsets"] = list(job.source_offsets)
     document["error"] = dataclasses.asdict(job.error) if job.error else None
@@ -160,6 +166,7 @@ def job_from_document(job_id: str, document: Mapping[str, Any], version: object)
     return Job(
         id=job_id,
         status=JobStatus(document["status"]),
+        engine=Engine(document.get("engine", Engine.OFFLINE)),
         settings=JobSettings(**document.get("settings", {})),
         chunk_offsets=tuple(document.get("chunk_offsets", ())),
         source_offsets=tuple(document.get("source_offsets", ())),
@@ -188,9 +195,7 @@ def part_to_document(part: ResultPart) -> dict[str, Any]:
 
 def part_from_document(part_id: str, document: Mapping[str, Any]) -> ResultPart:
     sentences = tuple(
-        OutputSentence(
-            s["text"], s["source_index"], s["page"], Method(s["method"]), s.get("flag")
-        )
+        OutputSentence(s["text"], s["source_index"], s["page"], Method(s["method"]), s.get("flag"))
         for s in document["sentences"]
     )
     return ResultPart(part_id, document["chunk"], document["offset"], sentences)

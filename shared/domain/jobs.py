@@ -45,12 +45,21 @@ def can_move(current: JobStatus, new: JobStatus) -> bool:
     return new in _NEXT.get(current, frozenset())
 
 
+class Engine(StrEnum):
+    OFFLINE = "offline"
+    GEMINI = "gemini"
+    AUTO = "auto"  # Gemini when a key is configured, else offline
+
+
 @dataclass(frozen=True, slots=True)
 class JobSettings:
     sentence_length_limit: int = DEFAULT_LIMIT
+    engine: Engine = Engine.AUTO
+    keep_dialogue: bool = True  # Gemini: a dialogue line within the limit stays as it is
 
     def __post_init__(self) -> None:
         check_limit(self.sentence_length_limit)
+        object.__setattr__(self, "engine", Engine(self.engine))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +129,15 @@ class Job:
     started_at: datetime | None = None
     completed_at: datetime | None = None
     stats: dict[str, int] = field(default_factory=dict)
+    # The engine that runs (auto resolved when the job is created), and for Gemini the
+    # model and prompt version; the model's usage is added to by each chunk.
+    engine: Engine = Engine.OFFLINE
+    model: str | None = None
+    prompt_version: str | None = None
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    thinking_tokens: int = 0
+    model_calls: int = 0
     # The stored revision this copy was read at (opaque; set by the repository).
     version: object = field(default=None, compare=False)
 

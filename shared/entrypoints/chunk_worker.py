@@ -60,8 +60,8 @@ def handle(request: flask.Request) -> flask.Response:
     except Exception as error:  # retryable or unexpected: Cloud Tasks tries again
         log.warning("task %s attempt %d failed: %s", task_name, attempt, error)
         response = error_response(error, task_name)
-        if response.status_code < 500:
-            response.status_code = 503
+        if response.status_code < 500 and response.status_code != 429:
+            response.status_code = 503  # any answer but 2xx makes Cloud Tasks retry
         return response
     log.info("task %s attempt %d: %s", task_name, attempt, outcome)
     return json_response({"outcome": outcome})

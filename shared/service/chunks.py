@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from shared.domain.errors import NoTextLayer, TextEngineError
-from shared.domain.jobs import Chunk, Job, JobStatus
+from shared.domain.jobs import Chunk, Engine, Job, JobStatus
 from shared.domain.sentences import OutputSentence
 from shared.errors import DispatchInProgress, Unavailable
+from shared.gemini.model import ModelError, ModelRateLimited, Usage
 from shared.service.deps import Deps
 from shared.service.dispatch import resume_dispatch
+from shared.service.gemini_chunks import gemini_chunk
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ObjectMissing, ResultPart
 from shared.text.pipeline import RunStats, process_pdf
@@ -65,10 +67,11 @@ def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
         message = "The uploaded PDF is no longer in storage; upload it again."
         _fail(deps, job.id, UPLOAD_MISSING, message)
         return f"failed: {UPLOAD_MISSING}"
-    except TextEngineError as error:
+    except (TextEngineError, ModelError) as error:
         if error.retryable:
             return _retry_or_fail(deps, job, attempt, error)
-        _fail(deps, job.id, error.code, str(error))
+        message = error.message if isinstance(error, ModelError) else str(error)
+        _fail(deps, job.id, error.code, message)
         return f"failed: {error.code}"
     except Exception as error:  # anything unexpected: another attempt may pass
         return _retry_or_fail(deps, job, attempt, error)
@@ -150,8 +153,39 @@ def _process(deps: Deps, job: Job, chunk: Chunk) -> tuple[ChunkRecord, list[Resu
     started_at = deps.clock()
     data = deps.store.read(job.object_name, job.generation)
     stats = RunStats()
+    usage, calls, flagged = Usage(), 0, 0
+    if job.engine is Engine.GEMINI:
+        result = gemini_chunk(deps, job, chunk, data, stats)
+        sentences = result.sentences
+        usage, calls, flagged = (
+            result.report.usage,
+            result.report.calls,
+            result.report.flags.total(),
+        )
+    else:
+        sentences = _offline(deps, job, chunk, data, stats)
+    record = ChunkRecord(
+        number=chunk.number,
+        sentence_count=len(sentences),
+        source_count=stats.source_sentences,
+        pages=chunk.pages,
+        pages_without_text=stats.pages_without_text,
+        started_at=started_at,
+        finished_at=deps.clock(),
+        prompt_tokens=usage.prompt_tokens,
+        output_tokens=usage.output_tokens,
+        thinking_tokens=usage.thinking_tokens,
+        model_calls=calls,
+        flagged=flagged,
+    )
+    return record, split_into_parts(chunk.number, sentences)
+
+
+def _offline(
+    deps: Deps, job: Job, chunk: Chunk, data: bytes, stats: RunStats
+) -> list[OutputSentence]:
     try:
-        sentences = list(
+        return list(
             process_pdf(
                 data,
                 job.settings.sentence_length_limit,
@@ -162,17 +196,7 @@ def _process(deps: Deps, job: Job, chunk: Chunk) -> tuple[ChunkRecord, list[Resu
             )
         )
     except NoTextLayer:  # a chunk of pictures in a book with text: nothing to add
-        sentences = []
-    record = ChunkRecord(
-        number=chunk.number,
-        sentence_count=len(sentences),
-        source_count=stats.source_sentences,
-        pages=chunk.pages,
-        pages_without_text=stats.pages_without_text,
-        started_at=started_at,
-        finished_at=deps.clock(),
-    )
-    return record, split_into_parts(chunk.number, sentences)
+        return []
 
 
 def split_into_parts(chunk: int, sentences: list[OutputSentence]) -> list[ResultPart]:
@@ -196,6 +220,8 @@ def _part(chunk: int, number: int, offset: int, sentences: list[OutputSentence])
 
 def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:
     if attempt < deps.limits.chunk_max_attempts:
+        if isinstance(error, ModelRateLimited):
+            raise error  # answered 429: Cloud Tasks backs off, the queue paces the rest
         raise ChunkRetry(f"Chunk processing failed; Cloud Tasks will retry: {error}") from error
     log.error("chunk failed on its last attempt", exc_info=error, extra={"job_id": job.id})
     _fail(deps, job.id, CHUNK_FAILED, "Part of the book could not be processed; try again.")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from shared.domain.sentences import DEFAULT_LIMIT
+from shared.gemini.cache import RewriteCache
+from shared.gemini.engine import RewriteOptions
+from shared.gemini.model import TextModel
 from shared.service.ports import JobRepository, ObjectStore, TaskQueue
 
 MEBIBYTE = 1024 * 1024
@@ -32,9 +36,19 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class GeminiSetup:
+    """The model, its answer cache and the engine's defaults (the limit is the job's)."""
+
+    model: TextModel
+    cache: RewriteCache
+    options: RewriteOptions = field(default_factory=lambda: RewriteOptions(DEFAULT_LIMIT))
+
+
+@dataclass(frozen=True, slots=True)
 class Deps:
     jobs: JobRepository
     store: ObjectStore
     tasks: TaskQueue
     limits: Limits = Limits()
     clock: Callable[[], datetime] = utc_now
+    gemini: GeminiSetup | None = None  # None: no key configured, offline engine only

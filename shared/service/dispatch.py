@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from shared.domain.errors import NoTextLayer, TextEngineError
-from shared.domain.jobs import Job, JobError, JobStatus, plan_chunks
+from shared.domain.jobs import Engine, Job, JobError, JobStatus, plan_chunks
 from shared.errors import DispatchInProgress, FileTooLarge
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
@@ -125,6 +125,7 @@ def _enqueue_chunks(deps: Deps, job: Job) -> None:
                     "first_page": chunk.first_page,
                     "last_page": chunk.last_page,
                 },
+                queue="gemini" if job.engine is Engine.GEMINI else "chunks",
             )
         )
     now = deps.clock()
@@ -146,7 +147,8 @@ def _inspect(deps: Deps, job: Job, obj: FinalizedObject) -> tuple[JobError | Non
     data = deps.store.read(obj.name, obj.generation)
     try:
         book = open_pdf(data, max_pages=deps.limits.max_pages)
-        if not has_text_layer(book):
+        # Gemini can read page images: a scanned book is transcribed chunk by chunk.
+        if job.engine is not Engine.GEMINI and not has_text_layer(book):
             raise NoTextLayer("The PDF has no text layer (a scanned book?): its pages are images.")
     except TextEngineError as error:
         return JobError(error.code, str(error)), 0

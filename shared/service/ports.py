@@ -50,11 +50,15 @@ class ObjectStore(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A Cloud Task for the worker. The name makes re-enqueueing the same task harmless."""
+    """A Cloud Task for the worker. The name makes re-enqueueing the same task harmless.
+
+    `queue` names the queue: "chunks", or "gemini" (paced to the model's quota).
+    """
 
     name: str
     payload: Mapping[str, object]
     schedule_at: datetime | None = None
+    queue: str = "chunks"
 
 
 class TaskQueue(Protocol):
@@ -74,6 +78,12 @@ class ChunkRecord:
     pages_without_text: int
     started_at: datetime  # when the worker began this chunk (its successful attempt)
     finished_at: datetime
+    # What the model cost for this chunk (0 with the offline engine).
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    thinking_tokens: int = 0
+    model_calls: int = 0
+    flagged: int = 0  # sentences the offline engine made after the model's rewrite failed
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ import uuid
 from dataclasses import dataclass
 
 from shared.domain.errors import NotAPdf
-from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.domain.jobs import Engine, Job, JobSettings, JobStatus
 from shared.errors import FileTooLarge, InvalidRequest
+from shared.gemini.prompt import PROMPT_VERSION
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import SignedUpload, Task
@@ -97,7 +98,26 @@ def _check_size(deps: Deps, size_bytes: int) -> None:
         )
 
 
+class GeminiNotConfigured(InvalidRequest):
+    code = "GEMINI_NOT_CONFIGURED"
+
+
+def _engine_for(deps: Deps, settings: JobSettings) -> dict[str, object]:
+    """The engine a job runs, with the model and prompt version it will use."""
+    wanted = settings.engine
+    if wanted is Engine.GEMINI and deps.gemini is None:
+        raise GeminiNotConfigured("The Gemini engine is not configured here; choose offline.")
+    if deps.gemini is None or wanted is Engine.OFFLINE:
+        return {"engine": Engine.OFFLINE}
+    return {
+        "engine": Engine.GEMINI,
+        "model": deps.gemini.model.model_name,
+        "prompt_version": PROMPT_VERSION,
+    }
+
+
 def _new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
+    engine = _engine_for(deps, upload.settings)
     now = deps.clock()
     job_id = uuid.uuid4().hex
     return Job(
@@ -111,4 +131,5 @@ def _new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
         created_at=now,
         updated_at=now,
         upload_expires_at=now + deps.limits.upload_url_ttl + deps.limits.upload_grace,
+        **engine,  # type: ignore[arg-type]
     )

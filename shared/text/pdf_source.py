@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pypdf import PasswordType, PdfReader
+from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
 from shared.domain.errors import DamagedPdf, EncryptedPdf, NotAPdf, TooManyPages
@@ -93,3 +93,16 @@ def _as_stream(source: str | Path | bytes | BinaryIO) -> BinaryIO:
     if isinstance(source, str | Path):
         return Path(source).open("rb")
     return source
+
+
+def extract_pages(data: bytes, first: int, last: int) -> bytes:
+    """Pages `first`..`last` (1-based, inclusive) of a PDF as a PDF of their own."""
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        _unlock(reader)
+    writer = PdfWriter()
+    for number in range(first, last + 1):
+        writer.add_page(reader.pages[number - 1])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,10 @@ from shared.domain.words import count_words
 from shared.gemini import engine
 from shared.gemini.cache import MemoryCache
 from shared.gemini.checks import check_rewrite
-from shared.gemini.model import (
-    ModelAnswer,
-    ModelKeyInvalid,
-    ModelRateLimited,
-    ModelRequest,
-    Usage,
-)
-from shared.text.offline_engine import split_sentence
+from shared.gemini.model import ModelAnswer, ModelKeyInvalid, ModelRateLimited, ModelRequest
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import source_sentences
+from tests.fakes import ScriptedModel, good_rewrite, items_of
 
 SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
 LIMIT = 8
@@ -39,43 +32,6 @@ def book() -> list[SourceSentence]:
 def clean_book(book: list[SourceSentence]) -> list[SourceSentence]:
     """The sentences whose scripted rewrite passes the checks at once."""
     return [s for s in book if check_rewrite(s.text, good_rewrite(s.text), LIMIT).ok]
-
-
-def items_of(request: ModelRequest) -> list[dict[str, str]]:
-    return json.loads(request.prompt.splitlines()[-1])  # the prompts end with the items
-
-
-def good_rewrite(text: str) -> list[str]:
-    """A faithful rewrite: the offline engine's pieces (they keep every word)."""
-    return [piece.text for piece in split_sentence(text, LIMIT)]
-
-
-Rewriter = Callable[[str], list[str]]
-
-
-class ScriptedModel:
-    """Answers each request by `rewriter`, unless `script` (consumed in order) says otherwise."""
-
-    model_name = "gemini-test"
-
-    def __init__(self, rewriter: Rewriter = good_rewrite) -> None:
-        self.rewriter = rewriter
-        self.script: list[Callable[[ModelRequest], ModelAnswer]] = []
-        self.requests: list[ModelRequest] = []
-        self._lock = threading.Lock()
-
-    def generate(self, request: ModelRequest) -> ModelAnswer:
-        with self._lock:
-            self.requests.append(request)
-            scripted = self.script.pop(0) if self.script else None
-        if scripted is not None:
-            return scripted(request)
-        return self.answer(request)
-
-    def answer(self, request: ModelRequest) -> ModelAnswer:
-        body = [{"id": i["id"], "sentences": self.rewriter(i["text"])} for i in items_of(request)]
-        text = json.dumps(body, ensure_ascii=False)
-        return ModelAnswer(text, "STOP", Usage(len(request.prompt) // 4, len(text) // 4))
 
 
 def run(

@@ -1,0 +1,162 @@
+"""Jobs on the Gemini engine, through the service layer with a scripted model."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from shared.domain.jobs import Chunk, Engine, JobSettings, JobStatus
+from shared.domain.words import count_words
+from shared.gemini.cache import MemoryCache
+from shared.gemini.model import ModelAnswer, ModelKeyInvalid, ModelRateLimited, ModelRequest
+from shared.gemini.prompt import PROMPT_VERSION
+from shared.service import chunks, dispatch, queries, uploads
+from shared.service.deps import GeminiSetup, Limits
+from tests.books.builder import scanned_pdf
+from tests.fakes import FakeWorld, ScriptedModel, fake_world
+
+SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
+OWNER = "reader-1"
+TRANSCRIPTION = "Il pleuvait sur la ville, et elle attendait, immobile, que le jour se lève enfin."
+
+
+class ReadingModel(ScriptedModel):
+    """Also reads page images: a transcription request gets TRANSCRIPTION back."""
+
+    def answer(self, request: ModelRequest) -> ModelAnswer:
+        if request.pdf is not None:
+            return ModelAnswer(TRANSCRIPTION, "STOP")
+        return super().answer(request)
+
+
+@pytest.fixture
+def model() -> ReadingModel:
+    return ReadingModel()
+
+
+@pytest.fixture
+def world(model: ReadingModel) -> FakeWorld:
+    world = fake_world(Limits(pages_per_chunk=10, chunk_max_attempts=3))
+    world.deps = dataclasses.replace(world.deps, gemini=GeminiSetup(model, MemoryCache()))
+    return world
+
+
+def start(world: FakeWorld, data: bytes = SAMPLE, engine: Engine = Engine.AUTO) -> str:
+    upload = uploads.NewUpload("roman.pdf", len(data), JobSettings(8, engine))
+    job, _ = uploads.create_upload(world.deps, OWNER, upload)
+    generation = world.store.write(job.object_name, data, "application/pdf")
+    event = dispatch.FinalizedObject("uploads", job.object_name, generation, len(data))
+    dispatch.on_object_finalized(world.deps, event)
+    return job.id
+
+
+def tasks(world: FakeWorld) -> list[chunks.ChunkTask]:
+    found = []
+    for task in world.tasks.of_kind("chunk"):
+        p = task.payload
+        chunk = Chunk(p["chunk"], p["first_page"], p["last_page"])  # type: ignore[arg-type]
+        found.append(chunks.ChunkTask(str(p["job_id"]), p["generation"], chunk))  # type: ignore[arg-type]
+    return found
+
+
+def run_all(world: FakeWorld, attempt: int = 1) -> None:
+    for task in tasks(world):
+        chunks.run_chunk(world.deps, task, attempt)
+
+
+def sentences(world: FakeWorld, job_id: str) -> list[dict[str, object]]:
+    page = queries.sentence_page(world.deps, OWNER, job_id, None, 1000)
+    found = [s.to_dict() for s in page.sentences]
+    while page.next_cursor:
+        page = queries.sentence_page(world.deps, OWNER, job_id, page.next_cursor, 1000)
+        found += [s.to_dict() for s in page.sentences]
+    return found
+
+
+def test_auto_means_gemini_when_it_is_configured(world: FakeWorld, model: ReadingModel) -> None:
+    job_id = start(world)
+    run_all(world)
+
+    job = world.jobs.get(job_id)
+    assert job is not None and job.status is JobStatus.COMPLETED
+    assert (job.engine, job.model, job.prompt_version) == (
+        Engine.GEMINI,
+        model.model_name,
+        PROMPT_VERSION,
+    )
+    assert {t.queue for t in world.tasks.of_kind("chunk")} == {"gemini"}
+    assert job.model_calls == len(model.requests) > 0
+    assert job.prompt_tokens > 0 and job.output_tokens > 0
+    found = sentences(world, job_id)
+    assert {s["method"] for s in found} >= {"kept", "rewritten"}
+    assert all(1 <= count_words(str(s["text"])) <= 8 for s in found)
+    assert sorted({s["source_index"] for s in found}) == list(range(job.source_sentence_count))
+
+
+def test_without_a_key_auto_is_offline_and_gemini_is_refused() -> None:
+    world = fake_world()
+
+    job_id = start(world)
+
+    assert world.jobs.get(job_id).engine is Engine.OFFLINE  # type: ignore[union-attr]
+    with pytest.raises(uploads.GeminiNotConfigured):
+        start(world, engine=Engine.GEMINI)
+
+
+def test_a_rate_limited_chunk_is_retried_and_pays_only_for_what_failed(
+    world: FakeWorld, model: ReadingModel
+) -> None:
+    job_id = start(world)
+    first = tasks(world)[0]
+
+    def limited(request: ModelRequest) -> ModelAnswer:
+        raise ModelRateLimited("429")
+
+    model.script.append(limited)
+    with pytest.raises(ModelRateLimited):
+        chunks.run_chunk(world.deps, first, attempt=1)
+    calls = len(model.requests)
+    chunks.run_chunk(world.deps, first, attempt=2)
+
+    assert len(model.requests) - calls < calls  # the other batches came from the cache
+    assert world.jobs.chunk_recorded(job_id, 0)
+
+
+def test_an_invalid_key_fails_the_job_with_its_code(world: FakeWorld, model: ReadingModel) -> None:
+    job_id = start(world)
+
+    def invalid(request: ModelRequest) -> ModelAnswer:
+        raise ModelKeyInvalid("API key not valid. Please pass a valid API key.")
+
+    model.script += [invalid] * 50
+
+    outcome = chunks.run_chunk(world.deps, tasks(world)[0], attempt=1)
+
+    job = world.jobs.get(job_id)
+    assert outcome == "failed: GEMINI_KEY_INVALID"
+    assert job is not None and job.status is JobStatus.FAILED
+    assert job.error is not None and job.error.code == "GEMINI_KEY_INVALID"
+
+
+def test_a_scanned_book_is_transcribed_then_rewritten(
+    world: FakeWorld, model: ReadingModel
+) -> None:
+    job_id = start(world, scanned_pdf(3))
+    run_all(world)
+
+    job = world.jobs.get(job_id)
+    assert job is not None and job.status is JobStatus.COMPLETED, job and job.error
+    assert [r.pdf is not None for r in model.requests].count(True) == 1
+    text = " ".join(str(s["text"]) for s in sentences(world, job_id))
+    assert "pleuvait" in text and "immobile" in text
+
+
+def test_a_scanned_book_without_gemini_is_refused() -> None:
+    world = fake_world()
+
+    job_id = start(world, scanned_pdf(3))
+
+    job = world.jobs.get(job_id)
+    assert job is not None and job.error is not None and job.error.code == "PDF_NO_TEXT_LAYER"
