@@ -11,13 +11,16 @@ from google.auth.credentials import AnonymousCredentials, Credentials
 from google.cloud import firestore, storage, tasks_v2
 from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
 
-from shared.adapters.cloud_tasks_queue import CloudTasksQueue
+from shared.adapters.cloud_tasks_queue import CloudTasksQueue, RoutedTaskQueue
+from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_jobs import FirestoreJobRepository
 from shared.adapters.gcs_store import GcsObjectStore
 from shared.adapters.signing import IamSigner, LocalSigner, UrlSigner
 from shared.auth import FirebaseTokenVerifier, LocalCallerCheck, OidcCallerVerifier
 from shared.config import Settings
-from shared.service.deps import Deps
+from shared.gemini.client import GenaiModel
+from shared.gemini.secrets import EnvSecrets, SecretManagerSecrets, SecretSource
+from shared.service.deps import Deps, GeminiSetup
 
 
 @functools.cache
@@ -28,23 +31,42 @@ def settings() -> Settings:
 @functools.cache
 def deps() -> Deps:
     config = settings()
+    database = firestore.Client(project=config.project_id, credentials=_credentials("FIRESTORE"))
+    tasks_client = _tasks_client(config)
+
+    def queue(name: str) -> CloudTasksQueue:
+        return CloudTasksQueue(
+            tasks_client,
+            config.queue_path(name),
+            config.worker_url,
+            oidc_service_account=config.tasks_service_account,
+        )
+
     return Deps(
-        jobs=FirestoreJobRepository(
-            firestore.Client(project=config.project_id, credentials=_credentials("FIRESTORE"))
-        ),
+        jobs=FirestoreJobRepository(database),
         store=GcsObjectStore(
             storage.Client(project=config.project_id, credentials=_credentials("STORAGE")),
             config.uploads_bucket,
             _signer(config),
         ),
-        tasks=CloudTasksQueue(
-            _tasks_client(config),
-            config.queue_path,
-            config.worker_url,
-            oidc_service_account=config.tasks_service_account,
+        tasks=RoutedTaskQueue(
+            {"chunks": queue(config.chunks_queue), "gemini": queue(config.gemini_queue)}
         ),
         limits=config.limits(),
+        gemini=_gemini(config, database),
     )
+
+
+def _gemini(config: Settings, database: firestore.Client) -> GeminiSetup | None:
+    """The Gemini engine, if a key is configured (jobs on `auto` then use it)."""
+    secrets: SecretSource = (
+        SecretManagerSecrets(config.project_id) if config.production else EnvSecrets()
+    )
+    key = secrets.get(config.gemini_key_secret)
+    if not key:
+        return None
+    model = GenaiModel(key, config.gemini_model, timeout_seconds=config.gemini_timeout_seconds)
+    return GeminiSetup(model, FirestoreRewriteCache(database), config.rewrite_options())
 
 
 @functools.cache

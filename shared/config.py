@@ -14,6 +14,8 @@ from enum import StrEnum
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.domain.sentences import DEFAULT_LIMIT
+from shared.gemini.engine import RewriteOptions
 from shared.service.deps import MEBIBYTE, Limits
 
 EMULATOR_VARIABLES = (
@@ -22,6 +24,7 @@ EMULATOR_VARIABLES = (
     "PUBSUB_EMULATOR_HOST",
     "CLOUD_TASKS_EMULATOR_HOST",
     "FIREBASE_AUTH_EMULATOR_HOST",
+    "GOOGLE_GEMINI_BASE_URL",  # a stand-in for the Gemini API
 )
 
 
@@ -64,13 +67,36 @@ class Settings(BaseSettings):
     # Must equal the chunk queue's max_attempts, so the last attempt fails the job.
     chunk_max_attempts: int = Field(default=10, ge=1, le=100)
 
+    # Gemini. The key is the secret `gemini_key_secret` (Secret Manager in production,
+    # the GEMINI_API_KEY variable elsewhere); without it jobs run offline.
+    gemini_key_secret: str = "gemini-api-key"
+    gemini_queue: str = "gemini"  # paced to the model's quota
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_timeout_seconds: float = Field(default=120.0, gt=0, le=600)
+    gemini_parallel_calls: int = Field(default=8, ge=1, le=64)
+    gemini_batch_items: int = Field(default=40, ge=1, le=200)
+    gemini_batch_tokens: int = Field(default=3000, ge=100, le=100_000)
+    gemini_max_output_tokens: int = Field(default=8192, ge=256, le=65_535)
+    gemini_thinking_budget: int = Field(default=0, ge=0, le=24_576)
+    gemini_rewrite_all: bool = False  # also the long sentences the offline engine splits well
+
     @property
     def production(self) -> bool:
         return self.profile is Profile.PRODUCTION
 
-    @property
-    def queue_path(self) -> str:
-        return f"projects/{self.project_id}/locations/{self.location}/queues/{self.chunks_queue}"
+    def queue_path(self, queue: str) -> str:
+        return f"projects/{self.project_id}/locations/{self.location}/queues/{queue}"
+
+    def rewrite_options(self) -> RewriteOptions:
+        return RewriteOptions(
+            limit=DEFAULT_LIMIT,  # each job sets its own
+            rewrite_all=self.gemini_rewrite_all,
+            batch_max_items=self.gemini_batch_items,
+            batch_max_tokens=self.gemini_batch_tokens,
+            max_output_tokens=self.gemini_max_output_tokens,
+            thinking_budget=self.gemini_thinking_budget,
+            parallel_calls=self.gemini_parallel_calls,
+        )
 
     def limits(self) -> Limits:
         return Limits(

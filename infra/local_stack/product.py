@@ -13,6 +13,7 @@ from infra.local_stack.paths import REPO_ROOT
 PRODUCT_SOURCE = REPO_ROOT / "functions" / "main.py"
 UPLOADS_BUCKET = "uploads"
 CHUNKS_QUEUE = "chunks"
+GEMINI_QUEUE = "gemini"
 # firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
 # is set; no Auth emulator needs to listen there to verify them.
 AUTH_EMULATOR_HOST = "127.0.0.1:9099"
@@ -27,6 +28,7 @@ def product_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
         "FNT_PROFILE": "local",
         "FNT_UPLOADS_BUCKET": UPLOADS_BUCKET,
         "FNT_CHUNKS_QUEUE": CHUNKS_QUEUE,
+        "FNT_GEMINI_QUEUE": GEMINI_QUEUE,
         "FIREBASE_AUTH_EMULATOR_HOST": AUTH_EMULATOR_HOST,
         **extra,
     }
@@ -64,7 +66,7 @@ def product_config(
         # Versioned, as deployed: a worker reads the generation its job accepted
         # even after the object was overwritten.
         versioned_buckets=(UPLOADS_BUCKET,),
-        task_queues=(CHUNKS_QUEUE,),
+        task_queues=(CHUNKS_QUEUE, GEMINI_QUEUE),
         task_max_concurrent_dispatches=WORKER_PROCESSES,
         **settings,  # type: ignore[arg-type]
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from contextlib import suppress
 
 from google.api_core import exceptions as google_errors
 from google.cloud import tasks_v2
 
 from shared.adapters.transient import transient_errors_as_unavailable
-from shared.service.ports import Task
+from shared.service.ports import Task, TaskQueue
 
 # Cloud Tasks' rule for the last segment of a task name.
 _TASK_ID = re.compile(r"[A-Za-z0-9_-]{1,500}")
@@ -75,3 +76,15 @@ class CloudTasksQueue:
             http_request=http_request,
             schedule_time=task.schedule_at,
         )
+
+
+class RoutedTaskQueue:
+    """Sends each task to the queue its `queue` field names."""
+
+    def __init__(self, queues: Mapping[str, TaskQueue]) -> None:
+        self._queues = dict(queues)
+
+    def enqueue(self, task: Task) -> None:
+        if task.queue not in self._queues:
+            raise ValueError(f"no queue {task.queue!r}; known: {sorted(self._queues)}")
+        self._queues[task.queue].enqueue(task)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.jobs import Job, JobSettings
+from shared.domain.jobs import Engine, Job, JobSettings
 from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
 from shared.service.ports import SignedUpload
 from shared.service.queries import SentencePage
@@ -18,9 +18,19 @@ class Strict(BaseModel):
 
 class SettingsIn(Strict):
     sentence_length_limit: int = Field(default=DEFAULT_LIMIT, ge=MIN_LIMIT, le=MAX_LIMIT)
+    engine: Engine = Engine.AUTO
+    keep_dialogue: bool = True
 
     def to_domain(self) -> JobSettings:
-        return JobSettings(self.sentence_length_limit)
+        return JobSettings(self.sentence_length_limit, self.engine, self.keep_dialogue)
+
+    @classmethod
+    def of(cls, settings: JobSettings) -> SettingsIn:
+        return cls(
+            sentence_length_limit=settings.sentence_length_limit,
+            engine=settings.engine,
+            keep_dialogue=settings.keep_dialogue,
+        )
 
 
 class UploadRequest(Strict):
@@ -52,14 +62,27 @@ class CountsView(BaseModel):
     source_sentences: int
 
 
+class ModelUsageView(BaseModel):
+    """The model's tokens and calls for this job (zeros with the offline engine)."""
+
+    model: str | None
+    prompt_version: str | None
+    prompt_tokens: int
+    output_tokens: int
+    thinking_tokens: int
+    calls: int
+
+
 class JobView(BaseModel):
     job_id: str
     status: str
     filename: str
     size_bytes: int
     settings: SettingsIn
+    engine: Engine  # the one that runs: "auto" resolved when the job was created
     progress: ProgressView
     counts: CountsView
+    usage: ModelUsageView
     error: ErrorView | None
     created_at: datetime
     updated_at: datetime
@@ -75,7 +98,8 @@ class JobView(BaseModel):
             status=str(job.status),
             filename=job.filename,
             size_bytes=job.size_bytes,
-            settings=SettingsIn(sentence_length_limit=job.settings.sentence_length_limit),
+            settings=SettingsIn.of(job.settings),
+            engine=job.engine,
             progress=ProgressView(
                 page_count=job.page_count,
                 pages_done=job.pages_done,
@@ -85,6 +109,14 @@ class JobView(BaseModel):
             ),
             counts=CountsView(
                 sentences=job.sentence_count, source_sentences=job.source_sentence_count
+            ),
+            usage=ModelUsageView(
+                model=job.model,
+                prompt_version=job.prompt_version,
+                prompt_tokens=job.prompt_tokens,
+                output_tokens=job.output_tokens,
+                thinking_tokens=job.thinking_tokens,
+                calls=job.model_calls,
             ),
             error=ErrorView(code=job.error.code, message=job.error.message) if job.error else None,
             created_at=job.created_at,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from google.cloud import firestore
 
+from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_jobs import FirestoreJobRepository
 from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, OutputSentence
@@ -169,3 +170,18 @@ def test_a_book_in_parallel_chunks_on_firestore_completes_once_with_every_senten
         found += [s.to_dict() for s in page.sentences]
     expected = [s.to_dict() for s in process_pdf(SAMPLE, 8)]
     assert [{k: v for k, v in s.items() if k != "index"} for s in found] == expected
+
+
+def test_the_rewrite_cache_returns_what_was_put_and_nothing_else(
+    firestore_client: firestore.Client,
+) -> None:
+    cache = FirestoreRewriteCache(firestore_client)
+    entries = {f"key-{n}": [f"Phrase {n}.", "Une autre."] for n in range(450)}
+
+    cache.put_many(entries)
+
+    assert cache.get_many(["key-3", "key-449", "missing"]) == {
+        "key-3": ["Phrase 3.", "Une autre."],
+        "key-449": ["Phrase 449.", "Une autre."],
+    }
+    assert cache.get_many([]) == {}

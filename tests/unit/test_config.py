@@ -28,7 +28,9 @@ def test_a_complete_production_configuration_is_accepted(monkeypatch: pytest.Mon
     settings = Settings()
 
     assert settings.profile is Profile.PRODUCTION and settings.production
-    assert settings.queue_path == "projects/novels-prod/locations/us-central1/queues/chunks"
+    assert (
+        settings.queue_path("chunks") == "projects/novels-prod/locations/us-central1/queues/chunks"
+    )
     assert settings.limits().max_upload_bytes == 50 * 1024 * 1024
 
 
