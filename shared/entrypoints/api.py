@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import flask
@@ -12,6 +13,7 @@ from shared.errors import InvalidRequest, JobNotFound, UnsupportedMediaType
 from shared.http.responses import json_response
 from shared.http.router import Call, Router
 from shared.http.schemas import (
+    EstimateView,
     Health,
     JobAccepted,
     JobView,
@@ -21,7 +23,7 @@ from shared.http.schemas import (
     UploadCreated,
     UploadRequest,
 )
-from shared.service import queries, uploads
+from shared.service import estimate, queries, uploads
 
 PREFIX = "/api/v1"
 # A PDF posted to the API is capped by Cloud Functions' 32 MB request limit.
@@ -52,19 +54,20 @@ def create_upload(call: Call) -> flask.Response:
 @router.route("POST", f"{PREFIX}/process-pdf", max_body_bytes=DIRECT_UPLOAD_MAX_BYTES)
 def process_pdf(call: Call) -> flask.Response:
     user = _user(call)
-    file = call.request.files.get("pdf_file")
-    if file is None:
-        raise InvalidRequest("Send the PDF as multipart/form-data in the field 'pdf_file'.")
-    fields = {k: v for k, v in call.request.form.items() if k in SettingsIn.model_fields}
-    settings = SettingsIn.model_validate(fields)
+    data, settings = _pdf_and_settings(call)
+    filename = call.request.files["pdf_file"].filename or "book.pdf"
     job = uploads.accept_direct_upload(
-        bootstrap.deps(),
-        user.uid,
-        file.filename or "book.pdf",
-        file.read(),
-        settings.to_domain(),
+        bootstrap.deps(), user.uid, filename, data, settings.to_domain()
     )
     return json_response(JobAccepted(job_id=job.id, status=str(job.status)), 202)
+
+
+@router.route("POST", f"{PREFIX}/estimate", max_body_bytes=DIRECT_UPLOAD_MAX_BYTES)
+def estimate_cost(call: Call) -> flask.Response:
+    _user(call)
+    data, settings = _pdf_and_settings(call)
+    found = estimate.estimate(bootstrap.deps(), data, settings.to_domain())
+    return json_response(EstimateView.model_validate(dataclasses.asdict(found)))
 
 
 @router.route("GET", f"{PREFIX}/jobs/<job_id>")
@@ -88,6 +91,15 @@ def cancel_job(call: Call) -> flask.Response:
     user = _user(call)
     job = queries.cancel_job(bootstrap.deps(), user.uid, _job_id(call))
     return json_response(JobView.of(job))
+
+
+def _pdf_and_settings(call: Call) -> tuple[bytes, SettingsIn]:
+    """A multipart body: the PDF in `pdf_file`, settings as form fields."""
+    file = call.request.files.get("pdf_file")
+    if file is None:
+        raise InvalidRequest("Send the PDF as multipart/form-data in the field 'pdf_file'.")
+    fields = {k: v for k, v in call.request.form.items() if k in SettingsIn.model_fields}
+    return file.read(), SettingsIn.model_validate(fields)
 
 
 def _user(call: Call) -> User:

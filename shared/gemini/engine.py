@@ -94,12 +94,10 @@ def rewrite_sentences(
     ordered = list(sentences)
     for sentence in ordered:
         offline[sentence.index] = shorten(sentence, options.limit, stats)
-        if count_words(sentence.text) <= options.limit:
-            continue
-        if not options.rewrite_all and _clean_split(offline[sentence.index]):
+        if needs_model(sentence, offline[sentence.index], options):
+            pending.append(sentence)
+        elif count_words(sentence.text) > options.limit:
             report.offline_clean += 1
-            continue
-        pending.append(sentence)
     accepted = _rewrite(model, cache, pending, options, report)
     outputs: list[OutputSentence] = []
     for sentence in ordered:
@@ -139,7 +137,7 @@ def _rewrite(
     batcher = _Batch(model, options, report)
     errors: list[ModelError] = []
     with ThreadPoolExecutor(max(1, options.parallel_calls), "gemini") as pool:
-        futures = [pool.submit(batcher.run, batch) for batch in _batches(to_send, options)]
+        futures = [pool.submit(batcher.run, batch) for batch in plan_batches(to_send, options)]
         for future in futures:
             try:
                 outcomes = future.result()
@@ -155,14 +153,28 @@ def _rewrite(
     return results
 
 
-def _batches(
+def estimated_tokens(text: str) -> int:
+    """A sentence's tokens as an item of a batch, in or out."""
+    return len(text) // CHARS_PER_TOKEN + ITEM_OVERHEAD_TOKENS
+
+
+def needs_model(
+    sentence: SourceSentence, offline: Sequence[OutputSentence], options: RewriteOptions
+) -> bool:
+    """Whether a sentence goes to the model: over the limit and not already split well."""
+    if count_words(sentence.text) <= options.limit:
+        return False
+    return options.rewrite_all or not _clean_split(offline)
+
+
+def plan_batches(
     sentences: Sequence[SourceSentence], options: RewriteOptions
 ) -> list[list[SourceSentence]]:
     batches: list[list[SourceSentence]] = []
     current: list[SourceSentence] = []
     tokens = 0
     for sentence in sentences:
-        size = len(sentence.text) // CHARS_PER_TOKEN + ITEM_OVERHEAD_TOKENS
+        size = estimated_tokens(sentence.text)
         full = len(current) >= options.batch_max_items or tokens + size > options.batch_max_tokens
         if current and full:
             batches.append(current)

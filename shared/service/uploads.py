@@ -102,7 +102,7 @@ class GeminiNotConfigured(InvalidRequest):
     code = "GEMINI_NOT_CONFIGURED"
 
 
-def _engine_for(deps: Deps, settings: JobSettings) -> dict[str, object]:
+def engine_for(deps: Deps, settings: JobSettings) -> dict[str, object]:
     """The engine a job runs, with the model and prompt version it will use."""
     wanted = settings.engine
     if wanted is Engine.GEMINI and deps.gemini is None:
@@ -117,7 +117,7 @@ def _engine_for(deps: Deps, settings: JobSettings) -> dict[str, object]:
 
 
 def _new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
-    engine = _engine_for(deps, upload.settings)
+    engine = engine_for(deps, upload.settings)
     now = deps.clock()
     job_id = uuid.uuid4().hex
     return Job(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from shared.domain.words import count_words
 from shared.gemini.cache import MemoryCache
 from shared.gemini.model import ModelAnswer, ModelKeyInvalid, ModelRateLimited, ModelRequest
 from shared.gemini.prompt import PROMPT_VERSION
-from shared.service import chunks, dispatch, queries, uploads
+from shared.service import chunks, dispatch, estimate, queries, uploads
 from shared.service.deps import GeminiSetup, Limits
 from tests.books.builder import scanned_pdf
 from tests.fakes import FakeWorld, ScriptedModel, fake_world
@@ -160,3 +161,33 @@ def test_a_scanned_book_without_gemini_is_refused() -> None:
 
     job = world.jobs.get(job_id)
     assert job is not None and job.error is not None and job.error.code == "PDF_NO_TEXT_LAYER"
+
+
+def test_the_estimate_matches_what_processing_then_sends(
+    world: FakeWorld, model: ReadingModel
+) -> None:
+    whole_book = Limits(pages_per_chunk=100)
+    world.deps = dataclasses.replace(world.deps, limits=whole_book)
+
+    found = estimate.estimate(world.deps, SAMPLE, JobSettings(8, Engine.AUTO))
+    start(world)
+    run_all(world)
+
+    first_pass = [r for r in model.requests if "refais-la" not in r.prompt]
+    sent = sum(len(json.loads(r.prompt.splitlines()[-1])) for r in first_pass)
+    assert (found.engine, found.pages, found.scanned) == (Engine.GEMINI, 30, False)
+    assert found.sentences_for_model == sent
+    assert found.expected_calls == len(first_pass)
+    assert 0 < found.sentences_for_model <= found.sentences_over_limit <= found.source_sentences
+    assert found.expected_prompt_tokens > 0 and found.expected_output_tokens > 0
+
+
+def test_the_offline_estimate_costs_nothing() -> None:
+    found = estimate.estimate(fake_world().deps, SAMPLE, JobSettings(12))
+
+    assert (found.engine, found.expected_calls, found.expected_prompt_tokens) == (
+        Engine.OFFLINE,
+        0,
+        0,
+    )
+    assert found.sentences_over_limit > 0
