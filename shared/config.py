@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.domain.sentences import DEFAULT_LIMIT
 from shared.gemini.engine import RewriteOptions
+from shared.gemini.model import DEFAULT_MODEL
 from shared.service.deps import MEBIBYTE, Limits
 
 EMULATOR_VARIABLES = (
@@ -71,7 +72,7 @@ class Settings(BaseSettings):
     # the GEMINI_API_KEY variable elsewhere); without it jobs run offline.
     gemini_key_secret: str = "gemini-api-key"
     gemini_queue: str = "gemini"  # paced to the model's quota
-    gemini_model: str = "gemini-2.5-flash"
+    gemini_model: str = DEFAULT_MODEL
     gemini_timeout_seconds: float = Field(default=120.0, gt=0, le=600)
     gemini_parallel_calls: int = Field(default=8, ge=1, le=64)
     gemini_batch_items: int = Field(default=40, ge=1, le=200)

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from shared.errors import AppError
 
+DEFAULT_MODEL = "gemini-2.5-flash"
 # A PDF above this goes through the Files API instead of inline in the request.
 INLINE_PDF_MAX_BYTES = 20 * 1000 * 1000
 
