@@ -112,7 +112,9 @@ class GenaiModel:
     def _generate(self, request: ModelRequest, documents: list[types.Part]) -> ModelAnswer:
         response = self._client.models.generate_content(
             model=self._model_name,
-            contents=[*documents, request.prompt],
+            contents=types.Content(
+                role="user", parts=[*documents, types.Part.from_text(text=request.prompt)]
+            ),
             config=_config(request),
         )
         return _answer(response)

@@ -1,0 +1,3 @@
+from infra.fake_gemini.server import main
+
+raise SystemExit(main())

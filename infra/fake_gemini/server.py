@@ -1,0 +1,398 @@
+"""A local fake of the Gemini REST API, for the google-genai SDK pointed at it by base URL.
+
+It serves what the SDK calls, under any API version (v1, v1beta...):
+- POST /{version}/models/{model}:generateContent
+- POST /upload/{version}/files: the resumable upload's start, then its upload/finalize
+  commands on the returned x-goog-upload-url
+- GET and DELETE /{version}/files/{id}
+It checks the API key like Google (x-goog-api-key header or ?key=), records every call,
+and answers as its Behaviour says. Runs on a thread in tests, or as its own process:
+`python -m infra.fake_gemini --port N [--latency S]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import hashlib
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlsplit
+
+from infra.fake_gemini import rewriter
+from infra.fake_gemini.outcomes import (
+    Behaviour,
+    GenerateCall,
+    Script,
+    camel_keys,
+    default,
+    error_body,
+)
+from infra.local_stack.shutdown_signals import exit_on_termination_signals
+
+DEFAULT_TRANSCRIPTION = (
+    "Il pleuvait sur la ville. Elle attendait, immobile, que le jour se lève enfin sur les toits."
+)
+READY_LINE = "fake gemini ready at"
+
+_GENERATE = re.compile(r"/(v1\w*)/models/([^/:]+):generateContent")
+_UPLOAD = re.compile(r"/upload/(v1\w*)/files")
+_FILE = re.compile(r"/(v1\w*)/files/([a-z0-9]+)")
+# Longer than any client timeout; stop() ends the wait at once.
+_HANG_SECONDS = 3600.0
+_KEY_INVALID_MESSAGE = "API key not valid. Please pass a valid API key."
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    name: str  # "files/<id>"
+    mime_type: str
+    display_name: str
+    data: bytes
+    uploaded_at: float  # time.monotonic()
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    method: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Response:
+    status: int
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class _Upload:
+    api_version: str
+    mime_type: str
+    display_name: str
+    data: bytearray = field(default_factory=bytearray)
+
+
+@dataclass
+class _StoredFile:
+    file: UploadedFile
+    api_version: str
+    created: datetime
+    processing_left: int  # how many more times it is reported PROCESSING
+
+
+class FakeGemini:
+    """The fake server: `with FakeGemini() as fake:` then point the client at `fake.url`.
+
+    `valid_keys` None accepts any non-empty key. `latency` is added to every
+    generateContent call. `processing_polls`: how many times an uploaded file is
+    reported PROCESSING (the upload's answer included) before ACTIVE.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        valid_keys: set[str] | None = None,
+        behaviour: Behaviour | None = None,
+        latency: float = 0.0,
+        transcription: str = DEFAULT_TRANSCRIPTION,
+        processing_polls: int = 0,
+    ) -> None:
+        self.valid_keys = valid_keys
+        self.script = Script()
+        self.behaviour: Behaviour = behaviour or self.script
+        self.latency = latency
+        self.transcription = transcription
+        self.processing_polls = processing_polls
+        self.calls: list[GenerateCall] = []
+        self.uploads: list[UploadedFile] = []
+        self.requests: list[tuple[str, str]] = []  # (method, path) of every request
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._files: dict[str, _StoredFile] = {}
+        self._upload_sessions: dict[str, _Upload] = {}
+        self._server = _Server((host, port), self)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def files(self) -> list[str]:
+        """Names of the files uploaded and not deleted."""
+        with self._lock:
+            return sorted(self._files)
+
+    def start(self) -> FakeGemini:
+        self._thread = threading.Thread(
+            # A short poll makes stop() quick: tests start and stop many fakes.
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-gemini",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()  # releases hung and delayed calls
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeGemini:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def _dispatch(self, request: _Request) -> _Response | None:
+        """The response to one HTTP request; None to never answer."""
+        self.requests.append((request.method, request.path))
+        if request.method == "POST" and (match := _GENERATE.fullmatch(request.path)):
+            return self._checked(request) or self._generate(request, *match.groups())
+        if request.method == "POST" and (match := _UPLOAD.fullmatch(request.path)):
+            upload_id = request.query.get("upload_id")
+            if upload_id is not None:  # the upload id authorises the transfer, not the key
+                return self._transfer(request, upload_id)
+            return self._checked(request) or self._start_upload(request, match.group(1))
+        if request.method in ("GET", "DELETE") and (match := _FILE.fullmatch(request.path)):
+            return self._checked(request) or self._file(request.method, match.group(2))
+        return _error(404, "NOT_FOUND", f"Method not found: {request.method} {request.path}")
+
+    def _checked(self, request: _Request) -> _Response | None:
+        """Google's answer when the API key is missing or not accepted, else None."""
+        key = _api_key(request)
+        if not key:
+            return _error(
+                403,
+                "PERMISSION_DENIED",
+                "Method doesn't allow unregistered callers (callers without established "
+                "identity). Please use API Key or other form of API consumer identity "
+                "to call this API.",
+            )
+        if self.valid_keys is not None and key not in self.valid_keys:
+            body = error_body(400, "INVALID_ARGUMENT", _KEY_INVALID_MESSAGE)
+            body["error"]["details"] = [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "API_KEY_INVALID",
+                    "domain": "googleapis.com",
+                    "metadata": {"service": "generativelanguage.googleapis.com"},
+                },
+                {
+                    "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+                    "locale": "en-US",
+                    "message": _KEY_INVALID_MESSAGE,
+                },
+            ]
+            return _json(400, body)
+        return None
+
+    def _generate(self, request: _Request, api_version: str, model: str) -> _Response | None:
+        try:
+            body = camel_keys(json.loads(request.body or b"{}"))
+        except ValueError:
+            return _error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+        call = GenerateCall(model, api_version, body, _api_key(request), time.monotonic())
+        self.calls.append(call)
+        for document in call.documents:
+            file_id = document.get("fileData", {}).get("fileUri", "").rpartition("/files/")[2]
+            if "fileData" in document and f"files/{file_id}" not in self.files:
+                return _file_not_found(file_id)
+        outcome = self.behaviour(call) or default()
+        if outcome.reply is None:
+            return None
+        text = self.transcription if call.documents else rewriter.rewrite_prompt(call.prompt)
+        reply = outcome.reply(call, text)
+        return _json(reply.status, reply.body, delay=self.latency + outcome.delay)
+
+    def _start_upload(self, request: _Request, api_version: str) -> _Response:
+        if request.headers.get("x-goog-upload-command") != "start":
+            return _error(400, "INVALID_ARGUMENT", "Expected X-Goog-Upload-Command: start.")
+        metadata = json.loads(request.body or b"{}").get("file", {})
+        upload_id = uuid.uuid4().hex
+        with self._lock:
+            self._upload_sessions[upload_id] = _Upload(
+                api_version,
+                request.headers.get("x-goog-upload-header-content-type", ""),
+                metadata.get("displayName", ""),
+            )
+        upload_url = (
+            f"{self.url}/upload/{api_version}/files?upload_id={upload_id}&upload_protocol=resumable"
+        )
+        return _Response(
+            200, headers={"x-goog-upload-url": upload_url, "x-goog-upload-status": "active"}
+        )
+
+    def _transfer(self, request: _Request, upload_id: str) -> _Response:
+        """One upload command: append the bytes at the offset, and finalize if asked."""
+        commands = {c.strip() for c in request.headers.get("x-goog-upload-command", "").split(",")}
+        with self._lock:
+            upload = self._upload_sessions.get(upload_id)
+            if upload is None:
+                return _error(404, "NOT_FOUND", "No such upload.")
+            if int(request.headers.get("x-goog-upload-offset", "-1")) != len(upload.data):
+                return _error(400, "INVALID_ARGUMENT", "Upload offset does not match.")
+            upload.data += request.body
+            if "finalize" not in commands:
+                return _Response(200, headers={"x-goog-upload-status": "active"})
+            del self._upload_sessions[upload_id]
+            name = f"files/{uuid.uuid4().hex[:12]}"
+            file = UploadedFile(
+                name, upload.mime_type, upload.display_name, bytes(upload.data), time.monotonic()
+            )
+            stored = _StoredFile(file, upload.api_version, datetime.now(UTC), self.processing_polls)
+            self._files[name] = stored
+            self.uploads.append(file)
+            resource = self._resource(stored)
+        return _json(200, {"file": resource}, headers={"x-goog-upload-status": "final"})
+
+    def _file(self, method: str, file_id: str) -> _Response:
+        name = f"files/{file_id}"
+        with self._lock:
+            stored = self._files.get(name)
+            if stored is None:
+                return _file_not_found(file_id)
+            if method == "DELETE":
+                del self._files[name]
+                return _json(200, {})
+            return _json(200, self._resource(stored))
+
+    def _resource(self, stored: _StoredFile) -> dict[str, Any]:
+        """The File resource as the API shows it; counts one PROCESSING report down."""
+        state = "PROCESSING" if stored.processing_left > 0 else "ACTIVE"
+        stored.processing_left -= 1
+        file = stored.file
+        digest = hashlib.sha256(file.data).hexdigest().encode()
+        return {
+            "name": file.name,
+            "displayName": file.display_name,
+            "mimeType": file.mime_type,
+            "sizeBytes": str(len(file.data)),
+            "createTime": _timestamp(stored.created),
+            "updateTime": _timestamp(stored.created),
+            "expirationTime": _timestamp(stored.created + timedelta(hours=48)),
+            "sha256Hash": base64.b64encode(digest).decode(),
+            "uri": f"{self.url}/{stored.api_version}/{file.name}",
+            "state": state,
+            "source": "UPLOADED",
+        }
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], fake: FakeGemini) -> None:
+        super().__init__(address, _Handler)
+        self.fake = fake
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the SDK's HTTP client expects
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: tests and the stack's logs only want the calls they look at."""
+
+    def _serve(self) -> None:
+        fake = cast(_Server, self.server).fake
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        url = urlsplit(self.path)
+        request = _Request(
+            self.command,
+            url.path,
+            dict(parse_qsl(url.query)),
+            {name.lower(): value for name, value in self.headers.items()},
+            body,
+        )
+        response = fake._dispatch(request)
+        if response is None:
+            fake.stopping.wait(_HANG_SECONDS)
+            self.close_connection = True
+            return
+        if response.delay > 0 and fake.stopping.wait(response.delay):
+            self.close_connection = True
+            return
+        try:
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout)
+            self.close_connection = True
+
+
+def _json(
+    status: int,
+    body: Mapping[str, Any],
+    *,
+    headers: Mapping[str, str] | None = None,
+    delay: float = 0.0,
+) -> _Response:
+    data = json.dumps(body, ensure_ascii=False).encode()
+    return _Response(status, data, headers or {}, delay)
+
+
+def _error(code: int, status: str, message: str) -> _Response:
+    return _json(code, error_body(code, status, message))
+
+
+def _file_not_found(file_id: str) -> _Response:
+    message = f"You do not have permission to access the File {file_id} or it may not exist."
+    return _error(403, "PERMISSION_DENIED", message)
+
+
+def _api_key(request: _Request) -> str:
+    return request.headers.get("x-goog-api-key") or request.query.get("key", "")
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="A local fake of the Gemini REST API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each call")
+    parser.add_argument(
+        "--valid-key", action="append", dest="valid_keys", help="accept only these keys"
+    )
+    args = parser.parse_args(argv)
+    valid_keys = set(args.valid_keys) if args.valid_keys else None
+    fake = FakeGemini(host=args.host, port=args.port, latency=args.latency, valid_keys=valid_keys)
+    with exit_on_termination_signals(), fake:
+        print(f"{READY_LINE} {fake.url}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: a clean stop
+            fake.stopping.wait()
+    return 0
