@@ -10,7 +10,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: setup run dev process sample test lint bench bench-stack clean
+.PHONY: setup run run-gemini dev process sample test lint bench bench-stack clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 # signed upload, storage trigger, Cloud Tasks worker; sentences to $(OUT).
 run: $(STAMP)
 	$(PY) -m infra.run_book "$(PDF)" --limit $(LIMIT) --out "$(OUT)"
+
+# The same with the Gemini engine against a local fake of the Gemini API (no key needed).
+run-gemini: $(STAMP)
+	$(PY) -m infra.run_book "$(PDF)" --limit $(LIMIT) --out "$(OUT)" --engine gemini --fake-gemini
 
 # The local system stays up for a frontend or curl; writes .local/stack.json.
 dev: $(STAMP)

@@ -51,11 +51,13 @@ class ApiClient:
             raise ApiError(response)
         return response.json()
 
-    def create_upload(self, filename: str, size_bytes: int, limit: int) -> dict[str, Any]:
+    def create_upload(
+        self, filename: str, size_bytes: int, limit: int, engine: str = "auto"
+    ) -> dict[str, Any]:
         body = {
             "filename": filename,
             "size_bytes": size_bytes,
-            "settings": {"sentence_length_limit": limit},
+            "settings": {"sentence_length_limit": limit, "engine": engine},
         }
         return self.call("POST", "/uploads", json=body)
 

@@ -8,17 +8,21 @@ prints a summary and stops the stack.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from infra.api_client import ApiClient, ApiError
+from infra.fake_gemini.server import FakeGemini
 from infra.local_stack import LocalStack, StackError
 from infra.local_stack.product import product_config
 from shared.auth import mint_emulator_token
+from shared.domain.jobs import Engine
 from shared.domain.sentences import DEFAULT_LIMIT, Method, OutputSentence
 from shared.export.files import write_csv
 
@@ -30,27 +34,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pdf", type=Path)
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="words per sentence")
     parser.add_argument("--out", type=Path, default=Path("sentences.csv"))
+    parser.add_argument(
+        "--engine",
+        choices=[str(e) for e in Engine],
+        default=str(Engine.AUTO),
+        help="auto: Gemini when GEMINI_API_KEY is set (or with --fake-gemini), else offline",
+    )
+    parser.add_argument(
+        "--fake-gemini",
+        action="store_true",
+        help="serve a local fake of the Gemini API and use it: the Gemini path without a key",
+    )
+    parser.add_argument("--fake-latency", type=float, default=0.0, help="seconds per fake call")
     args = parser.parse_args(argv)
     console = Console(stderr=True)
     if not args.pdf.is_file():
         console.print(f"[red]error:[/] no such file: {args.pdf}")
         return 2
     try:
-        console.print("starting the local stack (emulators and functions)…")
-        with LocalStack(product_config()) as stack:
+        with contextlib.ExitStack() as running:
+            env = {}
+            if args.fake_gemini:
+                fake = running.enter_context(FakeGemini(latency=args.fake_latency))
+                env = {"GEMINI_API_KEY": "local-fake-key", "GOOGLE_GEMINI_BASE_URL": fake.url}
+                console.print(f"fake Gemini API at {fake.url}")
+            console.print("starting the local stack (emulators and functions)…")
+            stack = running.enter_context(LocalStack(product_config(env=env)))
             project = stack.config.project
             client = ApiClient(
                 f"{stack.function_urls['api']}/api/v1", mint_emulator_token(project, LOCAL_USER)
             )
-            return _run(client, args.pdf, args.limit, args.out, console)
+            return _run(client, args.pdf, Engine(args.engine), args.limit, args.out, console)
     except (StackError, ApiError, TimeoutError) as error:
         console.print(f"[red]error:[/] {error}")
         return 1
 
 
-def _run(client: ApiClient, pdf: Path, limit: int, out: Path, console: Console) -> int:
+def _run(
+    client: ApiClient, pdf: Path, engine: Engine, limit: int, out: Path, console: Console
+) -> int:
     data = pdf.read_bytes()
-    upload = client.create_upload(pdf.name, len(data), limit)
+    upload = client.create_upload(pdf.name, len(data), limit, engine=str(engine))
     job_id = upload["job_id"]
     started = time.perf_counter()
     client.put_file(upload, data)
@@ -85,12 +109,20 @@ def _run(client: ApiClient, pdf: Path, limit: int, out: Path, console: Console) 
         for s in client.sentences(job_id)
     ]
     write_csv(sentences, out)
-    counts, state = job["counts"], job["progress"]
+    counts, state, usage = job["counts"], job["progress"], job["usage"]
     console.print(
         f"{len(sentences)} sentences of at most {limit} words from {counts['source_sentences']}"
         f" source sentences, {state['page_count']} pages in {state['chunk_count']} chunks,"
         f" {seconds:.1f} s from upload to completed job -> {out}"
     )
+    if job["engine"] == "gemini":
+        methods = Counter(s.method for s in sentences)
+        flagged = sum(1 for s in sentences if s.flag)
+        console.print(
+            f"{usage['model']}: {usage['calls']} calls, {usage['prompt_tokens']} tokens in,"
+            f" {usage['output_tokens']} out; {methods[Method.REWRITTEN]} sentences rewritten,"
+            f" {flagged} by the offline engine after a failed rewrite"
+        )
     return 0
 
 
