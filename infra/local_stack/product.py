@@ -17,10 +17,12 @@ GEMINI_QUEUE = "gemini"
 # firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
 # is set; no Auth emulator needs to listen there to verify them.
 AUTH_EMULATOR_HOST = "127.0.0.1:9099"
-# Like deployed worker instances (concurrency 1 each): one process per CPU, one
-# request at a time each, and the queue dispatches as many tasks at once.
+# Like deployed worker instances: one process per CPU, each taking a few requests at
+# once (a chunk on the Gemini engine mostly waits for the model), and the queues
+# dispatch as many tasks at once.
 WORKER_PROCESSES = max(1, min(4, os.cpu_count() or 1))
-WORKER_ENV = {"WORKERS": str(WORKER_PROCESSES), "THREADS": "1"}
+WORKER_THREADS = 4
+WORKER_ENV = {"WORKERS": str(WORKER_PROCESSES), "THREADS": str(WORKER_THREADS)}
 
 
 def product_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
@@ -67,6 +69,6 @@ def product_config(
         # even after the object was overwritten.
         versioned_buckets=(UPLOADS_BUCKET,),
         task_queues=(CHUNKS_QUEUE, GEMINI_QUEUE),
-        task_max_concurrent_dispatches=WORKER_PROCESSES,
+        task_max_concurrent_dispatches=WORKER_PROCESSES * WORKER_THREADS,
         **settings,  # type: ignore[arg-type]
     )

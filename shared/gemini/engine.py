@@ -58,6 +58,8 @@ class RewriteOptions:
 class RewriteReport:
     usage: Usage = field(default_factory=Usage)
     calls: int = 0
+    repair_calls: int = 0
+    repair_usage: Usage = field(default_factory=Usage)
     cache_hits: int = 0
     sent: int = 0  # source sentences sent to the model (not counting repairs)
     rewritten: int = 0
@@ -65,10 +67,13 @@ class RewriteReport:
     flags: Counter[str] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def count_call(self, answer: ModelAnswer) -> None:
+    def count_call(self, answer: ModelAnswer, repair: bool = False) -> None:
         with self._lock:
             self.usage += answer.usage
             self.calls += 1
+            if repair:
+                self.repair_usage += answer.usage
+                self.repair_calls += 1
 
 
 # What a batch gives back per item id: the accepted sentences, or a flag.
@@ -221,7 +226,7 @@ class _Batch:
 
     def _repair(self, failures: Sequence[tuple[Item, Sequence[str], str]]) -> dict[str, Outcome]:
         """One more request for the failed items, saying what was wrong; then give up."""
-        answer = self._call(repair_prompt(failures, self._options.limit))
+        answer = self._call(repair_prompt(failures, self._options.limit), repair=True)
         parsed = (
             None if answer.blocked or answer.finish_reason == "MAX_TOKENS" else _parse(answer.text)
         )
@@ -239,7 +244,7 @@ class _Batch:
             return "absente de ta réponse"
         return "; ".join(check_rewrite(item.text, sentences, self._options.limit).problems)
 
-    def _call(self, prompt: str) -> ModelAnswer:
+    def _call(self, prompt: str, repair: bool = False) -> ModelAnswer:
         options = self._options
         answer = self._model.generate(
             ModelRequest(
@@ -251,7 +256,7 @@ class _Batch:
                 thinking_budget=options.thinking_budget,
             )
         )
-        self._report.count_call(answer)
+        self._report.count_call(answer, repair)
         return answer
 
 
