@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ def tasks_emulator(
     port: int,
     queue_paths: Sequence[str],
     max_retries: int | None,
-    max_concurrent_dispatches: int = 1,
+    max_concurrent_dispatches: Mapping[str, int],
 ) -> Launch:
     # Flags checked against `gcloud-tasks-emulator start --help` (0.6.2): -q is
     # --quiet and -r is --max-retries; queues are created with --default-queue.
@@ -115,7 +116,7 @@ def tasks_emulator(
         name="tasks",
         argv=argv,
         probe=grpc_answers(f"{LOOPBACK}:{port}"),
-        env={"TASKS_MAX_CONCURRENT_DISPATCHES": str(max_concurrent_dispatches)},
+        env={"TASKS_MAX_CONCURRENT_DISPATCHES": json.dumps(dict(max_concurrent_dispatches))},
     )
 
 

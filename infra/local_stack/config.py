@@ -54,9 +54,9 @@ class StackConfig:
     # The Tasks emulator retries a failed task every ~0.1 s with no backoff; this
     # caps the retries so a failing handler does not spin forever (None = no cap).
     task_max_retries: int | None = 10
-    # Tasks of one queue dispatched at once (Cloud Tasks' max_concurrent_dispatches);
-    # the emulator alone does 1.
-    task_max_concurrent_dispatches: int = 1
+    # Tasks of a queue dispatched at once (Cloud Tasks' max_concurrent_dispatches), by
+    # queue id; other queues 1, like the emulator alone.
+    task_max_concurrent_dispatches: Mapping[str, int] = field(default_factory=dict)
     storage_events_topic: str = "storage-events"
     storage_events_subscription: str = "storage-events-bridge"
     # Redelivery backoff for failed events; Eventarc's is 10..600 s, shorter here.

@@ -69,6 +69,10 @@ def product_config(
         # even after the object was overwritten.
         versioned_buckets=(UPLOADS_BUCKET,),
         task_queues=(CHUNKS_QUEUE, GEMINI_QUEUE),
-        task_max_concurrent_dispatches=WORKER_PROCESSES * WORKER_THREADS,
+        # Offline chunks are CPU work: one per process; Gemini chunks mostly wait.
+        task_max_concurrent_dispatches={
+            CHUNKS_QUEUE: WORKER_PROCESSES,
+            GEMINI_QUEUE: WORKER_PROCESSES * WORKER_THREADS,
+        },
         **settings,  # type: ignore[arg-type]
     )

@@ -170,7 +170,10 @@ class LocalStack:
                     self._ports[Service.TASKS],
                     [config.queue_path(queue) for queue in config.task_queues],
                     config.task_max_retries,
-                    config.task_max_concurrent_dispatches,
+                    {
+                        config.queue_path(queue): count
+                        for queue, count in config.task_max_concurrent_dispatches.items()
+                    },
                 )
             )
         if tools.fake_gcs_server is not None:

@@ -5,7 +5,8 @@ Two gaps of the emulator (0.6.2) are closed here:
   loopback address instead;
 - it dispatches one task at a time per queue, while Cloud Tasks runs up to the
   queue's max concurrent dispatches: each queue gets a pool of that many threads
-  (TASKS_MAX_CONCURRENT_DISPATCHES, default 1 = the emulator's own behaviour).
+  (TASKS_MAX_CONCURRENT_DISPATCHES: a JSON object {queue path: count}; a queue not
+  in it gets 1, the emulator's own behaviour).
 
 The emulator finds and removes a task from its queue list, sends it, and puts
 it back on failure; one lock keeps those list changes atomic while the HTTP
@@ -15,6 +16,7 @@ This script is executed by the emulator's own venv (`python -I this_file start .
 so it must import nothing from the project.
 """
 
+import json
 import logging
 import os
 import threading
@@ -26,7 +28,9 @@ import grpc
 from gcloud_tasks_emulator import server as emulator
 from gcloud_tasks_emulator.__main__ import main
 
-_MAX_CONCURRENT = max(1, int(os.environ.get("TASKS_MAX_CONCURRENT_DISPATCHES", "1")))
+_MAX_CONCURRENT: dict[str, int] = json.loads(
+    os.environ.get("TASKS_MAX_CONCURRENT_DISPATCHES") or "{}"
+)
 _POLL_SECONDS = 0.02
 _queue_lists_lock = threading.RLock()
 _create_server = grpc.server
@@ -58,6 +62,7 @@ def _unlocked_send(*args: Any) -> Any:
 
 def _process_queue(self: Any, queue: str) -> None:
     state = self._state
+    most = max(1, int(_MAX_CONCURRENT.get(queue, 1)))
     in_flight: set[str] = set()
     in_flight_lock = threading.Lock()
 
@@ -70,7 +75,7 @@ def _process_queue(self: Any, queue: str) -> None:
             with in_flight_lock:
                 in_flight.discard(name)
 
-    with ThreadPoolExecutor(_MAX_CONCURRENT, thread_name_prefix="dispatch") as pool:
+    with ThreadPoolExecutor(most, thread_name_prefix="dispatch") as pool:
         while self._is_running.is_set():
             if queue not in state._queues or queue not in state._queue_tasks:
                 break
@@ -79,7 +84,7 @@ def _process_queue(self: Any, queue: str) -> None:
                     names = [task.name for task in state._queue_tasks[queue]]
                 for name in names:
                     with in_flight_lock:
-                        if name in in_flight or len(in_flight) >= _MAX_CONCURRENT:
+                        if name in in_flight or len(in_flight) >= most:
                             continue
                         in_flight.add(name)
                     pool.submit(dispatch, name)
