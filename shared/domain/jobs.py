@@ -55,7 +55,8 @@ class Engine(StrEnum):
 class JobSettings:
     sentence_length_limit: int = DEFAULT_LIMIT
     engine: Engine = Engine.AUTO
-    keep_dialogue: bool = True  # Gemini: a dialogue line within the limit stays as it is
+    # Gemini: dialogue lines are not rewritten, only cut (the speech stays verbatim).
+    keep_dialogue: bool = False
 
     def __post_init__(self) -> None:
         check_limit(self.sentence_length_limit)

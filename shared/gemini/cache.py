@@ -17,8 +17,8 @@ class RewriteCache(Protocol):
     def put_many(self, entries: Mapping[str, Sequence[str]]) -> None: ...
 
 
-def rewrite_key(model: str, prompt_version: str, limit: int, keep_dialogue: bool, text: str) -> str:
-    material = json.dumps([model, prompt_version, limit, keep_dialogue, text], ensure_ascii=False)
+def rewrite_key(model: str, prompt_version: str, limit: int, text: str) -> str:
+    material = json.dumps([model, prompt_version, limit, text], ensure_ascii=False)
     return hashlib.sha256(material.encode()).hexdigest()
 
 

@@ -35,6 +35,8 @@ from shared.text.pipeline import RunStats, shorten
 CHARS_PER_TOKEN = 4
 ITEM_OVERHEAD_TOKENS = 12
 
+DIALOGUE_OPENINGS = ("—", "–", "«", "- ", "“", '"')
+
 BLOCKED = "gemini_blocked"
 TRUNCATED = "gemini_truncated"
 BAD_JSON = "gemini_bad_json"
@@ -44,7 +46,7 @@ FAILED_CHECKS = "gemini_failed_checks"
 @dataclass(frozen=True, slots=True)
 class RewriteOptions:
     limit: int
-    keep_dialogue: bool = True
+    keep_dialogue: bool = False  # dialogue lines only cut by the offline engine, verbatim
     rewrite_all: bool = False  # also sentences the offline engine splits cleanly
     batch_max_items: int = 40
     batch_max_tokens: int = 3000  # estimated input tokens of a batch's sentences
@@ -129,9 +131,7 @@ def _rewrite(
     report: RewriteReport,
 ) -> dict[int, Outcome]:
     def key(sentence: SourceSentence) -> str:
-        return rewrite_key(
-            model.model_name, PROMPT_VERSION, options.limit, options.keep_dialogue, sentence.text
-        )
+        return rewrite_key(model.model_name, PROMPT_VERSION, options.limit, sentence.text)
 
     keys = {sentence.index: key(sentence) for sentence in pending}
     cached = cache.get_many(list(dict.fromkeys(keys.values())))
@@ -166,10 +166,17 @@ def estimated_tokens(text: str) -> int:
 def needs_model(
     sentence: SourceSentence, offline: Sequence[OutputSentence], options: RewriteOptions
 ) -> bool:
-    """Whether a sentence goes to the model: over the limit and not already split well."""
+    """Whether a sentence goes to the model: over the limit, not already split well, and
+    not a line of dialogue the user wants kept verbatim."""
     if count_words(sentence.text) <= options.limit:
         return False
+    if options.keep_dialogue and is_dialogue(sentence.text):
+        return False
     return options.rewrite_all or not _clean_split(offline)
+
+
+def is_dialogue(text: str) -> bool:
+    return text.lstrip().startswith(DIALOGUE_OPENINGS)
 
 
 def plan_batches(
@@ -194,7 +201,7 @@ def plan_batches(
 class _Batch:
     def __init__(self, model: TextModel, options: RewriteOptions, report: RewriteReport) -> None:
         self._model, self._options, self._report = model, options, report
-        self._system = system_instruction(options.limit, options.keep_dialogue)
+        self._system = system_instruction(options.limit)
 
     def run(self, sentences: Sequence[SourceSentence]) -> dict[int, Outcome]:
         items = [Item(str(position), s.text) for position, s in enumerate(sentences)]

@@ -35,15 +35,9 @@ Règles, pour chaque phrase produite :
   les pronoms sujets, les auxiliaires ou les déterminants que la réécriture exige ;
   ne résume pas, n'omets aucune information, ne traduis pas ;
 - garde la ponctuation du dialogue (« », —) ;
-{dialogue}\
 Réponds uniquement par le tableau JSON demandé : un objet {{"id", "sentences"}} par
 phrase reçue, avec le même id.
 """
-
-_KEEP_DIALOGUE = (
-    "- une réplique de dialogue (entre « » ou après —) reste telle quelle si elle\n"
-    "  tient dans la limite ; sinon, coupe-la entre ses propositions ;\n"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +48,8 @@ class Item:
     text: str
 
 
-def system_instruction(limit: int, keep_dialogue: bool) -> str:
-    return _SYSTEM.format(limit=limit, dialogue=_KEEP_DIALOGUE if keep_dialogue else "")
+def system_instruction(limit: int) -> str:
+    return _SYSTEM.format(limit=limit)
 
 
 def batch_prompt(items: Sequence[Item], limit: int) -> str:

@@ -19,7 +19,7 @@ class Strict(BaseModel):
 class SettingsIn(Strict):
     sentence_length_limit: int = Field(default=DEFAULT_LIMIT, ge=MIN_LIMIT, le=MAX_LIMIT)
     engine: Engine = Engine.AUTO
-    keep_dialogue: bool = True
+    keep_dialogue: bool = False
 
     def to_domain(self) -> JobSettings:
         return JobSettings(self.sentence_length_limit, self.engine, self.keep_dialogue)

@@ -60,7 +60,7 @@ def estimate(deps: Deps, data: bytes, settings: JobSettings) -> Estimate:
         stats = RunStats()
         for_model = [s for s in over if needs_model(s, shorten(s, limit, stats), options)]
         batches = plan_batches(for_model, options)
-        system = estimated_tokens(system_instruction(limit, settings.keep_dialogue))
+        system = estimated_tokens(system_instruction(limit))
         calls = len(batches)
         sent = sum(estimated_tokens(s.text) for s in for_model)
         prompt_tokens = calls * system + sent

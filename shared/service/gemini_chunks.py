@@ -64,7 +64,6 @@ def _transcribed(
         setup.model.model_name,
         TRANSCRIPTION_VERSION,
         chunk.first_page,
-        False,
         f"{job.object_name}#{job.generation}:{chunk.first_page}-{chunk.last_page}",
     )
     cached = setup.cache.get_many([key])

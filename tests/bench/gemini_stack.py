@@ -124,7 +124,7 @@ def _cost_at(sentences: list[SourceSentence], limit: int) -> dict[str, object]:
         model = GenaiModel("bench-key", base_url=fake.url)
         outputs, report = rewrite_sentences(model, MemoryCache(), sentences, RewriteOptions(limit))
     whole_text = " ".join(s.text for s in sentences)
-    baseline_in = (len(system_instruction(limit, True)) + len(whole_text)) // 4
+    baseline_in = (len(system_instruction(limit)) + len(whole_text)) // 4
     baseline_out = len(json.dumps([o.text for o in outputs], ensure_ascii=False)) // 4
     baseline = baseline_in + baseline_out
     total = report.usage.prompt_tokens + report.usage.output_tokens

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from shared.gemini import engine
 from shared.gemini.cache import MemoryCache
 from shared.gemini.checks import check_rewrite
 from shared.gemini.model import ModelAnswer, ModelKeyInvalid, ModelRateLimited, ModelRequest
+from shared.gemini.prompt import system_instruction
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import source_sentences
 from tests.fakes import ScriptedModel, good_rewrite, items_of
@@ -238,9 +238,21 @@ def test_batches_run_in_parallel(book: list[SourceSentence]) -> None:
     assert peak == 4
 
 
-def test_prompt_states_the_limit_and_dialogue_rule() -> None:
-    from shared.gemini.prompt import system_instruction
+def test_the_prompt_states_the_limit() -> None:
+    assert "au plus 12 mots" in system_instruction(12)
+    assert "au plus 8 mots" in system_instruction(8)
 
-    assert "au plus 12 mots" in system_instruction(12, keep_dialogue=True)
-    assert re.search("réplique", system_instruction(8, True))
-    assert not re.search("réplique", system_instruction(8, False))
+
+def test_dialogue_can_be_kept_verbatim(book: list[SourceSentence]) -> None:
+    model = ScriptedModel()
+
+    outputs, _ = run(model, book, keep_dialogue=True)
+
+    sent = [item["text"] for r in model.requests for item in items_of(r)]
+    dialogue = [s for s in book if count_words(s.text) > LIMIT and engine.is_dialogue(s.text)]
+    assert dialogue and not any(engine.is_dialogue(text) for text in sent)
+    assert all(
+        o.method is not Method.REWRITTEN
+        for o in outputs
+        if o.source_index in {s.index for s in dialogue}
+    )
