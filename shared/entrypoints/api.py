@@ -13,7 +13,6 @@ from shared.errors import InvalidRequest, JobNotFound, UnsupportedMediaType
 from shared.http.responses import json_response
 from shared.http.router import Call, Router
 from shared.http.schemas import (
-    EstimateView,
     Health,
     JobAccepted,
     JobView,
@@ -67,7 +66,7 @@ def estimate_cost(call: Call) -> flask.Response:
     _user(call)
     data, settings = _pdf_and_settings(call)
     found = estimate.estimate(bootstrap.deps(), data, settings.to_domain())
-    return json_response(EstimateView.model_validate(dataclasses.asdict(found)))
+    return json_response(dataclasses.asdict(found))
 
 
 @router.route("GET", f"{PREFIX}/jobs/<job_id>")

@@ -181,19 +181,3 @@ class SentencesPageView(BaseModel):
 
 class Health(BaseModel):
     status: str
-
-
-class EstimateView(BaseModel):
-    """What processing the book would take, computed before any job exists."""
-
-    engine: Engine
-    model: str | None
-    pages: int
-    scanned: bool
-    source_sentences: int
-    source_words: int
-    sentences_over_limit: int
-    sentences_for_model: int
-    expected_calls: int
-    expected_prompt_tokens: int
-    expected_output_tokens: int

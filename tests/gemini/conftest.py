@@ -11,19 +11,10 @@ import pytest
 from infra.fake_gemini import FakeGemini
 from shared.gemini.client import GenaiModel
 from shared.gemini.model import ModelRequest
+from shared.gemini.prompt import RESPONSE_SCHEMA
 
 API_KEY = "test-key-0123456789"
-SCHEMA: Mapping[str, Any] = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "sentences": {"type": "array", "items": {"type": "string"}},
-        },
-        "required": ["id", "sentences"],
-    },
-}
+SCHEMA: Mapping[str, Any] = RESPONSE_SCHEMA  # the engine's own
 LONG_SENTENCE = (
     "Il pleuvait sur la ville depuis le matin, et Marie, qui attendait sous le porche de "
     "la vieille église, regardait passer les voitures en pensant à son frère parti pour Paris."
