@@ -70,6 +70,11 @@ class Settings(BaseSettings):
 
     # Gemini. The key is the secret `gemini_key_secret` (Secret Manager in production,
     # the GEMINI_API_KEY variable elsewhere); without it jobs run offline.
+    # Origins allowed to call the API from a browser, comma-separated.
+    cors_origins: str = ""
+    # Overrides of the rate-limit policy, JSON: {"free": {"processing": [10, 3600]}, ...}.
+    rate_limits: str = ""
+
     gemini_key_secret: str = "gemini-api-key"
     gemini_queue: str = "gemini"  # paced to the model's quota
     gemini_model: str = DEFAULT_MODEL
@@ -84,6 +89,10 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.profile is Profile.PRODUCTION
+
+    @property
+    def allowed_origins(self) -> frozenset[str]:
+        return frozenset(o.strip() for o in self.cors_origins.split(",") if o.strip())
 
     def queue_path(self, queue: str) -> str:
         return f"projects/{self.project_id}/locations/{self.location}/queues/{queue}"

@@ -9,11 +9,19 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
-from shared.domain.jobs import Job
+from shared.domain.jobs import Job, JobStatus
+from shared.domain.users import UserSettings
 from shared.errors import Unavailable
 from shared.gemini.model import ModelAnswer, ModelRequest, Usage
 from shared.service.deps import Deps, Limits
-from shared.service.ports import ChunkRecord, ObjectMissing, ResultPart, SignedUpload, Task
+from shared.service.ports import (
+    ChunkRecord,
+    JobCursor,
+    ObjectMissing,
+    ResultPart,
+    SignedUpload,
+    Task,
+)
 from shared.text.offline_engine import split_sentence
 
 
@@ -94,6 +102,37 @@ class FakeJobRepository:
             if from_id is None or part_id >= from_id:
                 yield parts[part_id]
 
+    def list_for_owner(
+        self, owner_uid: str, status: JobStatus | None, limit: int, after: JobCursor | None
+    ) -> list[Job]:
+        jobs = sorted(
+            (j for j in self._jobs.values() if j.owner_uid == owner_uid),
+            key=lambda j: (j.created_at, j.id),
+            reverse=True,
+        )
+        if status is not None:
+            jobs = [j for j in jobs if j.status is status]
+        if after is not None:
+            jobs = [j for j in jobs if (j.created_at, j.id) < (after.created_at, after.job_id)]
+        return jobs[:limit]
+
+    def delete(self, job_id: str) -> None:
+        with self._lock:
+            self._jobs.pop(job_id, None)
+            self._chunks.pop(job_id, None)
+            self._parts.pop(job_id, None)
+
+
+class FakeUserSettings:
+    def __init__(self) -> None:
+        self.saved: dict[str, UserSettings] = {}
+
+    def get(self, uid: str) -> UserSettings | None:
+        return self.saved.get(uid)
+
+    def put(self, uid: str, settings: UserSettings) -> None:
+        self.saved[uid] = settings
+
 
 class FakeObjectStore:
     def __init__(self) -> None:
@@ -124,6 +163,9 @@ class FakeObjectStore:
 
     def delete(self, name: str) -> None:
         self.objects.pop(name, None)
+
+    def copy(self, name: str, generation: int, new_name: str) -> int:
+        return self.write(new_name, self.read(name, generation), "application/pdf")
 
 
 class FakeTaskQueue:
@@ -189,9 +231,11 @@ class FakeWorld:
     tasks: FakeTaskQueue
     clock: FakeClock
     deps: Deps
+    users: FakeUserSettings
 
 
 def fake_world(limits: Limits | None = None) -> FakeWorld:
     jobs, store, tasks, clock = FakeJobRepository(), FakeObjectStore(), FakeTaskQueue(), FakeClock()
-    deps = Deps(jobs=jobs, store=store, tasks=tasks, limits=limits or Limits(), clock=clock)
-    return FakeWorld(jobs, store, tasks, clock, deps)
+    users = FakeUserSettings()
+    deps = Deps(jobs, store, tasks, limits or Limits(), clock, users=users)
+    return FakeWorld(jobs, store, tasks, clock, deps, users)

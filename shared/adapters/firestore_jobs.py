@@ -25,7 +25,7 @@ from google.cloud.firestore_v1.field_path import FieldPath
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.jobs import Engine, Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, OutputSentence
-from shared.service.ports import ChunkRecord, ResultPart
+from shared.service.ports import ChunkRecord, JobCursor, ResultPart
 
 JOBS = "jobs"
 CHUNKS = "chunks"
@@ -118,6 +118,34 @@ class FirestoreJobRepository:
             if len(snapshots) < _PARTS_PER_READ:
                 return
             from_id, operator = snapshots[-1].id, ">"
+
+    @transient_errors_as_unavailable
+    def list_for_owner(
+        self, owner_uid: str, status: JobStatus | None, limit: int, after: JobCursor | None
+    ) -> list[Job]:
+        # Needs the composite indexes (owner_uid, created_at desc, __name__ desc) and
+        # (owner_uid, status, created_at desc, __name__ desc).
+        query = self._jobs.where(filter=FieldFilter("owner_uid", "==", owner_uid))
+        if status is not None:
+            query = query.where(filter=FieldFilter("status", "==", str(status)))
+        query = query.order_by("created_at", direction=firestore.Query.DESCENDING).order_by(
+            FieldPath.document_id(), direction=firestore.Query.DESCENDING
+        )
+        if after is not None:
+            query = query.start_after(
+                {
+                    "created_at": after.created_at,
+                    FieldPath.document_id(): self._jobs.document(after.job_id),
+                }
+            )
+        return [
+            job_from_document(s.id, s.to_dict() or {}, version=s.update_time)
+            for s in query.limit(limit).stream()
+        ]
+
+    @transient_errors_as_unavailable
+    def delete(self, job_id: str) -> None:
+        self._client.recursive_delete(self._jobs.document(job_id))
 
 
 @transient_errors_as_unavailable

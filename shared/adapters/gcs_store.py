@@ -81,6 +81,19 @@ class GcsObjectStore:
         return int(blob.generation)
 
     @transient_errors_as_unavailable
+    def copy(self, name: str, generation: int, new_name: str) -> int:
+        source = self._bucket.blob(name, generation=generation)
+        try:
+            copied = self._bucket.copy_blob(
+                source, self._bucket, new_name, source_generation=generation, retry=self._retry
+            )
+        except google_errors.NotFound as missing:
+            raise ObjectMissing(
+                "the object does not exist", {"name": name, "generation": generation}
+            ) from missing
+        return int(copied.generation)
+
+    @transient_errors_as_unavailable
     def delete(self, name: str) -> None:
         # Already gone is fine: deleting is meant to be repeatable.
         with contextlib.suppress(google_errors.NotFound):

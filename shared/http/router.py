@@ -1,24 +1,33 @@
 """A small resolver: the function hands it the request, it finds the route and answers.
 
-Every route runs inside the same error mapping, gets a request id (the caller's
-X-Request-ID when it is sane, else a new one) and returns it in a header.
+Routes declare what they take and give (pydantic models, status, whether a token is
+needed, their rate-limit class): the router validates input with those models,
+identifies the caller, applies the rate limit, and documents the routes (OpenAPI)
+from the same declarations. Every answer goes through one error mapping and gets a
+request id (the caller's X-Request-ID when it is sane, else a new one), the security
+headers and, for allowed origins, CORS headers.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import flask
+from pydantic import BaseModel
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
-from shared.errors import AppError, PayloadTooLarge
-from shared.http.responses import error_response
+from shared.auth import User
+from shared.errors import AppError, InvalidRequest, PayloadTooLarge, UnsupportedMediaType
+from shared.http.responses import error_response, json_response
+from shared.http.security import cors_headers, preflight, security_headers
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
 
 class RouteNotFound(AppError):
@@ -31,64 +40,133 @@ class MethodNotAllowedError(AppError):
     status = 405
 
 
+class Guard(Protocol):
+    """Who calls, and whether they may: the API's auth and rate limits."""
+
+    def authenticate(self, request: flask.Request) -> User: ...
+
+    def admit(self, user: User, rate_class: str) -> Mapping[str, str]:
+        """Count the request against the user's quota; the rate-limit headers to send.
+
+        Raises an AppError (429) when the quota is spent."""
+        ...
+
+    def allowed_origins(self) -> frozenset[str]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One request as a handler sees it."""
+    """One request as a handler sees it: validated, with its caller."""
 
     request: flask.Request
     request_id: str
     path: dict[str, str]
+    user: User | None = None
+    body: BaseModel | None = None
+    query: BaseModel | None = None
 
 
-Handler = Callable[[Call], flask.Response]
+Handler = Callable[[Call], "BaseModel | flask.Response"]
 
 
 @dataclass(frozen=True, slots=True)
-class _Route:
+class Route:
+    method: str
+    path: str  # werkzeug rule, e.g. /api/v1/jobs/<job_id>
     handler: Handler
-    max_body_bytes: int
+    summary: str
+    body: type[BaseModel] | None = None  # a JSON body
+    multipart: type[BaseModel] | None = None  # form fields beside a file (documented)
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    public: bool = False  # no token needed
+    rate_class: str | None = "reads"
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    errors: tuple[int, ...] = field(default=())  # statuses worth documenting
 
 
 class Router:
-    def __init__(self) -> None:
+    def __init__(self, guard: Callable[[], Guard]) -> None:
+        self._guard = guard
         self._rules = Map(strict_slashes=False)
-        self._routes: dict[str, _Route] = {}
+        self.routes: dict[str, Route] = {}
 
     def route(
-        self, method: str, path: str, *, max_body_bytes: int = 64 * 1024
+        self, method: str, path: str, summary: str, **options: object
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             endpoint = f"{method} {path}"
             self._rules.add(Rule(path, endpoint=endpoint, methods=[method]))
-            self._routes[endpoint] = _Route(handler, max_body_bytes)
+            self.routes[endpoint] = Route(method, path, handler, summary, **options)  # type: ignore[arg-type]
             return handler
 
         return register
 
     def dispatch(self, request: flask.Request) -> flask.Response:
         request_id = _request_id(request)
+        headers: dict[str, str] = {}
         try:
-            response = self._answer(request, request_id)
+            response = self._answer(request, request_id, headers)
         except Exception as error:  # the one place errors become responses
             response = error_response(error, request_id)
+        response.headers.update(headers)
         response.headers["X-Request-ID"] = request_id
+        response.headers.update(security_headers(request.path))
+        response.headers.update(cors_headers(request, self._origins()))
         return response
 
-    def _answer(self, request: flask.Request, request_id: str) -> flask.Response:
+    def _origins(self) -> frozenset[str]:
+        try:
+            return self._guard().allowed_origins()
+        except Exception:  # a broken configuration must not hide the real answer
+            return frozenset()
+
+    def _answer(
+        self, request: flask.Request, request_id: str, headers: dict[str, str]
+    ) -> flask.Response:
+        if request.method == "OPTIONS":
+            return preflight(request, self._origins())
         try:
             endpoint, path = self._rules.bind_to_environ(request.environ).match()
         except MethodNotAllowed as error:
             raise MethodNotAllowedError("This method is not allowed here.") from error
         except NotFound as error:
             raise RouteNotFound("No such route.") from error
-        route = self._routes[endpoint]
+        route = self.routes[endpoint]
         if (request.content_length or 0) > route.max_body_bytes:
             raise PayloadTooLarge(
                 f"The request body is over {route.max_body_bytes} bytes.",
                 details={"max_bytes": route.max_body_bytes},
             )
         request.max_content_length = route.max_body_bytes
-        return route.handler(Call(request, request_id, path))
+        user = None
+        if not route.public:
+            guard = self._guard()
+            user = guard.authenticate(request)
+            if route.rate_class is not None:
+                headers.update(guard.admit(user, route.rate_class))
+        call = Call(
+            request,
+            request_id,
+            path,
+            user,
+            body=route.body.model_validate(_json(request)) if route.body else None,
+            query=route.query.model_validate(request.args.to_dict()) if route.query else None,
+        )
+        result = route.handler(call)
+        if isinstance(result, BaseModel):
+            return json_response(result, route.status)
+        return result
+
+
+def _json(request: flask.Request) -> object:
+    if not request.is_json:
+        raise UnsupportedMediaType("Send the body as application/json.")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InvalidRequest("The body is not valid JSON.")
+    return body
 
 
 def _request_id(request: flask.Request) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.jobs import Engine, Job, JobSettings
+from shared.domain.jobs import Engine, Job, JobSettings, JobStatus
 from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
+from shared.domain.users import MAX_MIN_SENTENCE_WORDS, UserSettings
 from shared.service.ports import SignedUpload
 from shared.service.queries import SentencePage
 
@@ -36,12 +38,57 @@ class SettingsIn(Strict):
 class UploadRequest(Strict):
     filename: str = Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")
     size_bytes: int = Field(gt=0)
-    settings: SettingsIn = SettingsIn()
+    settings: SettingsIn | None = None  # None: the user's saved settings
+
+
+class DuplicateRequest(Strict):
+    settings: SettingsIn
+
+
+class HistoryQuery(Strict):
+    status: JobStatus | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class HealthQuery(Strict):
+    deep: bool = False
+
+
+class UserSettingsIn(Strict):
+    sentence_length_limit: int = Field(default=DEFAULT_LIMIT, ge=MIN_LIMIT, le=MAX_LIMIT)
+    engine: Engine = Engine.AUTO
+    keep_dialogue: bool = False
+    min_sentence_words: int = Field(default=1, ge=1, le=MAX_MIN_SENTENCE_WORDS)
+    export_format: Literal["csv", "xlsx", "google_sheets"] = "csv"
+    export_columns: list[
+        Literal["index", "sentence", "original", "page", "word_count", "method"]
+    ] = Field(default_factory=lambda: ["index", "sentence", "page"], min_length=1)
+
+    def to_domain(self) -> UserSettings:
+        job = JobSettings(self.sentence_length_limit, self.engine, self.keep_dialogue)
+        return UserSettings(
+            job, self.min_sentence_words, self.export_format, tuple(self.export_columns)
+        )
+
+    @classmethod
+    def of(cls, settings: UserSettings) -> UserSettingsIn:
+        job = settings.job
+        return cls(
+            sentence_length_limit=job.sentence_length_limit,
+            engine=job.engine,
+            keep_dialogue=job.keep_dialogue,
+            min_sentence_words=settings.min_sentence_words,
+            export_format=settings.export_format,  # type: ignore[arg-type]
+            export_columns=list(settings.export_columns),  # type: ignore[arg-type]
+        )
 
 
 class SentencesQuery(Strict):
     cursor: str | None = Field(default=None, max_length=200)
     limit: int = Field(default=500, ge=1, le=1000)
+    # Leave out shorter sentences (default: the user's saved min_sentence_words).
+    min_words: int | None = Field(default=None, ge=1, le=MAX_MIN_SENTENCE_WORDS)
 
 
 class ErrorView(BaseModel):
@@ -179,5 +226,32 @@ class SentencesPageView(BaseModel):
         )
 
 
+class CheckView(BaseModel):
+    status: Literal["ok", "failing", "skipped"]
+    latency_ms: float
+    detail: str | None = None
+
+
 class Health(BaseModel):
-    status: str
+    status: Literal["ok", "degraded"]
+    checks: dict[str, CheckView] | None = None  # with ?deep=1
+
+
+class JobList(BaseModel):
+    jobs: list[JobView]
+    next_cursor: str | None
+
+
+class QuotaView(BaseModel):
+    limit: int
+    used: int
+    remaining: int
+    reset_at: datetime
+
+
+class MeView(BaseModel):
+    uid: str
+    email: str | None
+    role: str
+    # Per endpoint class (processing, exports, reads); None: unlimited.
+    usage: dict[str, QuotaView | None]

@@ -10,7 +10,7 @@ from shared.domain.sentences import DEFAULT_LIMIT
 from shared.gemini.cache import RewriteCache
 from shared.gemini.engine import RewriteOptions
 from shared.gemini.model import TextModel
-from shared.service.ports import JobRepository, ObjectStore, TaskQueue
+from shared.service.ports import JobRepository, ObjectStore, TaskQueue, UserSettingsRepository
 
 MEBIBYTE = 1024 * 1024
 
@@ -52,3 +52,4 @@ class Deps:
     limits: Limits = Limits()
     clock: Callable[[], datetime] = utc_now
     gemini: GeminiSetup | None = None  # None: no key configured, offline engine only
+    users: UserSettingsRepository | None = None  # None: nobody's settings are saved

@@ -4,7 +4,8 @@ limit, and for Gemini the expected calls and tokens (the engine's own batching).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
 
 from shared.domain.errors import NotAPdf, NoTextLayer
 from shared.domain.jobs import Engine, JobSettings
@@ -23,8 +24,11 @@ TOKENS_PER_TRANSCRIBED_PAGE = 500
 OUTPUT_RATIO = 1.15
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate:
+class Estimate(BaseModel):
+    """What processing the book would take (also the API's answer)."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
     engine: Engine
     model: str | None
     pages: int

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from shared.domain.jobs import Job
+from shared.domain.jobs import Job, JobStatus
 from shared.domain.sentences import OutputSentence
+from shared.domain.users import UserSettings
 from shared.errors import NotFound
 
 
@@ -45,6 +46,12 @@ class ObjectStore(Protocol):
 
     def delete(self, name: str) -> None:
         """Remove the object; a missing one is not an error."""
+        ...
+
+    def copy(self, name: str, generation: int, new_name: str) -> int:
+        """Copy that generation of `name` to `new_name` (server side); the new generation.
+
+        Raises ObjectMissing when that generation is gone."""
         ...
 
 
@@ -127,3 +134,27 @@ class JobRepository(Protocol):
     def result_parts(self, job_id: str, from_id: str | None = None) -> Iterator[ResultPart]:
         """The job's result parts in book order, from part `from_id` (included) on."""
         ...
+
+    def list_for_owner(
+        self, owner_uid: str, status: JobStatus | None, limit: int, after: JobCursor | None
+    ) -> list[Job]:
+        """The owner's jobs, newest first, after the (created_at, id) position `after`."""
+        ...
+
+    def delete(self, job_id: str) -> None:
+        """Remove the job with its results and marks; a missing one is not an error."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class JobCursor:
+    """A position in a history listing: the last job seen."""
+
+    created_at: datetime
+    job_id: str
+
+
+class UserSettingsRepository(Protocol):
+    def get(self, uid: str) -> UserSettings | None: ...
+
+    def put(self, uid: str, settings: UserSettings) -> None: ...

@@ -41,7 +41,7 @@ class SentencePage:
 
 
 def get_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
-    job = _owned(deps, owner_uid, job_id)
+    job = owned_job(deps, owner_uid, job_id)
     if job.upload_expired_at(deps.clock()):  # its expiry task has not run yet
         expire_upload(deps, job.id)
         job = load_job(deps.jobs, job.id)
@@ -49,7 +49,7 @@ def get_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
 
 
 def cancel_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
-    _owned(deps, owner_uid, job_id)
+    owned_job(deps, owner_uid, job_id)
     now = deps.clock()
     job, _ = update_job(
         deps.jobs,
@@ -60,12 +60,18 @@ def cancel_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
 
 
 def sentence_page(
-    deps: Deps, owner_uid: str, job_id: str, cursor: str | None, page_size: int
+    deps: Deps,
+    owner_uid: str,
+    job_id: str,
+    cursor: str | None,
+    page_size: int,
+    min_words: int = 1,
 ) -> SentencePage:
-    """Up to `page_size` sentences in book order, after the position `cursor` names."""
+    """Up to `page_size` sentences in book order, after the position `cursor` names,
+    leaving out those of fewer than `min_words` words."""
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidRequest(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
-    job = _owned(deps, owner_uid, job_id)
+    job = owned_job(deps, owner_uid, job_id)
     if job.status is not JobStatus.COMPLETED:
         raise JobNotCompleted(
             f"The job is {job.status}; its sentences are ready once it is completed.",
@@ -78,7 +84,8 @@ def sentence_page(
         for offset in range(first, len(part.sentences)):
             if len(found) == page_size:
                 return SentencePage(found, encode_cursor(part.id, offset))
-            found.append(_numbered(job, part, offset))
+            if part.sentences[offset].word_count >= min_words:
+                found.append(_numbered(job, part, offset))
     return SentencePage(found, None)
 
 
@@ -106,7 +113,7 @@ def _numbered(job: Job, part: ResultPart, offset: int) -> NumberedSentence:
     )
 
 
-def _owned(deps: Deps, owner_uid: str, job_id: str) -> Job:
+def owned_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
     job = deps.jobs.get(job_id)
     if job is None or job.owner_uid != owner_uid:
         raise JobNotFound("No such job.", details={"job_id": job_id})

@@ -57,7 +57,7 @@ def create_upload(deps: Deps, owner_uid: str, upload: NewUpload) -> tuple[Job, S
     later ones exists, and a job never exists without the task that ends it.
     """
     _check_size(deps, upload.size_bytes)
-    job = _new_job(deps, owner_uid, upload)
+    job = new_job(deps, owner_uid, upload)
     expires_at = job.upload_expires_at - deps.limits.upload_grace
     signed = deps.store.signed_upload(
         job.object_name, PDF_CONTENT_TYPE, upload.size_bytes, expires_at
@@ -74,7 +74,7 @@ def accept_direct_upload(
     _check_size(deps, len(data))
     if not looks_like_pdf(data):
         raise NotAPdf("The file is not a PDF.")
-    job = _new_job(deps, owner_uid, NewUpload(filename, len(data), settings))
+    job = new_job(deps, owner_uid, NewUpload(filename, len(data), settings))
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
     try:
@@ -116,7 +116,7 @@ def engine_for(deps: Deps, settings: JobSettings) -> dict[str, object]:
     }
 
 
-def _new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
+def new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
     engine = engine_for(deps, upload.settings)
     now = deps.clock()
     job_id = uuid.uuid4().hex

@@ -18,6 +18,15 @@ from shared.text.pipeline import process_pdf
 SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
 PAGES_PER_CHUNK = 7  # the 30-page sample makes 5 chunks
 CHUNK_MAX_ATTEMPTS = 4
+# Free users (every test user) get room for the whole suite; "premium" gets small
+# quotas, so the rate-limit tests can use them up.
+LIMITED_ROLE, LIMITED_PROCESSING, LIMITED_READS = "premium", 3, 10
+RATE_LIMITS = json.dumps(
+    {
+        "free": {"processing": [10_000, 3600], "reads": [100_000, 60]},
+        LIMITED_ROLE: {"processing": [LIMITED_PROCESSING, 3600], "reads": [LIMITED_READS, 3600]},
+    }
+)
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +42,7 @@ def stack(faults_dir: Path) -> Iterator[LocalStack]:
             "FAULTS_DIR": str(faults_dir),
             "FNT_PAGES_PER_CHUNK": str(PAGES_PER_CHUNK),
             "FNT_CHUNK_MAX_ATTEMPTS": str(CHUNK_MAX_ATTEMPTS),
+            "FNT_RATE_LIMITS": RATE_LIMITS,
         },
         log_dir=LOG_DIR / "e2e",
     )

@@ -17,6 +17,7 @@ from infra.local_stack.product import product_config
 from shared.auth import mint_emulator_token
 from shared.domain.words import count_words
 from tests.books.builder import scanned_pdf
+from tests.e2e.conftest import RATE_LIMITS
 
 pytestmark = pytest.mark.stack
 
@@ -36,6 +37,7 @@ def gemini_stack(fake: FakeGemini) -> Iterator[LocalStack]:
         "GOOGLE_GEMINI_BASE_URL": fake.url,
         "FNT_PAGES_PER_CHUNK": "10",
         "FNT_CHUNK_MAX_ATTEMPTS": "4",
+        "FNT_RATE_LIMITS": RATE_LIMITS,
     }
     with LocalStack(product_config(env=env, log_dir=LOG_DIR / "e2e-gemini")) as stack:
         yield stack

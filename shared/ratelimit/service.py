@@ -1,0 +1,71 @@
+"""Count a request against its caller's quota, and the headers that tell clients about it.
+
+On a limiter outage the Firestore adapter raises `shared.errors.Unavailable`, and
+`check_rate_limit` lets it through: the HTTP layer fails closed (503 with Retry-After).
+Every rate-limited endpoint needs Firestore for its own work anyway, so failing open
+would buy nothing for reads, and for processing it would let unmetered model spend
+through exactly when the system is degraded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.errors import AppError
+from shared.ratelimit.policy import EndpointClass, RateLimitPolicy
+from shared.ratelimit.ports import RateLimiter
+from shared.ratelimit.windows import Decision
+
+
+class RateLimited(AppError):
+    """The caller's quota for this kind of request is spent until `decision.reset_at`."""
+
+    code = "RATE_LIMITED"
+    status = 429
+    retryable = True  # after Retry-After
+
+    def __init__(self, endpoint: EndpointClass, decision: Decision) -> None:
+        super().__init__(
+            f"Too many {endpoint} requests; retry in {decision.retry_after_seconds} s.",
+            {
+                "endpoint_class": str(endpoint),
+                "limit": decision.limit,
+                "reset_at": decision.reset_at.isoformat(),
+                "retry_after_seconds": decision.retry_after_seconds,
+            },
+        )
+        self.decision = decision  # for the response's rate-limit headers
+
+
+def check_rate_limit(
+    limiter: RateLimiter,
+    policy: RateLimitPolicy,
+    uid: str,
+    role: str,
+    endpoint: EndpointClass,
+    now: datetime,
+) -> Decision | None:
+    """Admit one request of `uid`, or raise RateLimited; None when the role is unlimited."""
+    quota = policy.quota_for(role, endpoint)
+    if quota is None:
+        return None
+    decision = limiter.acquire(rate_limit_key(uid, endpoint), quota, now)
+    if not decision.allowed:
+        raise RateLimited(endpoint, decision)
+    return decision
+
+
+def rate_limit_key(uid: str, endpoint: EndpointClass) -> str:
+    """One counter per user and endpoint class, whatever the user's role."""
+    return f"{uid}:{endpoint}"
+
+
+def rate_limit_headers(decision: Decision) -> dict[str, str]:
+    headers = {
+        "X-RateLimit-Limit": str(decision.limit),
+        "X-RateLimit-Remaining": str(decision.remaining),
+        "X-RateLimit-Reset": str(int(decision.reset_at.timestamp())),
+    }
+    if not decision.allowed:
+        headers["Retry-After"] = str(decision.retry_after_seconds)
+    return headers
