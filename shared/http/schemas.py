@@ -255,3 +255,16 @@ class MeView(BaseModel):
     role: str
     # Per endpoint class (processing, exports, reads); None: unlimited.
     usage: dict[str, QuotaView | None]
+
+
+class ErrorDetail(BaseModel):
+    code: str  # stable, machine-readable
+    message: str  # for people
+    details: dict[str, object]
+    request_id: str
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer."""
+
+    error: ErrorDetail
