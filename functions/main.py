@@ -8,9 +8,9 @@ from cloudevents.http import CloudEvent
 
 from shared.entrypoints import api as api_routes
 from shared.entrypoints import chunk_worker, storage_trigger
-from shared.logs import configure_logging
+from shared.entrypoints.runtime import configure_instance
 
-configure_logging()
+configure_instance()
 
 
 @functions_framework.http

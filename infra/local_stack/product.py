@@ -40,11 +40,21 @@ def product_functions(
     source: Path = PRODUCT_SOURCE, env: Mapping[str, str] = {}
 ) -> tuple[FunctionSpec, ...]:
     function_env = product_env(env)
+
+    def named(name: str) -> dict[str, str]:
+        return {**function_env, "K_SERVICE": name}  # as Cloud Run names the service
+
     return (
-        FunctionSpec("api", source, "api", "http", function_env),
-        FunctionSpec("on_pdf_uploaded", source, "on_pdf_uploaded", "cloudevent", function_env),
+        FunctionSpec("api", source, "api", "http", named("api")),
         FunctionSpec(
-            "process_chunk", source, "process_chunk", "http", {**function_env, **WORKER_ENV}
+            "on_pdf_uploaded", source, "on_pdf_uploaded", "cloudevent", named("on_pdf_uploaded")
+        ),
+        FunctionSpec(
+            "process_chunk",
+            source,
+            "process_chunk",
+            "http",
+            {**named("process_chunk"), **WORKER_ENV},
         ),
     )
 

@@ -67,7 +67,7 @@ class CloudTasksQueue:
             http_method=tasks_v2.HttpMethod.POST,
             url=self._worker_url,
             # Without it the body is taken (and, by the emulator, sent) as a form.
-            headers={"Content-Type": "application/json"},
+            headers={**task.headers, "Content-Type": "application/json"},
             body=json.dumps(task.payload, separators=(",", ":"), sort_keys=True).encode(),
             oidc_token=self._oidc_token,
         )

@@ -174,6 +174,7 @@ _COPIED = (
     "dispatch_lease_until", "chunks_done", "pages_done", "sentence_count",
     "source_sentence_count", "started_at", "completed_at", "stats", "model",
     "prompt_version", "prompt_tokens", "output_tokens", "thinking_tokens", "model_calls",
+    "traceparent",
 )  # fmt: skip
 
 

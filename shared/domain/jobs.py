@@ -139,6 +139,9 @@ class Job:
     output_tokens: int = 0
     thinking_tokens: int = 0
     model_calls: int = 0
+    # The W3C traceparent of the request that created the job: its later steps (the
+    # storage trigger, the chunk tasks) continue that trace.
+    traceparent: str | None = None
     # The stored revision this copy was read at (opaque; set by the repository).
     version: object = field(default=None, compare=False)
 

@@ -17,6 +17,8 @@ from shared import bootstrap
 from shared.auth import AuthError, LocalCallerCheck
 from shared.domain.jobs import Chunk
 from shared.http.responses import error_response, json_response
+from shared.logs import log_context
+from shared.observability.tracing import continued, traceparent_of, tracer
 from shared.service.chunks import ChunkTask, expire_upload, run_chunk
 
 log = logging.getLogger(__name__)
@@ -55,16 +57,24 @@ def handle(request: flask.Request) -> flask.Response:
             return json_response({"outcome": "dropped: invalid payload"})
         return error_response(error, task_name)
     attempt = int(request.headers.get("X-CloudTasks-TaskRetryCount", "0")) + 1
-    try:
-        outcome = _run(payload, attempt)
-    except Exception as error:  # retryable or unexpected: Cloud Tasks tries again
-        log.warning("task %s attempt %d failed: %s", task_name, attempt, error)
-        response = error_response(error, task_name)
-        if response.status_code < 500 and response.status_code != 429:
-            response.status_code = 503  # any answer but 2xx makes Cloud Tasks retry
-        return response
-    log.info("task %s attempt %d: %s", task_name, attempt, outcome)
-    return json_response({"outcome": outcome})
+    with (
+        continued(traceparent_of(request.headers)),
+        tracer().start_as_current_span("process chunk") as span,
+        log_context(job_id=payload.job_id, task=task_name, attempt=attempt),
+    ):
+        span.set_attributes({"job_id": payload.job_id, "task": task_name, "attempt": attempt})
+        try:
+            outcome = _run(payload, attempt)
+        except Exception as error:  # retryable or unexpected: Cloud Tasks tries again
+            log.warning("task %s attempt %d failed: %s", task_name, attempt, error)
+            response = error_response(error, task_name)
+            if response.status_code < 500 and response.status_code != 429:
+                response.status_code = 503  # any answer but 2xx makes Cloud Tasks retry
+            span.set_attribute("http.status_code", response.status_code)
+            return response
+        span.set_attribute("outcome", outcome)
+        log.info("task %s attempt %d: %s", task_name, attempt, outcome)
+        return json_response({"outcome": outcome})
 
 
 def _run(payload: ChunkPayload | ExpireUploadPayload, attempt: int) -> str:

@@ -29,6 +29,7 @@ from shared.gemini.prompt import (
     repair_prompt,
     system_instruction,
 )
+from shared.observability.metrics import instruments
 from shared.text.pipeline import RunStats, shorten
 
 # A rough count for sizing batches: French prose runs at about 4 characters a token.
@@ -70,6 +71,7 @@ class RewriteReport:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def count_call(self, answer: ModelAnswer, repair: bool = False) -> None:
+        instruments().model_calls.add(1, {"finish_reason": answer.finish_reason, "repair": repair})
         with self._lock:
             self.usage += answer.usage
             self.calls += 1
@@ -253,16 +255,19 @@ class _Batch:
 
     def _call(self, prompt: str, repair: bool = False) -> ModelAnswer:
         options = self._options
-        answer = self._model.generate(
-            ModelRequest(
-                system=self._system,
-                prompt=prompt,
-                max_output_tokens=options.max_output_tokens,
-                response_schema=RESPONSE_SCHEMA,
-                temperature=options.temperature,
-                thinking_budget=options.thinking_budget,
-            )
+        request = ModelRequest(
+            system=self._system,
+            prompt=prompt,
+            max_output_tokens=options.max_output_tokens,
+            response_schema=RESPONSE_SCHEMA,
+            temperature=options.temperature,
+            thinking_budget=options.thinking_budget,
         )
+        try:
+            answer = self._model.generate(request)
+        except ModelError as error:
+            instruments().model_calls.add(1, {"error": error.code, "repair": repair})
+            raise
         self._report.count_call(answer, repair)
         return answer
 

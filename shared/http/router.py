@@ -11,6 +11,7 @@ headers and, for allowed origins, CORS headers.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,9 +26,13 @@ from shared.auth import User
 from shared.errors import AppError, InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 from shared.http.responses import error_response, json_response
 from shared.http.security import cors_headers, preflight, security_headers
+from shared.logs import add_log_context, log_context, user_hash
+from shared.observability.metrics import instruments
+from shared.observability.tracing import continued, traceparent_of, tracer
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+_ROUTE_KEY = "fnt.route"  # where the matched route is noted, for the metrics
 
 
 class RouteNotFound(AppError):
@@ -106,10 +111,23 @@ class Router:
     def dispatch(self, request: flask.Request) -> flask.Response:
         request_id = _request_id(request)
         headers: dict[str, str] = {}
-        try:
-            response = self._answer(request, request_id, headers)
-        except Exception as error:  # the one place errors become responses
-            response = error_response(error, request_id)
+        started = time.perf_counter()
+        with (
+            continued(traceparent_of(request.headers)),
+            tracer().start_as_current_span(f"{request.method} {request.path}") as span,
+            log_context(request_id=request_id),
+        ):
+            try:
+                response = self._answer(request, request_id, headers)
+            except Exception as error:  # the one place errors become responses
+                response = error_response(error, request_id)
+            span.set_attribute("http.status_code", response.status_code)
+        route = request.environ.get(_ROUTE_KEY, "unmatched")
+        attributes = {"method": request.method, "status": response.status_code, "route": route}
+        metrics = instruments()
+        metrics.request_latency.record(1000 * (time.perf_counter() - started), attributes)
+        if response.status_code >= 500:
+            metrics.request_errors.add(1, attributes)
         response.headers.update(headers)
         response.headers["X-Request-ID"] = request_id
         response.headers.update(security_headers(request.path))
@@ -134,6 +152,7 @@ class Router:
         except NotFound as error:
             raise RouteNotFound("No such route.") from error
         route = self.routes[endpoint]
+        request.environ[_ROUTE_KEY] = route.path
         if (request.content_length or 0) > route.max_body_bytes:
             raise PayloadTooLarge(
                 f"The request body is over {route.max_body_bytes} bytes.",
@@ -144,6 +163,7 @@ class Router:
         if not route.public:
             guard = self._guard()
             user = guard.authenticate(request)
+            add_log_context(user=user_hash(user.uid))
             if route.rate_class is not None:
                 headers.update(guard.admit(user, route.rate_class))
         call = Call(

@@ -17,6 +17,7 @@ from shared.domain.jobs import Chunk, Engine, Job, JobStatus
 from shared.domain.sentences import OutputSentence
 from shared.errors import DispatchInProgress, Unavailable
 from shared.gemini.model import ModelError, ModelRateLimited, Usage
+from shared.observability.metrics import instruments
 from shared.service.deps import Deps
 from shared.service.dispatch import resume_dispatch
 from shared.service.gemini_chunks import gemini_chunk
@@ -75,6 +76,9 @@ def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
         return f"failed: {error.code}"
     except Exception as error:  # anything unexpected: another attempt may pass
         return _retry_or_fail(deps, job, attempt, error)
+    instruments().chunk_duration.record(
+        (record.finished_at - record.started_at).total_seconds(), {"engine": str(job.engine)}
+    )
     recorded = deps.jobs.record_chunk(job.id, record, parts)
     finish_if_last(deps, job.id)
     return f"recorded: {record.sentence_count} sentences" if recorded else "duplicate"
@@ -130,7 +134,9 @@ def finish_if_last(deps: Deps, job_id: str) -> bool:
             stats={"pages_without_text": sum(r.pages_without_text for r in records)},
         )
 
-    _, changed = update_job(deps.jobs, job_id, complete)
+    stored, changed = update_job(deps.jobs, job_id, complete)
+    if changed:
+        _count_finished(stored)
     return changed
 
 
@@ -230,8 +236,17 @@ def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:
 
 def _fail(deps: Deps, job_id: str, code: str, message: str) -> None:
     now = deps.clock()
-    update_job(
+    stored, changed = update_job(
         deps.jobs,
         job_id,
         lambda current: None if current.status.is_final else current.failed(now, code, message),
     )
+    if changed:
+        _count_finished(stored)
+
+
+def _count_finished(job: Job) -> None:
+    attributes = {"status": str(job.status), "engine": str(job.engine)}
+    if job.error is not None:
+        attributes["error_code"] = job.error.code
+    instruments().jobs_finished.add(1, attributes)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from shared.domain.errors import NoTextLayer, TextEngineError
 from shared.domain.jobs import Engine, Job, JobError, JobStatus, plan_chunks
 from shared.errors import DispatchInProgress, FileTooLarge
+from shared.logs import log_context
+from shared.observability.tracing import continued, current_traceparent, tracer
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import Task
@@ -45,6 +47,15 @@ def on_object_finalized(deps: Deps, obj: FinalizedObject) -> str:
     if job is None:
         deps.store.delete(obj.name)  # no job will ever claim it
         return "ignored: no such job; object deleted"
+    with continued(job.traceparent), tracer().start_as_current_span("storage trigger") as span:
+        span.set_attributes({"job_id": job.id, "generation": obj.generation})
+        with log_context(job_id=job.id):
+            outcome = _handle(deps, job, obj)
+        span.set_attribute("outcome", outcome)
+        return outcome
+
+
+def _handle(deps: Deps, job: Job, obj: FinalizedObject) -> str:
     if job.generation is not None and job.generation != obj.generation:
         return "ignored: the job already took another generation of this object"
     if job.status is JobStatus.AWAITING_UPLOAD:
@@ -113,6 +124,8 @@ def resume_dispatch(deps: Deps, job_id: str) -> str:
 
 def _enqueue_chunks(deps: Deps, job: Job) -> None:
     assert job.page_count is not None and job.generation is not None
+    traceparent = current_traceparent()
+    trace_headers = {"traceparent": traceparent} if traceparent else {}
     for chunk in plan_chunks(job.page_count, deps.limits.pages_per_chunk):
         deps.tasks.enqueue(
             Task(
@@ -126,6 +139,7 @@ def _enqueue_chunks(deps: Deps, job: Job) -> None:
                     "last_page": chunk.last_page,
                 },
                 queue="gemini" if job.engine is Engine.GEMINI else "chunks",
+                headers=trace_headers,
             )
         )
     now = deps.clock()

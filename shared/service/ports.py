@@ -7,7 +7,7 @@ Firestore, Cloud Storage and Cloud Tasks (`shared/adapters`).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -66,6 +66,7 @@ class Task:
     payload: Mapping[str, object]
     schedule_at: datetime | None = None
     queue: str = "chunks"
+    headers: Mapping[str, str] = field(default_factory=dict)  # e.g. the traceparent
 
 
 class TaskQueue(Protocol):

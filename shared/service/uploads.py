@@ -14,6 +14,7 @@ from shared.domain.errors import NotAPdf
 from shared.domain.jobs import Engine, Job, JobSettings, JobStatus
 from shared.errors import FileTooLarge, InvalidRequest
 from shared.gemini.prompt import PROMPT_VERSION
+from shared.observability.tracing import current_traceparent
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import SignedUpload, Task
@@ -131,5 +132,6 @@ def new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
         created_at=now,
         updated_at=now,
         upload_expires_at=now + deps.limits.upload_url_ttl + deps.limits.upload_grace,
+        traceparent=current_traceparent(),
         **engine,  # type: ignore[arg-type]
     )

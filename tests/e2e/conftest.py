@@ -35,7 +35,13 @@ def faults_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(faults_dir: Path) -> Iterator[LocalStack]:
+def trace_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where every function of the stack appends its finished spans."""
+    return tmp_path_factory.mktemp("traces") / "spans.jsonl"
+
+
+@pytest.fixture(scope="session")
+def stack(faults_dir: Path, trace_file: Path) -> Iterator[LocalStack]:
     config = product_config(
         worker_source=Path(__file__).parent / "scenarios" / "worker_with_faults.py",
         env={
@@ -43,6 +49,7 @@ def stack(faults_dir: Path) -> Iterator[LocalStack]:
             "FNT_PAGES_PER_CHUNK": str(PAGES_PER_CHUNK),
             "FNT_CHUNK_MAX_ATTEMPTS": str(CHUNK_MAX_ATTEMPTS),
             "FNT_RATE_LIMITS": RATE_LIMITS,
+            "FNT_TRACE_FILE": str(trace_file),
         },
         log_dir=LOG_DIR / "e2e",
     )

@@ -21,8 +21,10 @@ import functions_framework
 
 from shared import bootstrap
 from shared.entrypoints import chunk_worker
+from shared.entrypoints.runtime import configure_instance
 from shared.service.deps import Deps
 
+configure_instance()
 FAULTS = Path(os.environ["FAULTS_DIR"])
 _delivery: contextvars.ContextVar[tuple[str, int, int]] = contextvars.ContextVar("delivery")
 
