@@ -10,7 +10,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: setup run run-gemini dev process sample test lint bench bench-stack bench-gemini clean
+.PHONY: setup run run-gemini dev process sample test lint bench bench-stack bench-gemini bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench: $(BENCH_STAMP)
 # Upload-to-completed time of a 300-page novel on the local stack vs the engine alone.
 bench-stack: $(STAMP)
 	$(PY) -m tests.bench.stack_pipeline
+
+# 100 simulated users reading jobs, history, settings and usage on the local stack.
+bench-load: $(STAMP)
+	$(PY) -m tests.bench.api_load
 
 # The Gemini path against a fake answering in 2 s per call: speed, tokens, quality.
 bench-gemini: $(STAMP)
