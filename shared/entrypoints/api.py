@@ -10,6 +10,7 @@ from shared import bootstrap
 from shared.auth import User
 from shared.domain.jobs import JobSettings
 from shared.domain.users import UserSettings
+from shared.entrypoints import docs
 from shared.errors import InvalidRequest, JobNotFound
 from shared.http.router import Call, Router
 from shared.http.schemas import (
@@ -84,7 +85,7 @@ def process_pdf(call: Call) -> JobAccepted:
     data, settings = _pdf_and_settings(call)
     filename = call.request.files["pdf_file"].filename or "book.pdf"
     job = uploads.accept_direct_upload(bootstrap.deps(), user.uid, filename, data, settings)
-    return JobAccepted(job_id=job.id, status=str(job.status))
+    return JobAccepted(job_id=job.id, status=job.status)
 
 
 @router.route(
@@ -214,3 +215,6 @@ def _pdf_and_settings(call: Call) -> tuple[bytes, JobSettings]:
         raise InvalidRequest("Send the PDF as multipart/form-data in the field 'pdf_file'.")
     fields = {k: v for k, v in call.request.form.items() if k in SettingsIn.model_fields}
     return file.read(), SettingsIn.model_validate(fields).to_domain()
+
+
+docs.register(router, PREFIX)

@@ -20,7 +20,7 @@ from typing import Protocol
 import flask
 from pydantic import BaseModel
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, RequestRedirect, Rule
 
 from shared.auth import User
 from shared.errors import AppError, InvalidRequest, PayloadTooLarge, UnsupportedMediaType
@@ -149,7 +149,7 @@ class Router:
             endpoint, path = self._rules.bind_to_environ(request.environ).match()
         except MethodNotAllowed as error:
             raise MethodNotAllowedError("This method is not allowed here.") from error
-        except NotFound as error:
+        except (NotFound, RequestRedirect) as error:  # "//" or a trailing-slash variant
             raise RouteNotFound("No such route.") from error
         route = self.routes[endpoint]
         request.environ[_ROUTE_KEY] = route.path

@@ -122,7 +122,7 @@ class ModelUsageView(BaseModel):
 
 class JobView(BaseModel):
     job_id: str
-    status: str
+    status: JobStatus
     filename: str
     size_bytes: int
     settings: SettingsIn
@@ -142,7 +142,7 @@ class JobView(BaseModel):
         pages = job.page_count or 0
         return cls(
             job_id=job.id,
-            status=str(job.status),
+            status=job.status,
             filename=job.filename,
             size_bytes=job.size_bytes,
             settings=SettingsIn.of(job.settings),
@@ -199,7 +199,7 @@ class UploadCreated(BaseModel):
 
 class JobAccepted(BaseModel):
     job_id: str
-    status: str
+    status: JobStatus
 
 
 class SentenceView(BaseModel):

@@ -28,7 +28,10 @@ def security_headers(path: str) -> dict[str, str]:
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
+        # API answers are per user; the docs page's assets are the same for everyone.
+        "Cache-Control": "public, max-age=3600"
+        if path.startswith(f"{DOCS_PREFIX}/")
+        else "no-store",
     }
 
 

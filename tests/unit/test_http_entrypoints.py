@@ -54,6 +54,7 @@ def test_an_unsafe_request_id_is_replaced() -> None:
     ("path", "method", "status", "code"),
     [
         ("/api/v1/nowhere", "GET", 404, "ROUTE_NOT_FOUND"),
+        ("/api/v1//health", "GET", 404, "ROUTE_NOT_FOUND"),
         ("/api/v1/health", "DELETE", 405, "METHOD_NOT_ALLOWED"),
         ("/api/v1/jobs/" + "a" * 32, "GET", 401, "AUTH_TOKEN_MISSING"),
         ("/api/v1/uploads", "POST", 401, "AUTH_TOKEN_MISSING"),
