@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import flask
 import pytest
 from cloudevents.http import CloudEvent
 
-from shared import bootstrap
 from shared.entrypoints import api, chunk_worker, storage_trigger
+from tests.unit.entrypoint_env import local_settings  # noqa: F401 (autouse fixture)
 
 app = flask.Flask(__name__)
-
-
-@pytest.fixture(autouse=True)
-def local_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FNT_PROFILE", "test")
-    monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
-    for cached in (bootstrap.settings, bootstrap.user_verifier, bootstrap.worker_caller_check):
-        cached.cache_clear()
-    yield
-    for cached in (bootstrap.settings, bootstrap.user_verifier, bootstrap.worker_caller_check):
-        cached.cache_clear()
 
 
 def call(handler: Any, path: str, method: str = "GET", **kwargs: Any) -> flask.Response:

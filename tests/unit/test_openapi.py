@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -20,20 +19,10 @@ from shared.entrypoints import api, docs
 from shared.http.openapi import openapi_document
 from shared.http.router import Call, Route, Router
 from shared.http.schemas import ErrorResponse
+from tests.unit.entrypoint_env import local_settings  # noqa: F401 (autouse fixture)
 
 REF = "#/components/schemas/{model}"
 app = flask.Flask(__name__)
-
-
-@pytest.fixture(autouse=True)
-def local_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FNT_PROFILE", "test")
-    monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
-    for cached in (bootstrap.settings, bootstrap.user_verifier, bootstrap.worker_caller_check):
-        cached.cache_clear()
-    yield
-    for cached in (bootstrap.settings, bootstrap.user_verifier, bootstrap.worker_caller_check):
-        cached.cache_clear()
 
 
 def routes() -> list[Route]:
