@@ -16,10 +16,12 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 
 from shared.adapters.cloud_tasks_queue import CloudTasksQueue, RoutedTaskQueue
 from shared.adapters.firestore_cache import FirestoreRewriteCache
+from shared.adapters.firestore_exports import FirestoreExportRepository
 from shared.adapters.firestore_jobs import FirestoreJobRepository
 from shared.adapters.firestore_rate_limiter import FirestoreRateLimiter
 from shared.adapters.firestore_users import FirestoreUserSettings
 from shared.adapters.gcs_store import GcsObjectStore
+from shared.adapters.sheets_writer import GspreadSheetsWriter
 from shared.adapters.signing import IamSigner, LocalSigner, UrlSigner
 from shared.auth import FirebaseTokenVerifier, LocalCallerCheck, OidcCallerVerifier, User
 from shared.config import Settings
@@ -77,6 +79,12 @@ def deps() -> Deps:
         limits=config.limits(),
         gemini=_gemini(config, database),
         users=CachedUserSettings(FirestoreUserSettings(database)),
+        exports=FirestoreExportRepository(database),
+        export_files=GcsObjectStore(storage_client, config.exports_bucket, _signer(config)),
+        sheets=GspreadSheetsWriter(
+            base_url=config.google_apis_base_url,
+            service_account_mode=config.sheets_mode == "service_account",
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,7 @@ EMULATOR_VARIABLES = (
     "CLOUD_TASKS_EMULATOR_HOST",
     "FIREBASE_AUTH_EMULATOR_HOST",
     "GOOGLE_GEMINI_BASE_URL",  # a stand-in for the Gemini API
+    "FNT_GOOGLE_APIS_BASE_URL",  # a stand-in for the Sheets and Drive APIs
 )
 
 
@@ -48,6 +50,11 @@ class Settings(BaseSettings):
     )
     location: str = "us-central1"
     uploads_bucket: str = "uploads"
+    exports_bucket: str = "exports"
+    # Google Sheets: as the user (their OAuth token) or as the service, sharing the sheet.
+    sheets_mode: Literal["user", "service_account"] = "user"
+    # Local runs and tests: where the Sheets and Drive APIs are (a local fake).
+    google_apis_base_url: str | None = None
     chunks_queue: str = "chunks"
     # The worker's URL: Cloud Tasks posts there, and it is the OIDC audience.
     worker_url: str = Field(
@@ -67,6 +74,8 @@ class Settings(BaseSettings):
     upload_url_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
     # Must equal the chunk queue's max_attempts, so the last attempt fails the job.
     chunk_max_attempts: int = Field(default=10, ge=1, le=100)
+    # Exports with more rows than this run as a Cloud Task.
+    export_inline_rows: int = Field(default=5000, ge=1, le=1_000_000)
 
     # Gemini. The key is the secret `gemini_key_secret` (Secret Manager in production,
     # the GEMINI_API_KEY variable elsewhere); without it jobs run offline.
@@ -115,6 +124,7 @@ class Settings(BaseSettings):
             pages_per_chunk=self.pages_per_chunk,
             upload_url_ttl=timedelta(minutes=self.upload_url_minutes),
             chunk_max_attempts=self.chunk_max_attempts,
+            export_inline_rows=self.export_inline_rows,
         )
 
     @model_validator(mode="after")

@@ -6,9 +6,10 @@ import dataclasses
 import itertools
 import json
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from shared.domain.exports import Export
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.users import UserSettings
 from shared.errors import Unavailable
@@ -116,11 +117,42 @@ class FakeJobRepository:
             jobs = [j for j in jobs if (j.created_at, j.id) < (after.created_at, after.job_id)]
         return jobs[:limit]
 
+    def record_export(self, job_id: str, summary: Mapping[str, object]) -> None:
+        with self._lock:
+            job = self._jobs[job_id]
+            self._jobs[job_id] = dataclasses.replace(
+                job, exports=(*job.exports, dict(summary)), version=next(self._revisions)
+            )
+
     def delete(self, job_id: str) -> None:
         with self._lock:
             self._jobs.pop(job_id, None)
             self._chunks.pop(job_id, None)
             self._parts.pop(job_id, None)
+
+
+class FakeExportRepository:
+    def __init__(self) -> None:
+        self.saved: dict[str, Export] = {}
+        self.claims: set[str] = set()
+
+    def add(self, export: Export) -> None:
+        self.saved[export.id] = export
+
+    def get(self, export_id: str) -> Export | None:
+        return self.saved.get(export_id)
+
+    def save(self, export: Export) -> None:
+        self.saved[export.id] = export
+
+    def claim(self, export_id: str) -> bool:
+        if export_id in self.claims:
+            return False
+        self.claims.add(export_id)
+        return True
+
+    def release(self, export_id: str) -> None:
+        self.claims.discard(export_id)
 
 
 class FakeUserSettings:
@@ -163,6 +195,9 @@ class FakeObjectStore:
 
     def delete(self, name: str) -> None:
         self.objects.pop(name, None)
+
+    def signed_download(self, name: str, filename: str, expires_at: datetime) -> str:
+        return f"https://storage.test/{name}?download={filename}&expires={expires_at:%s}"
 
     def copy(self, name: str, generation: int, new_name: str) -> int:
         return self.write(new_name, self.read(name, generation), "application/pdf")
@@ -232,10 +267,21 @@ class FakeWorld:
     clock: FakeClock
     deps: Deps
     users: FakeUserSettings
+    exports: FakeExportRepository
+    files: FakeObjectStore
 
 
 def fake_world(limits: Limits | None = None) -> FakeWorld:
     jobs, store, tasks, clock = FakeJobRepository(), FakeObjectStore(), FakeTaskQueue(), FakeClock()
-    users = FakeUserSettings()
-    deps = Deps(jobs, store, tasks, limits or Limits(), clock, users=users)
-    return FakeWorld(jobs, store, tasks, clock, deps, users)
+    users, exports, files = FakeUserSettings(), FakeExportRepository(), FakeObjectStore()
+    deps = Deps(
+        jobs,
+        store,
+        tasks,
+        limits or Limits(),
+        clock,
+        users=users,
+        exports=exports,
+        export_files=files,
+    )
+    return FakeWorld(jobs, store, tasks, clock, deps, users, exports, files)

@@ -12,7 +12,12 @@ from typing import cast
 from infra.local_stack.config import FunctionSpec, Service, SignatureType, StackConfig
 from infra.local_stack.errors import StackError
 from infra.local_stack.paths import LOG_DIR, REPO_ROOT
-from infra.local_stack.product import PRODUCT_SOURCE, UPLOADS_BUCKET, product_functions
+from infra.local_stack.product import (
+    EXPORTS_BUCKET,
+    PRODUCT_SOURCE,
+    UPLOADS_BUCKET,
+    product_functions,
+)
 from infra.local_stack.stack import LocalStack
 
 _PRODUCT_SOURCE = PRODUCT_SOURCE
@@ -83,7 +88,7 @@ def _config(args: argparse.Namespace) -> StackConfig:
     versioned: tuple[str, ...] = ()
     if args.functions is None and _PRODUCT_SOURCE.is_file():
         functions = product_functions()
-        buckets = sorted({*buckets, UPLOADS_BUCKET})
+        buckets = sorted({*buckets, UPLOADS_BUCKET, EXPORTS_BUCKET})
         versioned = (UPLOADS_BUCKET,)
         if {Service.STORAGE, Service.PUBSUB} <= args.only:
             event_target = event_target or _PRODUCT_EVENT_TARGET

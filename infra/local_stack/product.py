@@ -12,6 +12,7 @@ from infra.local_stack.paths import REPO_ROOT
 
 PRODUCT_SOURCE = REPO_ROOT / "functions" / "main.py"
 UPLOADS_BUCKET = "uploads"
+EXPORTS_BUCKET = "exports"
 CHUNKS_QUEUE = "chunks"
 GEMINI_QUEUE = "gemini"
 # firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
@@ -29,6 +30,7 @@ def product_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
     return {
         "FNT_PROFILE": "local",
         "FNT_UPLOADS_BUCKET": UPLOADS_BUCKET,
+        "FNT_EXPORTS_BUCKET": EXPORTS_BUCKET,
         "FNT_CHUNKS_QUEUE": CHUNKS_QUEUE,
         "FNT_GEMINI_QUEUE": GEMINI_QUEUE,
         "FIREBASE_AUTH_EMULATOR_HOST": AUTH_EMULATOR_HOST,
@@ -74,7 +76,7 @@ def product_config(
     return StackConfig(
         functions=functions,
         storage_event_target="on_pdf_uploaded",
-        buckets=(UPLOADS_BUCKET,),
+        buckets=(UPLOADS_BUCKET, EXPORTS_BUCKET),
         # Versioned, as deployed: a worker reads the generation its job accepted
         # even after the object was overwritten.
         versioned_buckets=(UPLOADS_BUCKET,),

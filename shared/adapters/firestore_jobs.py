@@ -144,6 +144,10 @@ class FirestoreJobRepository:
         ]
 
     @transient_errors_as_unavailable
+    def record_export(self, job_id: str, summary: Mapping[str, object]) -> None:
+        self._jobs.document(job_id).update({"exports": firestore.ArrayUnion([dict(summary)])})
+
+    @transient_errors_as_unavailable
     def delete(self, job_id: str) -> None:
         self._client.recursive_delete(self._jobs.document(job_id))
 
@@ -186,6 +190,7 @@ def job_to_document(job: Job) -> dict[str, Any]:
     document["chunk_offsets"] = list(job.chunk_offsets)
     document["source_offsets"] = list(job.source_offsets)
     document["error"] = dataclasses.asdict(job.error) if job.error else None
+    document["exports"] = [dict(entry) for entry in job.exports]
     return document
 
 
@@ -200,6 +205,10 @@ def job_from_document(job_id: str, document: Mapping[str, Any], version: object)
         chunk_offsets=tuple(document.get("chunk_offsets", ())),
         source_offsets=tuple(document.get("source_offsets", ())),
         error=JobError(**error) if error else None,
+        exports=tuple(
+            {**entry, "at": _plain_datetime(entry.get("at"))}
+            for entry in document.get("exports", ())
+        ),
         version=version,
         **{name: _plain_datetime(value) for name, value in fields.items()},
     )
@@ -209,6 +218,7 @@ def part_to_document(part: ResultPart) -> dict[str, Any]:
     return {
         "chunk": part.chunk,
         "offset": part.offset,
+        "originals": {str(index): text for index, text in part.originals.items()},
         "sentences": [
             {
                 "text": s.text,
@@ -227,7 +237,8 @@ def part_from_document(part_id: str, document: Mapping[str, Any]) -> ResultPart:
         OutputSentence(s["text"], s["source_index"], s["page"], Method(s["method"]), s.get("flag"))
         for s in document["sentences"]
     )
-    return ResultPart(part_id, document["chunk"], document["offset"], sentences)
+    originals = {int(index): text for index, text in document.get("originals", {}).items()}
+    return ResultPart(part_id, document["chunk"], document["offset"], sentences, originals)
 
 
 def _plain_datetime(value: object) -> object:

@@ -80,6 +80,17 @@ class GcsObjectStore:
         blob.upload_from_string(data, content_type=content_type, retry=self._retry)
         return int(blob.generation)
 
+    def signed_download(self, name: str, filename: str, expires_at: datetime) -> str:
+        if not timedelta(0) < expires_at - datetime.now(UTC) <= MAX_SIGNED_URL_LIFETIME:
+            raise ValueError(f"expires_at must be in the next {MAX_SIGNED_URL_LIFETIME}")
+        return self._bucket.blob(name).generate_signed_url(
+            version="v4",
+            expiration=expires_at,
+            method="GET",
+            response_disposition=f'attachment; filename="{filename}"',
+            **self._signer.signing_arguments(),
+        )
+
     @transient_errors_as_unavailable
     def copy(self, name: str, generation: int, new_name: str) -> int:
         source = self._bucket.blob(name, generation=generation)

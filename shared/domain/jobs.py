@@ -142,6 +142,8 @@ class Job:
     # The W3C traceparent of the request that created the job: its later steps (the
     # storage trigger, the chunk tasks) continue that trace.
     traceparent: str | None = None
+    # Each export of the job's sentences: {"export_id", "kind", "url", "at"}.
+    exports: tuple[dict[str, object], ...] = ()
     # The stored revision this copy was read at (opaque; set by the repository).
     version: object = field(default=None, compare=False)
 

@@ -8,19 +8,25 @@ import flask
 
 from shared import bootstrap
 from shared.auth import User
+from shared.domain.exports import ExportKind, ExportStatus, SheetsOptions
 from shared.domain.jobs import JobSettings
 from shared.domain.users import UserSettings
 from shared.entrypoints import docs
 from shared.errors import InvalidRequest, JobNotFound
+from shared.http.responses import json_response
 from shared.http.router import Call, Router
 from shared.http.schemas import (
     DuplicateRequest,
+    ExportRequest,
+    ExportView,
     Health,
     HealthQuery,
     HistoryQuery,
     JobAccepted,
     JobList,
     JobView,
+    LegacySheetExport,
+    LegacySheetExported,
     MeView,
     SentencesPageView,
     SentencesQuery,
@@ -29,7 +35,7 @@ from shared.http.schemas import (
     UploadRequest,
     UserSettingsIn,
 )
-from shared.service import estimate, history, queries, uploads
+from shared.service import estimate, exports, history, queries, uploads
 from shared.service.estimate import Estimate
 from shared.service.user_settings import settings_of
 
@@ -37,7 +43,7 @@ PREFIX = "/api/v1"
 # A PDF posted to the API is capped by Cloud Functions' 32 MB request limit.
 DIRECT_UPLOAD_MAX_BYTES = 32 * 1000 * 1000
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-PROCESSING, READS = "processing", "reads"
+PROCESSING, READS, EXPORTS = "processing", "reads", "exports"
 
 router = Router(bootstrap.api_guard)
 
@@ -167,6 +173,61 @@ def duplicate_job(call: Call) -> JobView:
     return JobView.of(job)
 
 
+@router.route(
+    "POST", f"{PREFIX}/jobs/<job_id>/exports", "Export a completed job's sentences",
+    body=ExportRequest, response=ExportView, status=201, rate_class=EXPORTS,
+    errors=(202, 401, 403, 404, 409, 429),
+)  # fmt: skip
+def create_export(call: Call) -> ExportView | flask.Response:
+    assert isinstance(call.body, ExportRequest)
+    body, user = call.body, _user(call)
+    order = exports.ExportOrder(
+        body.kind,
+        tuple(body.columns),
+        tuple(body.indices) if body.indices is not None else None,
+        body.sheets.to_domain() if body.sheets else None,
+    )
+    export = exports.start_export(
+        bootstrap.deps(), user.uid, _job_id(call), order, _google_token(call), user.email
+    )
+    if export.status is ExportStatus.PENDING:  # a large export: follow it at /exports/{id}
+        return json_response(ExportView.of(export), 202)
+    return ExportView.of(export)
+
+
+@router.route(
+    "GET", f"{PREFIX}/exports/<export_id>", "An export and its status",
+    response=ExportView, errors=(404,),
+)  # fmt: skip
+def get_export(call: Call) -> ExportView:
+    export_id = call.path["export_id"]
+    if not _JOB_ID.match(export_id):
+        raise exports.ExportNotFound("No such export.")
+    return ExportView.of(exports.get_export(bootstrap.deps(), _user(call).uid, export_id))
+
+
+@router.route(
+    "POST", f"{PREFIX}/export-to-sheet", "The old Google Sheets export (kept for old clients)",
+    body=LegacySheetExport, response=LegacySheetExported, rate_class=EXPORTS,
+    errors=(401, 403, 404, 409, 429),
+)  # fmt: skip
+def legacy_export_to_sheet(call: Call) -> LegacySheetExported:
+    assert isinstance(call.body, LegacySheetExport)
+    body, user, deps = call.body, _user(call), bootstrap.deps()
+    options = SheetsOptions(title=body.sheet_name, folder_id=body.folder_id)
+    if body.job_id:
+        order = exports.ExportOrder(ExportKind.GOOGLE_SHEETS, ("sentence",), sheets=options)
+        export = exports.start_export(
+            deps, user.uid, body.job_id, order, _google_token(call), user.email
+        )
+        url = export.url or ""
+    else:
+        url = exports.sheet_of_sentences(
+            deps, body.sentences or [], options, _google_token(call), user.email
+        )
+    return LegacySheetExported(success=True, spreadsheet_url=url)
+
+
 @router.route("GET", f"{PREFIX}/settings", "The user's settings", response=UserSettingsIn)
 def get_settings(call: Call) -> UserSettingsIn:
     return UserSettingsIn.of(_saved(_user(call)))
@@ -188,6 +249,11 @@ def put_settings(call: Call) -> UserSettingsIn:
 def me(call: Call) -> MeView:
     user = _user(call)
     return MeView(uid=user.uid, email=user.email, role=user.role, usage=bootstrap.usage_of(user))
+
+
+def _google_token(call: Call) -> str | None:
+    """The user's Google OAuth access token, passed through, never stored or logged."""
+    return call.request.headers.get(exports.GOOGLE_TOKEN_HEADER) or None
 
 
 def _user(call: Call) -> User:

@@ -20,6 +20,7 @@ from shared.http.responses import error_response, json_response
 from shared.logs import log_context
 from shared.observability.tracing import continued, traceparent_of, tracer
 from shared.service.chunks import ChunkTask, expire_upload, run_chunk
+from shared.service.exports import GOOGLE_TOKEN_HEADER, run_export
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,14 @@ class ExpireUploadPayload(_Payload):
     kind: Literal["expire_upload"]
 
 
+class ExportPayload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["export"]
+    export_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
 TaskPayload = TypeAdapter(
-    Annotated[ChunkPayload | ExpireUploadPayload, Field(discriminator="kind")]
+    Annotated[ChunkPayload | ExpireUploadPayload | ExportPayload, Field(discriminator="kind")]
 )
 
 
@@ -60,11 +67,11 @@ def handle(request: flask.Request) -> flask.Response:
     with (
         continued(traceparent_of(request.headers)),
         tracer().start_as_current_span("process chunk") as span,
-        log_context(job_id=payload.job_id, task=task_name, attempt=attempt),
+        log_context(**_ids(payload), task=task_name, attempt=attempt),
     ):
-        span.set_attributes({"job_id": payload.job_id, "task": task_name, "attempt": attempt})
+        span.set_attributes({**_ids(payload), "task": task_name, "attempt": attempt})
         try:
-            outcome = _run(payload, attempt)
+            outcome = _run(payload, attempt, request.headers.get(GOOGLE_TOKEN_HEADER))
         except Exception as error:  # retryable or unexpected: Cloud Tasks tries again
             log.warning("task %s attempt %d failed: %s", task_name, attempt, error)
             response = error_response(error, task_name)
@@ -77,8 +84,20 @@ def handle(request: flask.Request) -> flask.Response:
         return json_response({"outcome": outcome})
 
 
-def _run(payload: ChunkPayload | ExpireUploadPayload, attempt: int) -> str:
+def _ids(payload: ChunkPayload | ExpireUploadPayload | ExportPayload) -> dict[str, str]:
+    if isinstance(payload, ExportPayload):
+        return {"export_id": payload.export_id}
+    return {"job_id": payload.job_id}
+
+
+def _run(
+    payload: ChunkPayload | ExpireUploadPayload | ExportPayload,
+    attempt: int,
+    google_token: str | None,
+) -> str:
     deps = bootstrap.deps()
+    if isinstance(payload, ExportPayload):
+        return f"export {run_export(deps, payload.export_id, google_token).status}"
     if isinstance(payload, ExpireUploadPayload):
         return expire_upload(deps, payload.job_id)
     chunk = Chunk(payload.chunk, payload.first_page, payload.last_page)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
 from shared.domain.jobs import Engine, Job, JobSettings, JobStatus
 from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
 from shared.domain.users import MAX_MIN_SENTENCE_WORDS, UserSettings
@@ -120,6 +121,13 @@ class ModelUsageView(BaseModel):
     calls: int
 
 
+class ExportEntry(BaseModel):
+    export_id: str
+    kind: str
+    url: str | None
+    at: datetime | None
+
+
 class JobView(BaseModel):
     job_id: str
     status: JobStatus
@@ -130,6 +138,7 @@ class JobView(BaseModel):
     progress: ProgressView
     counts: CountsView
     usage: ModelUsageView
+    exports: list[ExportEntry]  # each export of the job's sentences, oldest first
     error: ErrorView | None
     created_at: datetime
     updated_at: datetime
@@ -165,6 +174,7 @@ class JobView(BaseModel):
                 thinking_tokens=job.thinking_tokens,
                 calls=job.model_calls,
             ),
+            exports=[ExportEntry.model_validate(entry) for entry in job.exports],
             error=ErrorView(code=job.error.code, message=job.error.message) if job.error else None,
             created_at=job.created_at,
             updated_at=job.updated_at,
@@ -268,3 +278,82 @@ class ErrorResponse(BaseModel):
     """The body of every error answer."""
 
     error: ErrorDetail
+
+
+ColumnName = Literal["index", "sentence", "original", "page", "word_count", "method"]
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class SheetsIn(Strict):
+    spreadsheet_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{10,100}$")
+    title: str | None = Field(default=None, max_length=200)
+    folder_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{10,100}$")
+    tab: str | None = Field(default=None, min_length=1, max_length=100)
+    create_tab: bool = True
+    bold_header: bool = True
+    header_colour: str | None = Field(default="#E8F0FE", pattern=r"^#[0-9A-Fa-f]{6}$")
+    freeze_header: bool = True
+    auto_resize: bool = True
+    collaborators: list[Annotated[str, Field(pattern=_EMAIL, max_length=254)]] = Field(
+        default_factory=list, max_length=20
+    )
+    anyone_with_link: bool = False
+
+    def to_domain(self) -> SheetsOptions:
+        return SheetsOptions(**{**self.model_dump(), "collaborators": tuple(self.collaborators)})
+
+
+class ExportRequest(Strict):
+    kind: ExportKind
+    columns: list[ColumnName] = Field(
+        default_factory=lambda: ["index", "sentence", "page"], min_length=1, max_length=6
+    )
+    indices: list[int] | None = Field(default=None, min_length=1, max_length=200_000)
+    sheets: SheetsIn | None = None
+
+
+class ExportView(BaseModel):
+    export_id: str
+    job_id: str
+    kind: ExportKind
+    status: ExportStatus
+    columns: list[str]
+    rows: int
+    url: str | None
+    error: ErrorView | None
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, export: Export) -> ExportView:
+        error = export.error
+        return cls(
+            export_id=export.id,
+            job_id=export.job_id,
+            kind=export.kind,
+            status=export.status,
+            columns=list(export.columns),
+            rows=export.rows,
+            url=export.url,
+            error=ErrorView(code=error.code, message=error.message) if error else None,
+            created_at=export.created_at,
+            finished_at=export.finished_at,
+        )
+
+
+class LegacySheetExport(BaseModel):
+    """The body of the old POST /export-to-sheet: sentences, or a job, to a new sheet."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    sentences: list[str] | None = Field(default=None, max_length=200_000)
+    job_id: str | None = Field(default=None, alias="jobId", pattern=r"^[0-9a-f]{32}$")
+    sheet_name: str | None = Field(default=None, alias="sheetName", max_length=200)
+    folder_id: str | None = Field(
+        default=None, alias="folderId", pattern=r"^[A-Za-z0-9_-]{10,100}$"
+    )
+
+
+class LegacySheetExported(BaseModel):
+    success: bool
+    spreadsheet_url: str

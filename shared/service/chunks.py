@@ -9,12 +9,13 @@ redelivered task changes nothing. The job completes through a compare-and-set fr
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 
 from shared.domain.errors import NoTextLayer, TextEngineError
 from shared.domain.jobs import Chunk, Engine, Job, JobStatus
-from shared.domain.sentences import OutputSentence
+from shared.domain.sentences import OutputSentence, SourceSentence
 from shared.errors import DispatchInProgress, Unavailable
 from shared.gemini.model import ModelError, ModelRateLimited, Usage
 from shared.observability.metrics import instruments
@@ -23,7 +24,8 @@ from shared.service.dispatch import resume_dispatch
 from shared.service.gemini_chunks import gemini_chunk
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ObjectMissing, ResultPart
-from shared.text.pipeline import RunStats, process_pdf
+from shared.text.pdf_source import open_pdf
+from shared.text.pipeline import RunStats, shorten, source_sentences
 
 log = logging.getLogger(__name__)
 
@@ -162,14 +164,14 @@ def _process(deps: Deps, job: Job, chunk: Chunk) -> tuple[ChunkRecord, list[Resu
     usage, calls, flagged = Usage(), 0, 0
     if job.engine is Engine.GEMINI:
         result = gemini_chunk(deps, job, chunk, data, stats)
-        sentences = result.sentences
+        sentences, sources = result.sentences, result.sources
         usage, calls, flagged = (
             result.report.usage,
             result.report.calls,
             result.report.flags.total(),
         )
     else:
-        sentences = _offline(deps, job, chunk, data, stats)
+        sentences, sources = _offline(deps, job, chunk, data, stats)
     record = ChunkRecord(
         number=chunk.number,
         sentence_count=len(sentences),
@@ -184,44 +186,56 @@ def _process(deps: Deps, job: Job, chunk: Chunk) -> tuple[ChunkRecord, list[Resu
         model_calls=calls,
         flagged=flagged,
     )
-    return record, split_into_parts(chunk.number, sentences)
+    originals = {source.index: source.text for source in sources}
+    return record, split_into_parts(chunk.number, sentences, originals)
 
 
 def _offline(
     deps: Deps, job: Job, chunk: Chunk, data: bytes, stats: RunStats
-) -> list[OutputSentence]:
+) -> tuple[list[OutputSentence], list[SourceSentence]]:
+    limit = job.settings.sentence_length_limit
+    book = open_pdf(data, max_pages=deps.limits.max_pages)
     try:
-        return list(
-            process_pdf(
-                data,
-                job.settings.sentence_length_limit,
-                first_page=chunk.first_page,
-                last_page=chunk.last_page,
-                max_pages=deps.limits.max_pages,
-                stats=stats,
-            )
-        )
+        sources = list(source_sentences(book, chunk.first_page, chunk.last_page, stats))
     except NoTextLayer:  # a chunk of pictures in a book with text: nothing to add
-        return []
+        return [], []
+    outputs = [output for source in sources for output in shorten(source, limit, stats)]
+    stats.source_sentences, stats.output_sentences = len(sources), len(outputs)
+    stats.methods.update(str(output.method) for output in outputs)
+    return outputs, sources
 
 
-def split_into_parts(chunk: int, sentences: list[OutputSentence]) -> list[ResultPart]:
-    """Cut a chunk's sentences into parts that fit a stored document, in order."""
+def split_into_parts(
+    chunk: int, sentences: list[OutputSentence], originals: Mapping[int, str] | None = None
+) -> list[ResultPart]:
+    """Cut a chunk's sentences (with their source sentences) into parts that fit a stored
+    document, in order."""
+    originals = originals or {}
     parts: list[ResultPart] = []
     start, chars = 0, 0
     for index, sentence in enumerate(sentences):
-        full = index - start >= PART_MAX_SENTENCES or chars + len(sentence.text) > PART_MAX_CHARS
+        size = len(sentence.text) + len(originals.get(sentence.source_index, ""))
+        full = index - start >= PART_MAX_SENTENCES or chars + size > PART_MAX_CHARS
         if full and index > start:
-            parts.append(_part(chunk, len(parts), start, sentences[start:index]))
+            parts.append(_part(chunk, len(parts), start, sentences[start:index], originals))
             start, chars = index, 0
-        chars += len(sentence.text)
+        chars += size
     if start < len(sentences):
-        parts.append(_part(chunk, len(parts), start, sentences[start:]))
+        parts.append(_part(chunk, len(parts), start, sentences[start:], originals))
     return parts
 
 
-def _part(chunk: int, number: int, offset: int, sentences: list[OutputSentence]) -> ResultPart:
-    return ResultPart(f"{chunk:05d}-{number:04d}", chunk, offset, tuple(sentences))
+def _part(
+    chunk: int,
+    number: int,
+    offset: int,
+    sentences: list[OutputSentence],
+    originals: Mapping[int, str],
+) -> ResultPart:
+    kept = {
+        s.source_index: originals[s.source_index] for s in sentences if s.source_index in originals
+    }
+    return ResultPart(f"{chunk:05d}-{number:04d}", chunk, offset, tuple(sentences), kept)
 
 
 def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:

@@ -10,7 +10,14 @@ from shared.domain.sentences import DEFAULT_LIMIT
 from shared.gemini.cache import RewriteCache
 from shared.gemini.engine import RewriteOptions
 from shared.gemini.model import TextModel
-from shared.service.ports import JobRepository, ObjectStore, TaskQueue, UserSettingsRepository
+from shared.service.ports import (
+    ExportRepository,
+    JobRepository,
+    ObjectStore,
+    SheetsWriter,
+    TaskQueue,
+    UserSettingsRepository,
+)
 
 MEBIBYTE = 1024 * 1024
 
@@ -27,6 +34,9 @@ class Limits:
     upload_url_ttl: timedelta = timedelta(minutes=15)
     # A job whose upload did not arrive this long after its URL expired is failed.
     upload_grace: timedelta = timedelta(minutes=5)
+    # Exports with more rows than this run as a Cloud Task, with their own status.
+    export_inline_rows: int = 5000
+    download_url_ttl: timedelta = timedelta(minutes=15)
     # How long one trigger delivery may take to enqueue a job's tasks before a
     # redelivery of the same event takes over.
     dispatch_lease: timedelta = timedelta(minutes=2)
@@ -53,3 +63,6 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     gemini: GeminiSetup | None = None  # None: no key configured, offline engine only
     users: UserSettingsRepository | None = None  # None: nobody's settings are saved
+    exports: ExportRepository | None = None
+    export_files: ObjectStore | None = None  # the exports bucket
+    sheets: SheetsWriter | None = None

@@ -25,6 +25,7 @@ TRANSCRIPTION_MAX_OUTPUT_TOKENS = 32_768
 @dataclass(frozen=True, slots=True)
 class GeminiChunk:
     sentences: list[OutputSentence]
+    sources: list[SourceSentence]
     report: RewriteReport
 
 
@@ -49,7 +50,7 @@ def gemini_chunk(deps: Deps, job: Job, chunk: Chunk, data: bytes, stats: RunStat
     stats.source_sentences = len(sources)
     stats.output_sentences = len(outputs)
     stats.methods.update(str(o.method) for o in outputs)
-    return GeminiChunk(outputs, rewrite_report)
+    return GeminiChunk(outputs, sources, rewrite_report)
 
 
 def _transcribed(

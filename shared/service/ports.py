@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from shared.domain.exports import Export, SheetsOptions
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.sentences import OutputSentence
 from shared.domain.users import UserSettings
@@ -46,6 +47,10 @@ class ObjectStore(Protocol):
 
     def delete(self, name: str) -> None:
         """Remove the object; a missing one is not an error."""
+        ...
+
+    def signed_download(self, name: str, filename: str, expires_at: datetime) -> str:
+        """A V4 signed GET URL that downloads the object as `filename`."""
         ...
 
     def copy(self, name: str, generation: int, new_name: str) -> int:
@@ -106,6 +111,8 @@ class ResultPart:
     chunk: int
     offset: int
     sentences: tuple[OutputSentence, ...]
+    # The source sentences these come from, by chunk-local source_index (for exports).
+    originals: Mapping[int, str] = field(default_factory=dict)
 
 
 class JobRepository(Protocol):
@@ -146,6 +153,10 @@ class JobRepository(Protocol):
         """Remove the job with its results and marks; a missing one is not an error."""
         ...
 
+    def record_export(self, job_id: str, summary: Mapping[str, object]) -> None:
+        """Add an export (kind, URL, when) to the job's history entry."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class JobCursor:
@@ -153,6 +164,40 @@ class JobCursor:
 
     created_at: datetime
     job_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenSheet:
+    url: str
+    rows: int
+
+
+class SheetsWriter(Protocol):
+    def __call__(
+        self,
+        google_token: str | None,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        options: SheetsOptions,
+        owner_email: str | None,
+    ) -> WrittenSheet:
+        """Write the table to Google Sheets (the user's token, or the service's own
+        identity sharing the sheet with `owner_email`)."""
+        ...
+
+
+class ExportRepository(Protocol):
+    def add(self, export: Export) -> None: ...
+
+    def get(self, export_id: str) -> Export | None: ...
+
+    def save(self, export: Export) -> None: ...
+
+    def claim(self, export_id: str) -> bool:
+        """Mark the export as being written; False if a run already holds it."""
+        ...
+
+    def release(self, export_id: str) -> None: ...
 
 
 class UserSettingsRepository(Protocol):

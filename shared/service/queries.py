@@ -29,6 +29,7 @@ class NumberedSentence:
     index: int
     source_index: int
     sentence: OutputSentence
+    original: str | None = None  # the source sentence (exports; not in the API's lists)
 
     def to_dict(self) -> dict[str, object]:
         return {**self.sentence.to_dict(), "index": self.index, "source_index": self.source_index}
@@ -110,6 +111,7 @@ def _numbered(job: Job, part: ResultPart, offset: int) -> NumberedSentence:
         index=job.chunk_offsets[part.chunk] + part.offset + offset,
         source_index=job.source_offsets[part.chunk] + sentence.source_index,
         sentence=sentence,
+        original=part.originals.get(sentence.source_index),
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from infra.api_client import ApiClient
+from infra.fake_sheets import FakeSheets
 from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import product_config
@@ -18,6 +19,7 @@ from shared.text.pipeline import process_pdf
 SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
 PAGES_PER_CHUNK = 7  # the 30-page sample makes 5 chunks
 CHUNK_MAX_ATTEMPTS = 4
+EXPORT_INLINE_ROWS = 500  # the sample's ~1,100 sentences export as a task
 # Free users (every test user) get room for the whole suite; "premium" gets small
 # quotas, so the rate-limit tests can use them up.
 LIMITED_ROLE, LIMITED_PROCESSING, LIMITED_READS = "premium", 3, 10
@@ -41,7 +43,14 @@ def trace_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(faults_dir: Path, trace_file: Path) -> Iterator[LocalStack]:
+def fake_sheets() -> Iterator[FakeSheets]:
+    """The Sheets and Drive APIs the stack's gspread client is pointed at."""
+    with FakeSheets() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def stack(faults_dir: Path, trace_file: Path, fake_sheets: FakeSheets) -> Iterator[LocalStack]:
     config = product_config(
         worker_source=Path(__file__).parent / "scenarios" / "worker_with_faults.py",
         env={
@@ -50,6 +59,8 @@ def stack(faults_dir: Path, trace_file: Path) -> Iterator[LocalStack]:
             "FNT_CHUNK_MAX_ATTEMPTS": str(CHUNK_MAX_ATTEMPTS),
             "FNT_RATE_LIMITS": RATE_LIMITS,
             "FNT_TRACE_FILE": str(trace_file),
+            "FNT_GOOGLE_APIS_BASE_URL": fake_sheets.url,
+            "FNT_EXPORT_INLINE_ROWS": str(EXPORT_INLINE_ROWS),
         },
         log_dir=LOG_DIR / "e2e",
     )

@@ -1,0 +1,3 @@
+from infra.fake_sheets.server import main
+
+raise SystemExit(main())

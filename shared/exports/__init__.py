@@ -1,0 +1,1 @@
+"""Exports of a job's sentences: Google Sheets, CSV and XLSX."""
