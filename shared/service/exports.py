@@ -79,7 +79,8 @@ def start_export(
     _exports(deps).add(export)
     rows = len(order.indices) if order.indices is not None else job.sentence_count
     if rows <= deps.limits.export_inline_rows:
-        return run_export(deps, export.id, google_token)
+        # During the request the caller hears of a refused token as a 401/403 at once.
+        return run_export(deps, export.id, google_token, reraise=True)
     headers = {GOOGLE_TOKEN_HEADER: google_token} if google_token else {}
     deps.tasks.enqueue(
         Task(f"export-{export.id}", {"kind": "export", "export_id": export.id}, headers=headers)
@@ -112,8 +113,11 @@ def get_export(deps: Deps, owner_uid: str, export_id: str) -> Export:
     return export
 
 
-def run_export(deps: Deps, export_id: str, google_token: str | None) -> Export:
-    """Write the export once; a retryable failure releases it for the next attempt."""
+def run_export(
+    deps: Deps, export_id: str, google_token: str | None, *, reraise: bool = False
+) -> Export:
+    """Write the export once; a retryable failure releases it for the next attempt, a
+    permanent one marks it failed (and is raised again with `reraise`)."""
     exports = _exports(deps)
     export = exports.get(export_id)
     if export is None:
@@ -136,6 +140,8 @@ def run_export(deps: Deps, export_id: str, google_token: str | None) -> Export:
             error=JobError(error.code, error.message),
         )
         exports.save(failed)
+        if reraise:
+            raise
         return failed
     done = export.changed(status=ExportStatus.DONE, url=url, rows=rows, finished_at=deps.clock())
     exports.save(done)

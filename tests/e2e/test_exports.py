@@ -121,3 +121,21 @@ def test_the_old_export_to_sheet_body_still_works(reader: ApiClient) -> None:
     answer = reader.call("POST", "/export-to-sheet", json=body, headers=GOOGLE_TOKEN)
 
     assert answer["success"] is True and answer["spreadsheet_url"]
+
+
+def test_an_expired_google_token_is_a_401_the_frontend_can_act_on(
+    reader: ApiClient, completed: dict[str, object], fake_sheets: FakeSheets
+) -> None:
+    fake_sheets.valid_tokens = {"a-fresh-token"}
+    try:
+        response = reader.request(
+            "POST",
+            f"/jobs/{completed['job_id']}/exports",
+            json={"kind": "google_sheets", "indices": [0], "sheets": {"title": "Phrases"}},
+            headers=GOOGLE_TOKEN,
+        )
+    finally:
+        fake_sheets.valid_tokens = None
+
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "GOOGLE_TOKEN_INVALID")
+    assert GOOGLE_TOKEN["X-Google-Access-Token"] not in response.text
