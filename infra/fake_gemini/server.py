@@ -21,12 +21,10 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, cast
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any
 
 from infra.fake_gemini import rewriter
 from infra.fake_gemini.outcomes import (
@@ -37,6 +35,7 @@ from infra.fake_gemini.outcomes import (
     default,
     error_body,
 )
+from infra.fake_http import FakeServer, Request, Response, json_response
 from infra.local_stack.shutdown_signals import exit_on_termination_signals
 
 DEFAULT_TRANSCRIPTION = (
@@ -47,8 +46,6 @@ READY_LINE = "fake gemini ready at"
 _GENERATE = re.compile(r"/(v1\w*)/models/([^/:]+):generateContent")
 _UPLOAD = re.compile(r"/upload/(v1\w*)/files")
 _FILE = re.compile(r"/(v1\w*)/files/([a-z0-9]+)")
-# Longer than any client timeout; stop() ends the wait at once.
-_HANG_SECONDS = 3600.0
 _KEY_INVALID_MESSAGE = "API key not valid. Please pass a valid API key."
 
 
@@ -59,23 +56,6 @@ class UploadedFile:
     display_name: str
     data: bytes
     uploaded_at: float  # time.monotonic()
-
-
-@dataclass(frozen=True, slots=True)
-class _Request:
-    method: str
-    path: str
-    query: Mapping[str, str]
-    headers: Mapping[str, str]  # names in lower case
-    body: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class _Response:
-    status: int
-    body: bytes = b""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    delay: float = 0.0
 
 
 @dataclass
@@ -94,7 +74,7 @@ class _StoredFile:
     processing_left: int  # how many more times it is reported PROCESSING
 
 
-class FakeGemini:
+class FakeGemini(FakeServer):
     """The fake server: `with FakeGemini() as fake:` then point the client at `fake.url`.
 
     `valid_keys` None accepts any non-empty key. `latency` is added to every
@@ -122,17 +102,10 @@ class FakeGemini:
         self.calls: list[GenerateCall] = []
         self.uploads: list[UploadedFile] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request
-        self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._files: dict[str, _StoredFile] = {}
         self._upload_sessions: dict[str, _Upload] = {}
-        self._server = _Server((host, port), self)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(host=host, port=port, name="fake-gemini")
 
     @property
     def files(self) -> list[str]:
@@ -140,45 +113,20 @@ class FakeGemini:
         with self._lock:
             return sorted(self._files)
 
-    def start(self) -> FakeGemini:
-        self._thread = threading.Thread(
-            # A short poll makes stop() quick: tests start and stop many fakes.
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-gemini",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()  # releases hung and delayed calls
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeGemini:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
-    def _dispatch(self, request: _Request) -> _Response | None:
-        """The response to one HTTP request; None to never answer."""
+    def _dispatch(self, request: Request) -> Response | None:
         self.requests.append((request.method, request.path))
         if request.method == "POST" and (match := _GENERATE.fullmatch(request.path)):
             return self._checked(request) or self._generate(request, *match.groups())
         if request.method == "POST" and (match := _UPLOAD.fullmatch(request.path)):
             upload_id = request.query.get("upload_id")
-            if upload_id is not None:  # the upload id authorises the transfer, not the key
+            if upload_id:  # the upload id authorises the transfer, not the key
                 return self._transfer(request, upload_id)
             return self._checked(request) or self._start_upload(request, match.group(1))
         if request.method in ("GET", "DELETE") and (match := _FILE.fullmatch(request.path)):
             return self._checked(request) or self._file(request.method, match.group(2))
         return _error(404, "NOT_FOUND", f"Method not found: {request.method} {request.path}")
 
-    def _checked(self, request: _Request) -> _Response | None:
+    def _checked(self, request: Request) -> Response | None:
         """Google's answer when the API key is missing or not accepted, else None."""
         key = _api_key(request)
         if not key:
@@ -204,10 +152,10 @@ class FakeGemini:
                     "message": _KEY_INVALID_MESSAGE,
                 },
             ]
-            return _json(400, body)
+            return json_response(400, body)
         return None
 
-    def _generate(self, request: _Request, api_version: str, model: str) -> _Response | None:
+    def _generate(self, request: Request, api_version: str, model: str) -> Response | None:
         try:
             body = camel_keys(json.loads(request.body or b"{}"))
         except ValueError:
@@ -223,9 +171,9 @@ class FakeGemini:
             return None
         text = self.transcription if call.documents else rewriter.rewrite_prompt(call.prompt)
         reply = outcome.reply(call, text)
-        return _json(reply.status, reply.body, delay=self.latency + outcome.delay)
+        return json_response(reply.status, reply.body, delay=self.latency + outcome.delay)
 
-    def _start_upload(self, request: _Request, api_version: str) -> _Response:
+    def _start_upload(self, request: Request, api_version: str) -> Response:
         if request.headers.get("x-goog-upload-command") != "start":
             return _error(400, "INVALID_ARGUMENT", "Expected X-Goog-Upload-Command: start.")
         metadata = json.loads(request.body or b"{}").get("file", {})
@@ -239,11 +187,11 @@ class FakeGemini:
         upload_url = (
             f"{self.url}/upload/{api_version}/files?upload_id={upload_id}&upload_protocol=resumable"
         )
-        return _Response(
+        return Response(
             200, headers={"x-goog-upload-url": upload_url, "x-goog-upload-status": "active"}
         )
 
-    def _transfer(self, request: _Request, upload_id: str) -> _Response:
+    def _transfer(self, request: Request, upload_id: str) -> Response:
         """One upload command: append the bytes at the offset, and finalize if asked."""
         commands = {c.strip() for c in request.headers.get("x-goog-upload-command", "").split(",")}
         with self._lock:
@@ -254,7 +202,7 @@ class FakeGemini:
                 return _error(400, "INVALID_ARGUMENT", "Upload offset does not match.")
             upload.data += request.body
             if "finalize" not in commands:
-                return _Response(200, headers={"x-goog-upload-status": "active"})
+                return Response(200, headers={"x-goog-upload-status": "active"})
             del self._upload_sessions[upload_id]
             name = f"files/{uuid.uuid4().hex[:12]}"
             file = UploadedFile(
@@ -264,9 +212,9 @@ class FakeGemini:
             self._files[name] = stored
             self.uploads.append(file)
             resource = self._resource(stored)
-        return _json(200, {"file": resource}, headers={"x-goog-upload-status": "final"})
+        return json_response(200, {"file": resource}, headers={"x-goog-upload-status": "final"})
 
-    def _file(self, method: str, file_id: str) -> _Response:
+    def _file(self, method: str, file_id: str) -> Response:
         name = f"files/{file_id}"
         with self._lock:
             stored = self._files.get(name)
@@ -274,8 +222,8 @@ class FakeGemini:
                 return _file_not_found(file_id)
             if method == "DELETE":
                 del self._files[name]
-                return _json(200, {})
-            return _json(200, self._resource(stored))
+                return json_response(200, {})
+            return json_response(200, self._resource(stored))
 
     def _resource(self, stored: _StoredFile) -> dict[str, Any]:
         """The File resource as the API shows it; counts one PROCESSING report down."""
@@ -298,81 +246,16 @@ class FakeGemini:
         }
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], fake: FakeGemini) -> None:
-        super().__init__(address, _Handler)
-        self.fake = fake
+def _error(code: int, status: str, message: str) -> Response:
+    return json_response(code, error_body(code, status, message))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as the SDK's HTTP client expects
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: tests and the stack's logs only want the calls they look at."""
-
-    def _serve(self) -> None:
-        fake = cast(_Server, self.server).fake
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        url = urlsplit(self.path)
-        request = _Request(
-            self.command,
-            url.path,
-            dict(parse_qsl(url.query)),
-            {name.lower(): value for name, value in self.headers.items()},
-            body,
-        )
-        response = fake._dispatch(request)
-        if response is None:
-            fake.stopping.wait(_HANG_SECONDS)
-            self.close_connection = True
-            return
-        if response.delay > 0 and fake.stopping.wait(response.delay):
-            self.close_connection = True
-            return
-        try:
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            self.wfile.write(response.body)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout)
-            self.close_connection = True
-
-
-def _json(
-    status: int,
-    body: Mapping[str, Any],
-    *,
-    headers: Mapping[str, str] | None = None,
-    delay: float = 0.0,
-) -> _Response:
-    data = json.dumps(body, ensure_ascii=False).encode()
-    return _Response(status, data, headers or {}, delay)
-
-
-def _error(code: int, status: str, message: str) -> _Response:
-    return _json(code, error_body(code, status, message))
-
-
-def _file_not_found(file_id: str) -> _Response:
+def _file_not_found(file_id: str) -> Response:
     message = f"You do not have permission to access the File {file_id} or it may not exist."
     return _error(403, "PERMISSION_DENIED", message)
 
 
-def _api_key(request: _Request) -> str:
+def _api_key(request: Request) -> str:
     return request.headers.get("x-goog-api-key") or request.query.get("key", "")
 
 

@@ -20,12 +20,11 @@ import json
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import BufferedIOBase
-from typing import Any, cast
-from urllib.parse import parse_qsl, unquote, urlsplit
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
 
+from infra.fake_http import FakeServer, Request, Response, json_response
 from infra.fake_sheets import batch, drive, values
 from infra.fake_sheets.google_errors import (
     INSUFFICIENT_SCOPES,
@@ -73,14 +72,7 @@ class RecordedRequest:
     api_method: str | None  # e.g. "sheets.values.append"; None for unknown paths
 
 
-@dataclass(frozen=True, slots=True)
-class _Response:
-    status: int
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-class FakeSheets:
+class FakeSheets(FakeServer):
     """The fake server: `with FakeSheets() as fake:` then redirect the Google hosts to `fake.url`.
 
     `valid_tokens` None accepts any non-empty bearer token. Tokens in
@@ -105,41 +97,10 @@ class FakeSheets:
         self.max_cells = max_cells
         self.first_tab = first_tab
         self.requests: list[RecordedRequest] = []
-        self.stopping = threading.Event()
         self._spreadsheets: dict[str, Spreadsheet] = {}
         self._failures: list[tuple[int, str | None]] = []  # (status, API method or any)
         self._lock = threading.Lock()
-        self._server = _Server((host, port), self)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> FakeSheets:
-        self._thread = threading.Thread(
-            # A short poll makes stop() quick: tests start and stop many fakes.
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-sheets",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeSheets:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        super().__init__(host=host, port=port, name="fake-sheets")
 
     def fail_next(
         self, status: int = 429, *, times: int = 1, api_method: str | None = None
@@ -208,37 +169,33 @@ class FakeSheets:
         except KeyError:
             raise ApiError(404, f"File not found: {file_id}.", drive_reason="notFound") from None
 
-    def _dispatch(
-        self, method: str, target: str, headers: Mapping[str, str], body: bytes | None, size: int
-    ) -> _Response:
-        """The answer to one request; `body` is None when it was over the size limit."""
-        url = urlsplit(target)
-        query = dict(parse_qsl(url.query, keep_blank_values=True))
-        route = _route(method, url.path)
-        drive_api = url.path.startswith("/drive/")
+    def _dispatch(self, request: Request) -> Response:
+        method, path, query = request.method, request.path, request.query
+        route = _route(method, path)
+        drive_api = path.startswith("/drive/")
         parsed: Any = None
         try:
-            if body is None:
+            if request.too_large:
                 limit = self.max_request_bytes
                 raise invalid(f"Request payload size exceeds the limit: {limit} bytes.")
             if route is None:
-                raise ApiError(404, f"Method not found: {method} {url.path}")
+                raise ApiError(404, f"Method not found: {method} {path}")
             api_method, args = route
-            self._authorize(headers)
+            self._authorize(request.headers)
             self._scripted_failure(api_method)
-            parsed = _json_body(body)
+            parsed = _json_body(request.body)
             with self._lock:
                 result = self._handle(api_method, args, query, parsed)
-            response = _json(200, result)
+            response = json_response(200, result)
         except ApiError as error:
             service = "drive.googleapis.com" if drive_api else "sheets.googleapis.com"
             body_json = error.body(service, drive=drive_api)
-            response = _json(error.code, body_json, error.headers)
+            response = json_response(error.code, body_json, error.headers)
         record = RecordedRequest(
             method,
-            unquote(url.path),
+            unquote(path),
             query,
-            size,
+            request.size,
             parsed,
             response.status,
             route[0] if route else None,
@@ -299,67 +256,6 @@ def _json_body(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         raise invalid("Invalid JSON payload received.") from None
-
-
-def _json(
-    status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
-) -> _Response:
-    data = json.dumps(body, ensure_ascii=False).encode()
-    return _Response(status, data, headers or {})
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], fake: FakeSheets) -> None:
-        super().__init__(address, _Handler)
-        self.fake = fake
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as requests' connection pool expects
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: tests look at `FakeSheets.requests` instead."""
-
-    def _serve(self) -> None:
-        fake = cast(_Server, self.server).fake
-        size = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(size) if size <= fake.max_request_bytes else None
-        if body is None:  # read without keeping it, so the connection stays usable
-            _drain(self.rfile, size)
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        response = fake._dispatch(self.command, self.path, headers, body, size)
-        try:
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            self.wfile.write(response.body)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up
-            self.close_connection = True
-
-
-def _drain(stream: BufferedIOBase, size: int) -> None:
-    while size > 0:
-        chunk = stream.read(min(size, 1 << 20))
-        if not chunk:
-            return
-        size -= len(chunk)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
