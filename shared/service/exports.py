@@ -195,4 +195,4 @@ def _exports(deps: Deps) -> ExportRepository:
 
 
 def _service_mode(deps: Deps) -> bool:
-    return getattr(deps.sheets, "service_account_mode", False)
+    return deps.sheets is not None and deps.sheets.service_account_mode

@@ -173,6 +173,9 @@ class WrittenSheet:
 
 
 class SheetsWriter(Protocol):
+    # True: the service writes as itself (no user token needed) and shares the sheet.
+    service_account_mode: bool
+
     def __call__(
         self,
         google_token: str | None,

@@ -29,6 +29,8 @@ ALL = ("index", "sentence", "original", "page", "word_count", "method")
 class RecordingSheets:
     """A SheetsWriter that keeps what it was asked to write."""
 
+    service_account_mode = False
+
     def __init__(self) -> None:
         self.calls: list[tuple[str | None, list[str], list[list[object]], SheetsOptions]] = []
 
