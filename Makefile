@@ -4,13 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
+TERRAFORM ?= terraform
+TERRAFORM_STAMP := $(VENV)/.installed-terraform
+CHECKOV_VENV := .local/venvs/checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 PDF ?= samples/sample-novel.pdf
 LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: setup run run-gemini dev process sample test lint bench bench-stack bench-gemini bench-load clean
+.PHONY: setup run run-gemini dev process sample test lint terraform-check bench bench-stack bench-gemini bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,9 +53,30 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: $(STAMP)
+test: $(STAMP) terraform-check
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
+
+# python-hcl2 for tests/terraform, in the project's venv.
+$(TERRAFORM_STAMP): $(STAMP) requirements-terraform.txt
+	$(PY) -m pip install --quiet -r requirements-terraform.txt
+	touch $@
+
+# checkov in a venv of its own (.local/venvs/checkov), like the Cloud Tasks emulator:
+# its many dependencies and their pins stay out of the project's environment. Made on
+# first use from PyPI, remade when its requirements change.
+$(CHECKOV_STAMP): terraform/requirements-checkov.txt
+	$(PYTHON) -m venv --clear $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r terraform/requirements-checkov.txt
+	touch $@
+
+# The deployment's checks, all offline (no provider download, no cloud): formatting,
+# the configuration against the code (tests/terraform), and checkov's policies.
+terraform-check: $(TERRAFORM_STAMP) $(CHECKOV_STAMP)
+	@command -v $(TERRAFORM) > /dev/null || { echo "$(TERRAFORM) not found: install Terraform 1.6 or newer"; exit 1; }
+	$(TERRAFORM) fmt -check -recursive terraform
+	$(PY) -m pytest -q tests/terraform
+	$(CHECKOV_VENV)/bin/checkov -d terraform --quiet --compact --skip-download
 
 bench: $(BENCH_STAMP)
 	$(PY) -m tests.bench.text_engine

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from contextlib import suppress
+from datetime import timedelta
 
 from google.api_core import exceptions as google_errors
 from google.cloud import tasks_v2
@@ -13,6 +14,10 @@ from google.cloud import tasks_v2
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.service.ports import Task, TaskQueue
 
+# How long Cloud Tasks waits for the worker before it counts an attempt as failed: the
+# most it allows, matching the worker's timeout (the default, 10 min, would retry a
+# chunk still being processed).
+DISPATCH_DEADLINE = timedelta(minutes=30)
 # Cloud Tasks' rule for the last segment of a task name.
 _TASK_ID = re.compile(r"[A-Za-z0-9_-]{1,500}")
 
@@ -32,10 +37,12 @@ class CloudTasksQueue:
         *,
         oidc_service_account: str | None = None,
         oidc_audience: str | None = None,
+        dispatch_deadline: timedelta = DISPATCH_DEADLINE,
     ) -> None:
         if oidc_audience is not None and oidc_service_account is None:
             raise ValueError("oidc_audience needs oidc_service_account")
         self._client = client
+        self._dispatch_deadline = dispatch_deadline
         self._queue_path = queue_path
         self._worker_url = worker_url
         self._oidc_token = (
@@ -75,6 +82,7 @@ class CloudTasksQueue:
             name=f"{self._queue_path}/tasks/{task.name}",
             http_request=http_request,
             schedule_time=task.schedule_at,
+            dispatch_deadline=self._dispatch_deadline,
         )
 
 

@@ -1,0 +1,96 @@
+# Firestore (native mode): jobs and their results, user settings, exports, rate-limit
+# slots and the Gemini rewrite cache (shared/adapters/firestore_*.py).
+
+resource "google_firestore_database" "main" {
+  project     = var.project_id
+  name        = "(default)" # the clients use the default database
+  location_id = coalesce(var.firestore_location, var.region)
+  type        = "FIRESTORE_NATIVE"
+
+  app_engine_integration_mode       = "DISABLED"
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = var.deletion_protection ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED"
+  # ABANDON: `terraform destroy` forgets a protected database instead of deleting it.
+  deletion_policy = var.deletion_protection ? "ABANDON" : "DELETE"
+
+  depends_on = [google_project_service.enabled]
+}
+
+# The history (GET /api/v1/jobs, FirestoreJobRepository.list_for_owner):
+#   jobs where owner_uid == U order by created_at desc, __name__ desc
+#   jobs where owner_uid == U and status == S order by created_at desc, __name__ desc
+# __name__ is the cursor's tie-break between jobs created in the same instant.
+resource "google_firestore_index" "jobs_by_owner" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "jobs"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "owner_uid"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "DESCENDING"
+  }
+}
+
+resource "google_firestore_index" "jobs_by_owner_and_status" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "jobs"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "owner_uid"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "DESCENDING"
+  }
+}
+
+# Expiring documents: Firestore deletes them (within about a day) once `expires_at`
+# has passed. Nothing queries `expires_at`, so its single-field indexes are
+# switched off (an empty index_config): less write cost, and no hot index on an
+# ever-increasing timestamp.
+
+# One document per admitted API request (shared/adapters/firestore_rate_limiter.py):
+# rate_limits/{window}/rate_limit_slots/{n}, expiring an hour after its window.
+resource "google_firestore_field" "rate_limit_slots_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "rate_limit_slots"
+  field      = "expires_at"
+
+  ttl_config {}
+  index_config {}
+}
+
+# Accepted Gemini rewrites, kept 90 days (shared/adapters/firestore_cache.py).
+resource "google_firestore_field" "rewrite_cache_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "rewrite_cache"
+  field      = "expires_at"
+
+  ttl_config {}
+  index_config {}
+
+  # Firestore applies one field configuration at a time per database.
+  depends_on = [google_firestore_field.rate_limit_slots_ttl]
+}

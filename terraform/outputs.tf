@@ -1,0 +1,75 @@
+# What the frontend, operators and CI need after an apply (`terraform output`).
+
+output "api_url" {
+  description = "Base URL of the HTTP API for the frontend: every route is under it (e.g. POST {api_url}/uploads)."
+  value       = "${google_cloudfunctions2_function.api.service_config[0].uri}/api/v1"
+}
+
+output "api_function_uri" {
+  description = "The API function's own URI (Cloud Run), without the /api/v1 prefix."
+  value       = google_cloudfunctions2_function.api.service_config[0].uri
+}
+
+output "worker_url" {
+  description = "The worker's URL: Cloud Tasks posts there and it is the OIDC audience (FNT_WORKER_URL). Only the tasks service account may call it."
+  value       = local.worker_url
+}
+
+output "uploads_bucket" {
+  description = "Bucket of uploaded PDFs (versioned; the browser PUTs to signed URLs)."
+  value       = google_storage_bucket.uploads.name
+}
+
+output "exports_bucket" {
+  description = "Bucket of CSV/XLSX exports (read through signed URLs)."
+  value       = google_storage_bucket.exports.name
+}
+
+output "sources_bucket" {
+  description = "Bucket of the functions' source archives (one per code version, kept for rollbacks)."
+  value       = google_storage_bucket.sources.name
+}
+
+output "function_source_object" {
+  description = "The source archive the functions are deployed from (gs://sources_bucket/this)."
+  value       = google_storage_bucket_object.function_source.name
+}
+
+output "queues" {
+  description = "Cloud Tasks queues by role: `chunks` (offline chunks, expiries, exports) and `gemini` (paced to the model quota)."
+  value = {
+    chunks = google_cloud_tasks_queue.chunks.name
+    gemini = google_cloud_tasks_queue.gemini.name
+  }
+}
+
+output "service_accounts" {
+  description = "Service account emails: one per function, the Cloud Tasks OIDC identity and the build identity."
+  value = {
+    api     = google_service_account.api.email
+    trigger = google_service_account.trigger.email
+    worker  = google_service_account.worker.email
+    tasks   = google_service_account.tasks.email
+    build   = google_service_account.build.email
+  }
+}
+
+output "functions" {
+  description = "Function names by role (each is also the name of its Cloud Run service, for logs)."
+  value       = local.function_names
+}
+
+output "gemini_api_key_secret" {
+  description = "Secret Manager secret to put the Gemini API key in (created empty)."
+  value       = google_secret_manager_secret.gemini_api_key.secret_id
+}
+
+output "firestore_database" {
+  description = "The Firestore database (native mode) and its location."
+  value       = "${google_firestore_database.main.name} (${google_firestore_database.main.location_id})"
+}
+
+output "dashboard_url" {
+  description = "The monitoring dashboard in the console."
+  value       = "https://console.cloud.google.com/monitoring/dashboards/builder/${basename(google_monitoring_dashboard.main.id)}?project=${var.project_id}"
+}

@@ -1,0 +1,32 @@
+# The Gemini API key (shared/gemini/secrets.py reads its latest version). Created
+# EMPTY on purpose: no value lives in this repository or in Terraform state. Until a
+# version is added jobs run on the offline engine; add one with
+#   printf %s "$KEY" | gcloud secrets versions add gemini-api-key --data-file=-
+# (README, Deployment). The functions pick it up within five minutes.
+
+resource "google_secret_manager_secret" "gemini_api_key" {
+  secret_id = "gemini-api-key" # FNT_GEMINI_KEY_SECRET's default
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# Readers: the three functions. The worker calls the model; the API decides a job's
+# engine (`auto` means Gemini when a key is set) and estimates costs; the trigger
+# builds the same dependencies at start (shared/bootstrap.py reads the key there),
+# so a refused read would fail every upload event.
+resource "google_secret_manager_secret_iam_member" "gemini_api_key_accessors" {
+  for_each = {
+    api     = google_service_account.api.email
+    trigger = google_service_account.trigger.email
+    worker  = google_service_account.worker.email
+  }
+
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.gemini_api_key.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${each.value}"
+}

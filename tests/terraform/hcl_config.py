@@ -1,0 +1,183 @@
+"""terraform/*.tf parsed with python-hcl2, in the shapes the tests ask about.
+
+The parser gives expressions as strings ("${var.region}"); blocks as lists of dicts
+(one per occurrence). Helpers here resolve the few expressions the tests need to
+see through: references, `merge(local.x, {...})` of environment variables, and the
+numeric arithmetic of the queue pacing.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from hcl2.utils import SerializationOptions
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM_DIR = REPO_ROOT / "terraform"
+
+_OPTIONS = SerializationOptions(
+    with_comments=False, explicit_blocks=False, strip_string_quotes=True
+)
+_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9_.\-\[\]\"]+)\}$")
+
+
+def parse(text: str) -> dict[str, Any]:
+    return hcl2.loads(text, serialization_options=_OPTIONS)
+
+
+@dataclass(frozen=True)
+class Config:
+    resources: dict[str, dict[str, dict[str, Any]]]
+    data: dict[str, dict[str, dict[str, Any]]]
+    variables: dict[str, dict[str, Any]]
+    outputs: dict[str, dict[str, Any]]
+    locals: dict[str, Any]
+    terraform: list[dict[str, Any]]
+    checks: dict[str, dict[str, Any]]
+    texts: dict[str, str]
+
+    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        return self.resources.get(resource_type, {})
+
+    def resource(self, resource_type: str, name: str) -> dict[str, Any]:
+        return self.of_type(resource_type)[name]
+
+    def local(self, name: str) -> Any:
+        return self.locals[name]
+
+    def variable_default(self, name: str) -> Any:
+        return self.variables[name].get("default")
+
+
+@functools.cache
+def load(directory: Path = TERRAFORM_DIR) -> Config:
+    resources: dict[str, dict[str, dict[str, Any]]] = {}
+    data: dict[str, dict[str, dict[str, Any]]] = {}
+    variables: dict[str, dict[str, Any]] = {}
+    outputs: dict[str, dict[str, Any]] = {}
+    locals_: dict[str, Any] = {}
+    terraform: list[dict[str, Any]] = []
+    checks: dict[str, dict[str, Any]] = {}
+    texts: dict[str, str] = {}
+    for path in sorted(directory.glob("*.tf")):
+        texts[path.name] = path.read_text(encoding="utf-8")
+        document = parse(texts[path.name])
+        for kind, target in (("resource", resources), ("data", data)):
+            for entry in document.get(kind, []):
+                for resource_type, named in entry.items():
+                    for name, body in named.items():
+                        bucket = target.setdefault(resource_type, {})
+                        assert name not in bucket, f"{resource_type}.{name} defined twice"
+                        bucket[name] = body
+        for kind, target in (("variable", variables), ("output", outputs), ("check", checks)):
+            for entry in document.get(kind, []):
+                target.update(entry)
+        for entry in document.get("locals", []):
+            duplicated = locals_.keys() & entry.keys()
+            assert not duplicated, f"locals defined twice: {duplicated}"
+            locals_.update(entry)
+        terraform.extend(document.get("terraform", []))
+    return Config(resources, data, variables, outputs, locals_, terraform, checks, texts)
+
+
+def block(body: dict[str, Any], name: str) -> dict[str, Any]:
+    """The one `name` block of `body` (static or the content of a dynamic block)."""
+    found = blocks(body, name)
+    assert len(found) == 1, f"expected one {name} block, found {len(found)}"
+    return found[0]
+
+
+def blocks(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    found = list(body.get(name, []))
+    for dynamic in body.get("dynamic", []):
+        if name in dynamic:
+            found.extend(dynamic[name]["content"])
+    return found
+
+
+def reference(value: Any) -> str | None:
+    """`a.b.c` for the plain reference "${a.b.c}", else None."""
+    if not isinstance(value, str):
+        return None
+    match = _REFERENCE.match(value)
+    return match.group(1) if match else None
+
+
+def resolve_local(config: Config, value: Any) -> Any:
+    """Follow "${local.x}" (and "${local.x.y}") to its value, as often as it chains."""
+    for _ in range(10):
+        ref = reference(value)
+        if ref is None or not ref.startswith("local."):
+            return value
+        parts = ref.split(".")[1:]
+        value = config.local(parts[0])
+        for part in parts[1:]:
+            value = value[part]
+    raise AssertionError(f"local reference loop at {value!r}")
+
+
+def merged_env(config: Config, expression: Any) -> dict[str, Any]:
+    """The environment variables of `merge(local.common, {...})`, or of a plain map."""
+    expression = resolve_local(config, expression)
+    if isinstance(expression, dict):
+        return dict(expression)
+    match = re.fullmatch(r"\$\{merge\((local\.[A-Za-z0-9_]+), (\{.*\})\)\}", expression, re.S)
+    assert match, f"environment is neither a map nor merge(local, {{...}}): {expression}"
+    base = resolve_local(config, "${" + match.group(1) + "}")
+    extra = parse(f"x = {match.group(2)}")["x"]
+    return {**base, **extra}
+
+
+_ALLOWED_CALLS = {"max": max, "min": min, "floor": math.floor}
+_ALLOWED_NODES = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Call,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.USub,
+)
+
+
+def evaluate(config: Config, value: Any, variables: dict[str, Any]) -> float:
+    """A numeric expression of variables and locals (+ - * /, max, min, floor)."""
+    if isinstance(value, int | float):
+        return value
+    assert isinstance(value, str) and value.startswith("${") and value.endswith("}"), value
+    text = value[2:-1]
+
+    def substitute(match: re.Match[str]) -> str:
+        kind, name = match.group(1), match.group(2)
+        if kind == "var":
+            return repr(variables[name])
+        return f"({evaluate(config, config.local(name), variables)!r})"
+
+    text = re.sub(r"\b(var|local)\.([A-Za-z0-9_]+)", substitute, text)
+    tree = ast.parse(text, mode="eval")
+    for node in ast.walk(tree):
+        assert isinstance(node, _ALLOWED_NODES), f"unexpected {type(node).__name__} in {text}"
+        if isinstance(node, ast.Name):
+            assert node.id in _ALLOWED_CALLS, f"unknown function {node.id} in {text}"
+    return eval(compile(tree, "<terraform>", "eval"), {"__builtins__": {}}, _ALLOWED_CALLS)
+
+
+def variable_defaults(config: Config) -> dict[str, Any]:
+    return {name: body.get("default") for name, body in config.variables.items()}
+
+
+def tfvars(path: Path) -> dict[str, Any]:
+    """A .tfvars(.example) file's values."""
+    return parse(path.read_text(encoding="utf-8"))

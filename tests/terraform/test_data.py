@@ -1,0 +1,179 @@
+"""Where data lives: buckets, Firestore (indexes and TTLs) and the Gemini key's secret."""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import pytest
+
+from shared.adapters import firestore_cache, firestore_jobs, firestore_rate_limiter
+from shared.adapters.gcs_store import GcsObjectStore
+from shared.config import Settings
+from shared.gemini.secrets import GEMINI_API_KEY_SECRET
+from tests.terraform.hcl_config import Config, block, blocks, load, reference
+
+BUCKET = "google_storage_bucket"
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    return load()
+
+
+def test_every_bucket_blocks_public_access_and_acls(config: Config) -> None:
+    buckets = config.of_type(BUCKET)
+    assert set(buckets) == {"uploads", "exports", "sources"}
+    for name, body in buckets.items():
+        assert body["public_access_prevention"] == "enforced", name
+        assert body["uniform_bucket_level_access"] is True, name
+    assert not config.of_type("google_storage_bucket_acl")
+    assert not config.of_type("google_storage_default_object_acl")
+    assert not config.of_type("google_storage_object_acl")
+
+
+def delete_conditions(body: dict) -> list[dict]:
+    return [
+        block(rule, "condition")
+        for rule in blocks(body, "lifecycle_rule")
+        if block(rule, "action")["type"] == "Delete"
+    ]
+
+
+def test_uploads_are_versioned_and_expire(config: Config) -> None:
+    uploads = config.resource(BUCKET, "uploads")
+    # Workers read the generation their job accepted, even after an overwrite.
+    assert block(uploads, "versioning")["enabled"] is True
+    conditions = delete_conditions(uploads)
+    assert {"age": "${var.upload_retention_days}"} in conditions
+    noncurrent = [c for c in conditions if "days_since_noncurrent_time" in c]
+    assert noncurrent == [{"days_since_noncurrent_time": 1, "with_state": "ARCHIVED"}]
+
+
+def test_uploads_accept_the_browsers_signed_put(config: Config) -> None:
+    cors = block(config.resource(BUCKET, "uploads"), "cors")
+    assert cors["origin"] == "${cors.value}"
+    assert cors["method"] == ["PUT"]
+    # Exactly the headers the API signs (shared/adapters/gcs_store.py).
+    assert {header.lower() for header in cors["response_header"]} == {
+        "content-type",
+        "x-goog-content-length-range",
+    }
+    source = inspect.getsource(GcsObjectStore.signed_upload)
+    assert '"x-goog-content-length-range"' in source and '"content-type"' in source
+    dynamic = config.resource(BUCKET, "uploads")["dynamic"][0]["cors"]
+    assert "var.cors_origins" in dynamic["for_each"]
+
+
+def test_exports_expire(config: Config) -> None:
+    assert {"age": "${var.export_retention_days}"} in delete_conditions(
+        config.resource(BUCKET, "exports")
+    )
+
+
+def indexes(config: Config) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    return [
+        (
+            body["collection"],
+            body["query_scope"],
+            [(field["field_path"], field["order"]) for field in body["fields"]],
+        )
+        for body in config.of_type("google_firestore_index").values()
+    ]
+
+
+def test_composite_indexes_cover_the_history_query(config: Config) -> None:
+    # FirestoreJobRepository.list_for_owner: owner_uid == U [and status == S]
+    # order by created_at desc, __name__ desc.
+    source = inspect.getsource(firestore_jobs.FirestoreJobRepository.list_for_owner)
+    for needle in (
+        'FieldFilter("owner_uid", "=="',
+        'FieldFilter("status", "=="',
+        'order_by("created_at", direction=firestore.Query.DESCENDING)',
+        "FieldPath.document_id(), direction=firestore.Query.DESCENDING",
+    ):
+        assert needle in source, f"the history query changed ({needle}): update the indexes"
+    jobs = firestore_jobs.JOBS
+    history = [
+        ("owner_uid", "ASCENDING"),
+        ("created_at", "DESCENDING"),
+        ("__name__", "DESCENDING"),
+    ]
+    by_status = [*history[:1], ("status", "ASCENDING"), *history[1:]]
+    assert (jobs, "COLLECTION", history) in indexes(config)
+    assert (jobs, "COLLECTION", by_status) in indexes(config)
+
+
+def test_expiring_collections_have_ttl_policies_and_no_indexes(config: Config) -> None:
+    expiring = {
+        (firestore_rate_limiter.SLOTS, firestore_rate_limiter.TTL_FIELD),
+        (firestore_cache.COLLECTION, "expires_at"),
+    }
+    assert '"expires_at": expires_at' in inspect.getsource(
+        firestore_cache.FirestoreRewriteCache.put_many
+    )
+    fields = {
+        (body["collection"], body["field"]): body
+        for body in config.of_type("google_firestore_field").values()
+    }
+    for key in expiring:
+        assert key in fields, f"no TTL policy for {key}"
+        assert fields[key]["ttl_config"] == [{}], key
+        assert fields[key]["index_config"] == [{}], f"{key} should be exempt from indexing"
+
+
+def test_firestore_is_native_and_protected(config: Config) -> None:
+    database = config.resource("google_firestore_database", "main")
+    assert database["type"] == "FIRESTORE_NATIVE"
+    assert database["name"] == "(default)"
+    assert "DELETE_PROTECTION_ENABLED" in database["delete_protection_state"]
+    assert config.variable_default("deletion_protection") is True
+
+
+def test_the_gemini_secret_is_created_empty(config: Config) -> None:
+    secrets = config.of_type("google_secret_manager_secret")
+    assert set(secrets) == {"gemini_api_key"}
+    key = secrets["gemini_api_key"]
+    assert key["secret_id"] == GEMINI_API_KEY_SECRET
+    assert key["secret_id"] == Settings.model_fields["gemini_key_secret"].default
+    assert not config.of_type("google_secret_manager_secret_version")
+    assert not config.of_type("google_secret_manager_regional_secret_version")
+    for name, text in config.texts.items():
+        assert "secret_data" not in text, name
+
+
+def test_only_the_functions_read_the_gemini_secret(config: Config) -> None:
+    accessors = config.of_type("google_secret_manager_secret_iam_member")
+    assert set(accessors) == {"gemini_api_key_accessors"}
+    grant = accessors["gemini_api_key_accessors"]
+    assert grant["role"] == "roles/secretmanager.secretAccessor"
+    assert grant["member"] == "serviceAccount:${each.value}"
+    readers = {key: reference(value) for key, value in grant["for_each"].items()}
+    assert readers == {
+        role: f"google_service_account.{role}.email" for role in ("api", "trigger", "worker")
+    }
+    assert not config.of_type("google_secret_manager_secret_iam_binding")
+    assert not config.of_type("google_secret_manager_secret_iam_policy")
+    assert "secretmanager" not in json.dumps(config.of_type("google_project_iam_member"))
+
+
+def test_bucket_grants_follow_what_each_function_does(config: Config) -> None:
+    grants = set()
+    for body in config.of_type("google_storage_bucket_iam_member").values():
+        bucket = reference(body["bucket"])
+        members = (
+            [reference(v) for v in body["for_each"].values()]
+            if "for_each" in body
+            else [body["member"].removeprefix("serviceAccount:${")[:-1]]
+        )
+        grants |= {(bucket, body["role"], member) for member in members}
+    account = "google_service_account.{}.email".format
+    uploads, exports = (f"google_storage_bucket.{name}.name" for name in ("uploads", "exports"))
+    assert grants == {
+        (uploads, "roles/storage.objectAdmin", account("api")),
+        (uploads, "roles/storage.legacyBucketReader", account("api")),
+        (uploads, "roles/storage.objectAdmin", account("trigger")),
+        (uploads, "roles/storage.objectViewer", account("worker")),
+        (exports, "roles/storage.objectAdmin", account("api")),
+        (exports, "roles/storage.objectAdmin", account("worker")),
+    }

@@ -1,0 +1,373 @@
+"""The three functions: identities, invokers, sizing, triggers, environment and source."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from typing import Any
+
+import pytest
+
+from shared.config import EMULATOR_VARIABLES, Profile, Settings, UnsafeConfiguration
+from tests.terraform.hcl_config import (
+    REPO_ROOT,
+    Config,
+    block,
+    load,
+    merged_env,
+    reference,
+)
+
+FUNCTION = "google_cloudfunctions2_function"
+ROLES = ("api", "trigger", "worker")
+# Read by the functions framework (its server threads), not by Settings.
+NON_SETTINGS_VARIABLES = {"THREADS"}
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    return load()
+
+
+def functions(config: Config) -> dict[str, dict[str, Any]]:
+    return config.of_type(FUNCTION)
+
+
+def service(config: Config, role: str) -> dict[str, Any]:
+    return block(functions(config)[role], "service_config")
+
+
+def env(config: Config, role: str) -> dict[str, Any]:
+    return merged_env(config, service(config, role)["environment_variables"])
+
+
+def entry_points_of_main() -> dict[str, str]:
+    """functions/main.py's entry points and their kind (http or cloud_event)."""
+    tree = ast.parse((REPO_ROOT / "functions" / "main.py").read_text(encoding="utf-8"))
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Attribute) and decorator.attr in {
+                    "http",
+                    "cloud_event",
+                }:
+                    found[node.name] = decorator.attr
+    return found
+
+
+def env_name(field: str) -> str:
+    """The environment variable a Settings field is read from (its first alias)."""
+    alias = Settings.model_fields[field].validation_alias
+    if alias is not None:
+        return str(alias.choices[0])  # type: ignore[union-attr]
+    return f"FNT_{field.upper()}"
+
+
+def all_env_names(field: str) -> set[str]:
+    alias = Settings.model_fields[field].validation_alias
+    if alias is not None:
+        return {str(choice) for choice in alias.choices}  # type: ignore[union-attr]
+    return {f"FNT_{field.upper()}"}
+
+
+def production_required_fields(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The Settings fields production refuses to start without, found by leaving each out."""
+    import os
+
+    for name in list(os.environ):
+        if (
+            name.startswith("FNT_")
+            or name in EMULATOR_VARIABLES
+            or name
+            in {
+                "GOOGLE_CLOUD_PROJECT",
+                "FUNCTION_URL_PROCESS_CHUNK",
+                "CLOUD_TASKS_EMULATOR_HOST",
+            }
+        ):
+            monkeypatch.delenv(name)
+    emulator_fields = {
+        field
+        for field in Settings.model_fields
+        if all_env_names(field) & (set(EMULATOR_VARIABLES) | {"CLOUD_TASKS_EMULATOR_HOST"})
+    }
+    candidates = {
+        field: "https://x.example" if "url" in field else "x@example.com"
+        for field, info in Settings.model_fields.items()
+        if info.default in (None, "") and field not in emulator_fields
+    }
+    base = {"FNT_PROFILE": "production", "GOOGLE_CLOUD_PROJECT": "real-project"}
+    base.update({env_name(field): value for field, value in candidates.items()})
+    for name, value in base.items():
+        monkeypatch.setenv(name, value)
+    Settings()  # complete: must start
+    required = set()
+    for field in candidates:
+        monkeypatch.delenv(env_name(field))
+        try:
+            Settings()
+        except UnsafeConfiguration:
+            required.add(field)
+        monkeypatch.setenv(env_name(field), candidates[field])
+    return required
+
+
+def test_every_entry_point_of_main_is_deployed_once(config: Config) -> None:
+    deployed = {
+        block(body, "build_config")["entry_point"]: name for name, body in functions(config).items()
+    }
+    assert sorted(deployed) == sorted(entry_points_of_main())
+    assert len(functions(config)) == len(deployed) == 3
+    kinds = entry_points_of_main()
+    for entry_point, role in deployed.items():
+        has_event_trigger = bool(functions(config)[role].get("event_trigger"))
+        assert has_event_trigger == (kinds[entry_point] == "cloud_event"), entry_point
+
+
+def test_every_function_runs_as_its_own_service_account(config: Config) -> None:
+    accounts = {role: reference(service(config, role)["service_account_email"]) for role in ROLES}
+    assert all(accounts.values()), accounts
+    assert len(set(accounts.values())) == len(ROLES), accounts
+    for role, account in accounts.items():
+        assert account == f"google_service_account.{role}.email"
+    # Neither the tasks identity nor the build identity runs a function.
+    runtime = set(accounts.values())
+    assert "google_service_account.tasks.email" not in runtime
+    assert "google_service_account.build.email" not in runtime
+    for body in functions(config).values():
+        assert reference(block(body, "build_config")["service_account"]) == (
+            "google_service_account.build.id"
+        )
+
+
+def iam_members(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(type, name, member, body) of every IAM member/binding in the configuration."""
+    found = []
+    for resource_type, named in config.resources.items():
+        if not re.search(r"_iam_(member|binding|policy)$", resource_type):
+            continue
+        for name, body in named.items():
+            members = body.get("members") or [body.get("member", "")]
+            if "policy_data" in body:
+                members.append(body["policy_data"])
+            found.extend((resource_type, name, str(member), body) for member in members)
+    return found
+
+
+def invokers(config: Config) -> dict[str, set[str]]:
+    """Members with roles/run.invoker per function role."""
+    by_role: dict[str, set[str]] = {role: set() for role in ROLES}
+    for resource_type, _, member, body in iam_members(config):
+        if body.get("role") not in {"roles/run.invoker", "roles/cloudfunctions.invoker"}:
+            continue
+        assert resource_type == "google_cloud_run_v2_service_iam_member", (
+            "invokers are granted on one function's service, never on the project"
+        )
+        target = re.fullmatch(
+            rf"{FUNCTION}\.(\w+)\.service_config\[0\]\.service", body["name"][2:-1]
+        )
+        assert target, body["name"]
+        by_role[target.group(1)].add(member)
+    return by_role
+
+
+def test_only_the_tasks_account_invokes_the_worker(config: Config) -> None:
+    assert invokers(config)["worker"] == {"serviceAccount:${google_service_account.tasks.email}"}
+    assert service(config, "worker")["ingress_settings"] == "ALLOW_INTERNAL_ONLY"
+
+
+def test_only_eventarc_as_the_trigger_account_invokes_the_trigger(config: Config) -> None:
+    assert invokers(config)["trigger"] == {"serviceAccount:${google_service_account.trigger.email}"}
+    assert service(config, "trigger")["ingress_settings"] == "ALLOW_INTERNAL_ONLY"
+
+
+def test_the_api_is_public_and_nothing_else_is(config: Config) -> None:
+    assert invokers(config)["api"] == {"allUsers"}
+    public = [
+        (resource_type, name)
+        for resource_type, name, member, _ in iam_members(config)
+        if "allUsers" in member or "allAuthenticatedUsers" in member
+    ]
+    assert public == [("google_cloud_run_v2_service_iam_member", "api_public")]
+
+
+def test_no_project_wide_invoker_or_impersonation(config: Config) -> None:
+    broad = {
+        "roles/run.invoker",
+        "roles/cloudfunctions.invoker",
+        "roles/iam.serviceAccountUser",
+        "roles/iam.serviceAccountTokenCreator",
+        "roles/owner",
+        "roles/editor",
+    }
+    granted = json.dumps(
+        [config.of_type("google_project_iam_member"), config.local("function_project_roles")]
+    )
+    assert not [role for role in broad if role in granted]
+
+
+def test_enqueuers_may_act_as_the_tasks_account_and_signers_as_themselves(
+    config: Config,
+) -> None:
+    act_as = config.resource("google_service_account_iam_member", "tasks_act_as")
+    assert act_as["role"] == "roles/iam.serviceAccountUser"
+    assert reference(act_as["service_account_id"]) == "google_service_account.tasks.name"
+    assert set(act_as["for_each"]) == {"api", "trigger"}
+    enqueuers = config.resource("google_cloud_tasks_queue_iam_member", "enqueuers")
+    assert enqueuers["role"] == "roles/cloudtasks.enqueuer"
+    assert '["api", "trigger"]' in enqueuers["for_each"]
+
+    sign = config.resource("google_service_account_iam_member", "sign_as_self")
+    assert sign["role"] == "roles/iam.serviceAccountTokenCreator"
+    assert sign["member"] == "serviceAccount:${each.value.email}"
+    assert reference(sign["service_account_id"]) == "each.value.name"
+    signers = {key: reference(value) for key, value in sign["for_each"].items()}
+    assert signers == {
+        "api": "google_service_account.api",
+        "worker": "google_service_account.worker",
+    }
+    for role in ROLES:
+        assert reference(env(config, role)["FNT_SIGNING_SERVICE_ACCOUNT"]) == (
+            f"google_service_account.{role}.email"
+        ), "each function signs as its own account"
+
+
+def test_sizing_fits_each_function(config: Config) -> None:
+    api, trigger, worker = (service(config, role) for role in ROLES)
+    assert api["available_memory"] == "512Mi"
+    assert api["timeout_seconds"] == 60
+    assert api["max_instance_request_concurrency"] == 8
+    assert env(config, "api")["THREADS"] == str(api["max_instance_request_concurrency"])
+    assert api["available_cpu"] == "1", "concurrency above 1 needs a whole CPU"
+    assert trigger["available_memory"] == "1Gi"
+    assert trigger["timeout_seconds"] == 540
+    assert worker["timeout_seconds"] == 1800
+    assert worker["max_instance_request_concurrency"] == 1
+    assert reference(worker["max_instance_count"]) == "var.worker_max_instances"
+    assert reference(worker["available_memory"]) == "var.worker_memory"
+    memory = config.variable_default("worker_memory")
+    assert memory.endswith("Gi") and int(memory[:-2]) >= 1
+    for body in functions(config).values():
+        assert block(body, "build_config")["runtime"] == "${var.python_runtime}"
+    assert config.variable_default("python_runtime") in {"python311", "python312"}
+
+
+def test_the_trigger_hears_finalized_uploads_with_retries(config: Config) -> None:
+    trigger = block(functions(config)["trigger"], "event_trigger")
+    assert trigger["event_type"] == "google.cloud.storage.object.v1.finalized"
+    assert trigger["retry_policy"] == "RETRY_POLICY_RETRY"
+    assert reference(trigger["service_account_email"]) == "google_service_account.trigger.email"
+    assert trigger["event_filters"] == [
+        {"attribute": "bucket", "value": "${google_storage_bucket.uploads.name}"}
+    ]
+    assert trigger["trigger_region"] == "${var.region}"
+    uploads = config.resource("google_storage_bucket", "uploads")
+    assert uploads["location"] == "${var.region}", "the trigger only hears its own region"
+    receiver = config.resource("google_project_iam_member", "trigger_event_receiver")
+    assert receiver["role"] == "roles/eventarc.eventReceiver"
+    assert receiver["member"] == "serviceAccount:${google_service_account.trigger.email}"
+    publisher = config.resource("google_project_iam_member", "gcs_agent_pubsub_publisher")
+    assert publisher["role"] == "roles/pubsub.publisher"
+    assert "google_storage_project_service_account.gcs_agent" in publisher["member"]
+
+
+def test_production_settings_are_set_on_every_function(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # functions/main.py builds the settings at import (configure_instance), so each
+    # function reads them all and needs what the production profile requires.
+    required = production_required_fields(monkeypatch)
+    assert required, "the production profile requires nothing: the probe is broken"
+    resources = {field for field in Settings.model_fields if field.endswith(("_bucket", "_queue"))}
+    expected = {"FNT_PROFILE", "FNT_LOCATION"} | {env_name(field) for field in required | resources}
+    for role in ROLES:
+        variables = env(config, role)
+        assert expected <= variables.keys(), (role, expected - variables.keys())
+        project = all_env_names("project_id") & variables.keys()
+        assert project, f"{role} does not name the project"
+        assert {variables[name] for name in project} == {"${var.project_id}"}
+        assert variables["FNT_PROFILE"] == Profile.PRODUCTION.value
+        for field in resources:
+            kind, name = field.rsplit("_", 1)[1], field.rsplit("_", 1)[0]
+            resource_type = {
+                "bucket": "google_storage_bucket",
+                "queue": "google_cloud_tasks_queue",
+            }[kind]
+            assert reference(variables[env_name(field)]) == f"{resource_type}.{name}.name"
+            assert name in config.of_type(resource_type)
+        assert reference(variables["FNT_TASKS_SERVICE_ACCOUNT"]) == (
+            "google_service_account.tasks.email"
+        )
+
+
+def test_only_known_settings_are_set_and_no_emulators(config: Config) -> None:
+    known = {name for field in Settings.model_fields for name in all_env_names(field)}
+    for role in ROLES:
+        variables = env(config, role)
+        unknown = set(variables) - known - NON_SETTINGS_VARIABLES
+        assert not unknown, f"{role} sets variables the code does not read: {unknown}"
+        emulators = set(variables) & (set(EMULATOR_VARIABLES) | {"CLOUD_TASKS_EMULATOR_HOST"})
+        assert not emulators, f"{role} sets emulator variables, refused in production"
+
+
+def test_api_reads_its_browser_and_rate_limit_settings(config: Config) -> None:
+    api = env(config, "api")
+    assert api["FNT_CORS_ORIGINS"] == '${join(",", var.cors_origins)}'
+    assert "jsonencode(var.rate_limits)" in api["FNT_RATE_LIMITS"]
+    assert api["FNT_SHEETS_MODE"] == "${var.sheets_mode}"
+
+
+def test_every_function_posts_tasks_to_the_same_worker_url(config: Config) -> None:
+    urls = {role: env(config, role)["FNT_WORKER_URL"] for role in ROLES}
+    assert set(urls.values()) == {"${local.worker_url}"}, urls
+    worker_url = config.local("worker_url")
+    assert worker_url.endswith("/${local.function_names.worker}")
+    assert ".cloudfunctions.net/" in worker_url
+    assert functions(config)["worker"]["name"] == "${local.function_names.worker}"
+    assert (
+        config.checks["worker_url_is_predicted"]["assert"][0]["condition"]
+        == f"${{{FUNCTION}.worker.url == local.worker_url}}"
+    )
+
+
+def test_chunk_attempts_match_the_code(config: Config) -> None:
+    default = Settings.model_fields["chunk_max_attempts"].default
+    assert config.local("chunk_max_attempts") == default
+    for role in ROLES:
+        assert env(config, role)["FNT_CHUNK_MAX_ATTEMPTS"] == (
+            "${tostring(local.chunk_max_attempts)}"
+        )
+
+
+def test_the_source_archive_holds_main_requirements_and_all_of_shared(config: Config) -> None:
+    archive = config.data["archive_file"]["function_source"]
+    sources = {entry["filename"]: entry["content"] for entry in archive["source"]}
+    assert sources == {
+        "main.py": '${file("${local.repo_root}/functions/main.py")}',
+        "requirements.txt": '${file("${local.repo_root}/requirements.txt")}',
+    }
+    dynamic = archive["dynamic"][0]["source"]
+    assert dynamic["for_each"] == "${local.shared_files}"
+    assert dynamic["content"][0]["filename"] == "shared/${source.value}"
+    pattern = re.search(r"\*\*/\*\.\{([a-z,]+)\}", config.local("shared_files"))
+    assert pattern, config.local("shared_files")
+    packaged = {f".{suffix}" for suffix in pattern.group(1).split(",")}
+    shipped = {
+        path.suffix
+        for path in (REPO_ROOT / "shared").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    missing = shipped - packaged
+    assert not missing, f"kinds of files under shared/ the archive would leave out: {missing}"
+    for body in functions(config).values():
+        storage = block(block(block(body, "build_config"), "source"), "storage_source")
+        assert storage == {
+            "bucket": "${local.build_source.bucket}",
+            "object": "${local.build_source.object}",
+        }
+    assert (
+        "output_sha256"
+        in config.resource("google_storage_bucket_object", "function_source")["name"]
+    ), "the archive object is named by its content"
