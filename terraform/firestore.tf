@@ -20,47 +20,42 @@ resource "google_firestore_database" "main" {
 #   jobs where owner_uid == U order by created_at desc, __name__ desc
 #   jobs where owner_uid == U and status == S order by created_at desc, __name__ desc
 # __name__ is the cursor's tie-break between jobs created in the same instant.
-resource "google_firestore_index" "jobs_by_owner" {
-  project     = var.project_id
-  database    = google_firestore_database.main.name
-  collection  = "jobs"
-  query_scope = "COLLECTION"
-
-  fields {
-    field_path = "owner_uid"
-    order      = "ASCENDING"
-  }
-  fields {
-    field_path = "created_at"
-    order      = "DESCENDING"
-  }
-  fields {
-    field_path = "__name__"
-    order      = "DESCENDING"
+locals {
+  firestore_indexes = {
+    jobs_by_owner = {
+      collection = "jobs"
+      fields = [
+        { field_path = "owner_uid", order = "ASCENDING" },
+        { field_path = "created_at", order = "DESCENDING" },
+        { field_path = "__name__", order = "DESCENDING" },
+      ]
+    }
+    jobs_by_owner_and_status = {
+      collection = "jobs"
+      fields = [
+        { field_path = "owner_uid", order = "ASCENDING" },
+        { field_path = "status", order = "ASCENDING" },
+        { field_path = "created_at", order = "DESCENDING" },
+        { field_path = "__name__", order = "DESCENDING" },
+      ]
+    }
   }
 }
 
-resource "google_firestore_index" "jobs_by_owner_and_status" {
+resource "google_firestore_index" "composite" {
+  for_each = local.firestore_indexes
+
   project     = var.project_id
   database    = google_firestore_database.main.name
-  collection  = "jobs"
+  collection  = each.value.collection
   query_scope = "COLLECTION"
 
-  fields {
-    field_path = "owner_uid"
-    order      = "ASCENDING"
-  }
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
-  fields {
-    field_path = "created_at"
-    order      = "DESCENDING"
-  }
-  fields {
-    field_path = "__name__"
-    order      = "DESCENDING"
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path = fields.value.field_path
+      order      = fields.value.order
+    }
   }
 }
 

@@ -123,45 +123,53 @@ resource "google_project_iam_member" "build_reads_sources" {
 
 # Buckets ---------------------------------------------------------------------
 
-# uploads: the API signs PUT URLs, copies (retry/duplicate) and deletes PDFs; the
-# trigger reads and may delete a refused object; the worker only reads.
-resource "google_storage_bucket_iam_member" "uploads_api" {
-  bucket = google_storage_bucket.uploads.name
-  role   = "roles/storage.objectAdmin"
-  member = "serviceAccount:${google_service_account.api.email}"
-}
-
-# GET /health?deep=1 looks the bucket up (storage.buckets.get), which objectAdmin
-# does not grant.
-resource "google_storage_bucket_iam_member" "uploads_api_bucket_reader" {
-  bucket = google_storage_bucket.uploads.name
-  role   = "roles/storage.legacyBucketReader"
-  member = "serviceAccount:${google_service_account.api.email}"
-}
-
-resource "google_storage_bucket_iam_member" "uploads_trigger" {
-  bucket = google_storage_bucket.uploads.name
-  role   = "roles/storage.objectAdmin"
-  member = "serviceAccount:${google_service_account.trigger.email}"
-}
-
-resource "google_storage_bucket_iam_member" "uploads_worker" {
-  bucket = google_storage_bucket.uploads.name
-  role   = "roles/storage.objectViewer"
-  member = "serviceAccount:${google_service_account.worker.email}"
-}
-
-# exports: small exports are written by the API during the request, large ones by
-# the worker as a task; both sign the download URL.
-resource "google_storage_bucket_iam_member" "exports_writers" {
-  for_each = {
-    api    = google_service_account.api.email
-    worker = google_service_account.worker.email
+locals {
+  bucket_grants = {
+    # uploads: the API signs PUT URLs, copies (retry/duplicate) and deletes PDFs; the
+    # trigger reads and may delete a refused object; the worker only reads.
+    "uploads api" = {
+      bucket  = google_storage_bucket.uploads.name
+      role    = "roles/storage.objectAdmin"
+      account = google_service_account.api.email
+    }
+    # GET /health?deep=1 looks the bucket up (storage.buckets.get), which objectAdmin
+    # does not grant.
+    "uploads api bucket-reader" = {
+      bucket  = google_storage_bucket.uploads.name
+      role    = "roles/storage.legacyBucketReader"
+      account = google_service_account.api.email
+    }
+    "uploads trigger" = {
+      bucket  = google_storage_bucket.uploads.name
+      role    = "roles/storage.objectAdmin"
+      account = google_service_account.trigger.email
+    }
+    "uploads worker" = {
+      bucket  = google_storage_bucket.uploads.name
+      role    = "roles/storage.objectViewer"
+      account = google_service_account.worker.email
+    }
+    # exports: small exports are written by the API during the request, large ones by
+    # the worker as a task; both sign the download URL.
+    "exports api" = {
+      bucket  = google_storage_bucket.exports.name
+      role    = "roles/storage.objectAdmin"
+      account = google_service_account.api.email
+    }
+    "exports worker" = {
+      bucket  = google_storage_bucket.exports.name
+      role    = "roles/storage.objectAdmin"
+      account = google_service_account.worker.email
+    }
   }
+}
 
-  bucket = google_storage_bucket.exports.name
-  role   = "roles/storage.objectAdmin"
-  member = "serviceAccount:${each.value}"
+resource "google_storage_bucket_iam_member" "grants" {
+  for_each = local.bucket_grants
+
+  bucket = each.value.bucket
+  role   = each.value.role
+  member = "serviceAccount:${each.value.account}"
 }
 
 # Queues ----------------------------------------------------------------------

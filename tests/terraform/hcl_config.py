@@ -123,6 +123,68 @@ def resolve_local(config: Config, value: Any) -> Any:
     raise AssertionError(f"local reference loop at {value!r}")
 
 
+_ITERATOR_VALUE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\.value((?:\.[A-Za-z0-9_]+)*)\}")
+
+
+def instances(config: Config, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The bodies of a resource's instances: one per key of a `for_each` over a local
+    map (each.value.x filled in, dynamic blocks over each.value.x spelt out as plain
+    blocks), or the body itself without `for_each`."""
+    if "for_each" not in body:
+        return [body]
+    items = resolve_local(config, body["for_each"])
+    assert isinstance(items, dict), f"for_each is not a local map: {body['for_each']}"
+    found = []
+    for value in items.values():
+        instance = _substitute({k: v for k, v in body.items() if k != "for_each"}, "each", value)
+        found.append(_expand_dynamic(instance))
+    return found
+
+
+def _lookup(value: Any, path: str) -> Any:
+    for part in filter(None, path.split(".")):
+        value = value[part]
+    return value
+
+
+def _substitute(node: Any, iterator: str, value: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _substitute(v, iterator, value) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, iterator, value) for v in node]
+    if not isinstance(node, str):
+        return node
+    whole = _ITERATOR_VALUE.fullmatch(node)
+    if whole and whole.group(1) == iterator:
+        return _lookup(value, whole.group(2))
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1) != iterator:
+            return match.group(0)
+        found = _lookup(value, match.group(2))
+        assert isinstance(found, str), f"{match.group(0)} is not a string: {found!r}"
+        return found
+
+    return _ITERATOR_VALUE.sub(replace, node)
+
+
+def _expand_dynamic(body: dict[str, Any]) -> dict[str, Any]:
+    """Dynamic blocks whose for_each is a known list, as the plain blocks they make."""
+    body = dict(body)
+    kept = []
+    for dynamic in body.pop("dynamic", []):
+        ((name, spec),) = dynamic.items()
+        if not isinstance(spec["for_each"], list):
+            kept.append(dynamic)
+            continue
+        (content,) = spec["content"]
+        made = [_substitute(content, name, item) for item in spec["for_each"]]
+        body[name] = [*body.get(name, []), *made]
+    if kept:
+        body["dynamic"] = kept
+    return body
+
+
 def merged_env(config: Config, expression: Any) -> dict[str, Any]:
     """The environment variables of `merge(local.common, {...})`, or of a plain map."""
     expression = resolve_local(config, expression)

@@ -11,7 +11,7 @@ from shared.adapters import firestore_cache, firestore_jobs, firestore_rate_limi
 from shared.adapters.gcs_store import GcsObjectStore
 from shared.config import Settings
 from shared.gemini.secrets import GEMINI_API_KEY_SECRET
-from tests.terraform.hcl_config import Config, block, blocks, load, reference
+from tests.terraform.hcl_config import Config, block, blocks, instances, load, reference
 
 BUCKET = "google_storage_bucket"
 
@@ -76,9 +76,10 @@ def indexes(config: Config) -> list[tuple[str, str, list[tuple[str, str]]]]:
         (
             body["collection"],
             body["query_scope"],
-            [(field["field_path"], field["order"]) for field in body["fields"]],
+            [(field["field_path"], field["order"]) for field in blocks(body, "fields")],
         )
-        for body in config.of_type("google_firestore_index").values()
+        for resource in config.of_type("google_firestore_index").values()
+        for body in instances(config, resource)
     ]
 
 
@@ -159,14 +160,10 @@ def test_only_the_functions_read_the_gemini_secret(config: Config) -> None:
 
 def test_bucket_grants_follow_what_each_function_does(config: Config) -> None:
     grants = set()
-    for body in config.of_type("google_storage_bucket_iam_member").values():
-        bucket = reference(body["bucket"])
-        members = (
-            [reference(v) for v in body["for_each"].values()]
-            if "for_each" in body
-            else [body["member"].removeprefix("serviceAccount:${")[:-1]]
-        )
-        grants |= {(bucket, body["role"], member) for member in members}
+    for resource in config.of_type("google_storage_bucket_iam_member").values():
+        for body in instances(config, resource):
+            member = reference(body["member"].removeprefix("serviceAccount:"))
+            grants.add((reference(body["bucket"]), body["role"], member))
     account = "google_service_account.{}.email".format
     uploads, exports = (f"google_storage_bucket.{name}.name" for name in ("uploads", "exports"))
     assert grants == {
