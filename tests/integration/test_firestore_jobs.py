@@ -13,11 +13,12 @@ from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_jobs import FirestoreJobRepository
 from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, OutputSentence
-from shared.service import chunks, dispatch, queries, uploads
+from shared.service import chunks, dispatch, uploads
 from shared.service.deps import Deps, Limits
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ResultPart
 from shared.text.pipeline import process_pdf
+from tests.drive import all_sentences
 from tests.fakes import FakeObjectStore, FakeTaskQueue
 
 pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("clean_firestore")]
@@ -163,11 +164,7 @@ def test_a_book_in_parallel_chunks_on_firestore_completes_once_with_every_senten
     done = repo.get(job.id)
     assert done is not None and done.status is JobStatus.COMPLETED
     assert done.chunks_done == len(work) == 8
-    page = queries.sentence_page(deps, "reader-1", job.id, None, 1000)
-    found = [s.to_dict() for s in page.sentences]
-    while page.next_cursor:
-        page = queries.sentence_page(deps, "reader-1", job.id, page.next_cursor, 1000)
-        found += [s.to_dict() for s in page.sentences]
+    found = all_sentences(deps, job.id, "reader-1")
     expected = [s.to_dict() for s in process_pdf(SAMPLE, 8)]
     assert [{k: v for k, v in s.items() if k != "index"} for s in found] == expected
 

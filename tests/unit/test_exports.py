@@ -12,17 +12,17 @@ import openpyxl
 import pytest
 
 from shared.domain.exports import ExportKind, ExportStatus, SheetsOptions
-from shared.domain.jobs import Chunk, JobSettings
+from shared.domain.jobs import JobSettings
 from shared.errors import JobNotCompleted, JobNotFound
-from shared.service import chunks, dispatch, exports, uploads
+from shared.service import exports, uploads
 from shared.service.deps import Limits
 from shared.service.ports import WrittenSheet
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import process_pdf, source_sentences
+from tests.drive import OWNER, completed_job
 from tests.fakes import FakeWorld, fake_world
 
 SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
-OWNER = "reader-1"
 ALL = ("index", "sentence", "original", "page", "word_count", "method")
 
 
@@ -53,21 +53,6 @@ def world() -> FakeWorld:
     return world
 
 
-def completed_job(world: FakeWorld) -> str:
-    job, _ = uploads.create_upload(
-        world.deps, OWNER, uploads.NewUpload("r.pdf", len(SAMPLE), JobSettings())
-    )
-    generation = world.store.write(job.object_name, SAMPLE, "application/pdf")
-    dispatch.on_object_finalized(
-        world.deps, dispatch.FinalizedObject("uploads", job.object_name, generation, len(SAMPLE))
-    )
-    for task in world.tasks.of_kind("chunk"):
-        p = task.payload
-        chunk = Chunk(p["chunk"], p["first_page"], p["last_page"])  # type: ignore[arg-type]
-        chunks.run_chunk(world.deps, chunks.ChunkTask(job.id, generation, chunk), 1)
-    return job.id
-
-
 def read_csv(world: FakeWorld, url: str) -> list[list[str]]:
     name = url.split("?")[0].removeprefix("https://storage.test/")
     data = world.files.objects[name][1]
@@ -78,7 +63,7 @@ def read_csv(world: FakeWorld, url: str) -> list[list[str]]:
 def test_a_csv_of_a_subset_with_chosen_columns_and_the_original_sentences(
     world: FakeWorld,
 ) -> None:
-    job_id = completed_job(world)
+    job_id = completed_job(world, SAMPLE)
     order = exports.ExportOrder(ExportKind.CSV, ("index", "sentence", "original"), (0, 1, 5))
 
     export = exports.start_export(world.deps, OWNER, job_id, order, None)
@@ -99,7 +84,7 @@ def test_an_xlsx_holds_every_sentence(world: FakeWorld) -> None:
     world.deps = dataclasses.replace(
         world.deps, limits=dataclasses.replace(world.deps.limits, export_inline_rows=100_000)
     )
-    job_id = completed_job(world)
+    job_id = completed_job(world, SAMPLE)
 
     export = exports.start_export(
         world.deps, OWNER, job_id, exports.ExportOrder(ExportKind.XLSX, ALL), None
@@ -113,7 +98,7 @@ def test_an_xlsx_holds_every_sentence(world: FakeWorld) -> None:
 
 
 def test_a_large_export_runs_as_a_task_once(world: FakeWorld) -> None:
-    job_id = completed_job(world)
+    job_id = completed_job(world, SAMPLE)
     order = exports.ExportOrder(ExportKind.GOOGLE_SHEETS, ("sentence",))
 
     pending = exports.start_export(world.deps, OWNER, job_id, order, "user-token")
@@ -131,7 +116,7 @@ def test_a_large_export_runs_as_a_task_once(world: FakeWorld) -> None:
 
 
 def test_sheets_without_a_google_token_is_refused(world: FakeWorld) -> None:
-    job_id = completed_job(world)
+    job_id = completed_job(world, SAMPLE)
 
     with pytest.raises(exports.GoogleTokenMissing):
         exports.start_export(

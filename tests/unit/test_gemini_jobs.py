@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from shared.domain.jobs import Chunk, Engine, JobSettings, JobStatus
+from shared.domain.jobs import Engine, JobSettings, JobStatus
 from shared.domain.words import count_words
 from shared.gemini.cache import MemoryCache
 from shared.gemini.model import ModelAnswer, ModelKeyInvalid, ModelRateLimited, ModelRequest
 from shared.gemini.prompt import PROMPT_VERSION
-from shared.service import chunks, dispatch, estimate, queries, uploads
+from shared.service import chunks, estimate, uploads
 from shared.service.deps import GeminiSetup, Limits
 from tests.books.builder import scanned_pdf
+from tests.drive import all_sentences, chunk_tasks, run_chunk_tasks, upload_and_trigger
 from tests.fakes import FakeWorld, ScriptedModel, fake_world
 
 SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
-OWNER = "reader-1"
 TRANSCRIPTION = "Il pleuvait sur la ville, et elle attendait, immobile, que le jour se lève enfin."
 
 
@@ -45,40 +45,12 @@ def world(model: ReadingModel) -> FakeWorld:
 
 
 def start(world: FakeWorld, data: bytes = SAMPLE, engine: Engine = Engine.AUTO) -> str:
-    upload = uploads.NewUpload("roman.pdf", len(data), JobSettings(8, engine))
-    job, _ = uploads.create_upload(world.deps, OWNER, upload)
-    generation = world.store.write(job.object_name, data, "application/pdf")
-    event = dispatch.FinalizedObject("uploads", job.object_name, generation, len(data))
-    dispatch.on_object_finalized(world.deps, event)
-    return job.id
-
-
-def tasks(world: FakeWorld) -> list[chunks.ChunkTask]:
-    found = []
-    for task in world.tasks.of_kind("chunk"):
-        p = task.payload
-        chunk = Chunk(p["chunk"], p["first_page"], p["last_page"])  # type: ignore[arg-type]
-        found.append(chunks.ChunkTask(str(p["job_id"]), p["generation"], chunk))  # type: ignore[arg-type]
-    return found
-
-
-def run_all(world: FakeWorld, attempt: int = 1) -> None:
-    for task in tasks(world):
-        chunks.run_chunk(world.deps, task, attempt)
-
-
-def sentences(world: FakeWorld, job_id: str) -> list[dict[str, object]]:
-    page = queries.sentence_page(world.deps, OWNER, job_id, None, 1000)
-    found = [s.to_dict() for s in page.sentences]
-    while page.next_cursor:
-        page = queries.sentence_page(world.deps, OWNER, job_id, page.next_cursor, 1000)
-        found += [s.to_dict() for s in page.sentences]
-    return found
+    return upload_and_trigger(world, data, JobSettings(8, engine))
 
 
 def test_auto_means_gemini_when_it_is_configured(world: FakeWorld, model: ReadingModel) -> None:
     job_id = start(world)
-    run_all(world)
+    run_chunk_tasks(world)
 
     job = world.jobs.get(job_id)
     assert job is not None and job.status is JobStatus.COMPLETED
@@ -90,7 +62,7 @@ def test_auto_means_gemini_when_it_is_configured(world: FakeWorld, model: Readin
     assert {t.queue for t in world.tasks.of_kind("chunk")} == {"gemini"}
     assert job.model_calls == len(model.requests) > 0
     assert job.prompt_tokens > 0 and job.output_tokens > 0
-    found = sentences(world, job_id)
+    found = all_sentences(world.deps, job_id)
     assert {s["method"] for s in found} >= {"kept", "rewritten"}
     assert all(1 <= count_words(str(s["text"])) <= 8 for s in found)
     assert sorted({s["source_index"] for s in found}) == list(range(job.source_sentence_count))
@@ -110,7 +82,7 @@ def test_a_rate_limited_chunk_is_retried_and_pays_only_for_what_failed(
     world: FakeWorld, model: ReadingModel
 ) -> None:
     job_id = start(world)
-    first = tasks(world)[0]
+    first = chunk_tasks(world)[0]
 
     def limited(request: ModelRequest) -> ModelAnswer:
         raise ModelRateLimited("429")
@@ -133,7 +105,7 @@ def test_an_invalid_key_fails_the_job_with_its_code(world: FakeWorld, model: Rea
 
     model.script += [invalid] * 50
 
-    outcome = chunks.run_chunk(world.deps, tasks(world)[0], attempt=1)
+    outcome = chunks.run_chunk(world.deps, chunk_tasks(world)[0], attempt=1)
 
     job = world.jobs.get(job_id)
     assert outcome == "failed: GEMINI_KEY_INVALID"
@@ -145,12 +117,12 @@ def test_a_scanned_book_is_transcribed_then_rewritten(
     world: FakeWorld, model: ReadingModel
 ) -> None:
     job_id = start(world, scanned_pdf(3))
-    run_all(world)
+    run_chunk_tasks(world)
 
     job = world.jobs.get(job_id)
     assert job is not None and job.status is JobStatus.COMPLETED, job and job.error
     assert [r.pdf is not None for r in model.requests].count(True) == 1
-    text = " ".join(str(s["text"]) for s in sentences(world, job_id))
+    text = " ".join(str(s["text"]) for s in all_sentences(world.deps, job_id))
     assert "pleuvait" in text and "immobile" in text
 
 
@@ -171,7 +143,7 @@ def test_the_estimate_matches_what_processing_then_sends(
 
     found = estimate.estimate(world.deps, SAMPLE, JobSettings(8, Engine.AUTO))
     start(world)
-    run_all(world)
+    run_chunk_tasks(world)
 
     first_pass = [r for r in model.requests if "refais-la" not in r.prompt]
     sent = sum(len(json.loads(r.prompt.splitlines()[-1])) for r in first_pass)

@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 
 from shared.domain.errors import NotAPdf
-from shared.domain.jobs import Chunk, InvalidTransition, Job, JobSettings, JobStatus
+from shared.domain.jobs import InvalidTransition, Job, JobSettings, JobStatus
 from shared.errors import DispatchInProgress, FileTooLarge, InvalidRequest, JobNotFound, Unavailable
 from shared.service import chunks, dispatch, queries, uploads
 from shared.service.deps import Limits
 from shared.service.ports import SignedUpload
 from shared.text.pipeline import process_pdf
 from tests.books.builder import not_a_pdf, scanned_pdf
+from tests.drive import OWNER, all_sentences, chunk_tasks
 from tests.fakes import FakeObjectStore, FakeWorld, fake_world
 
 SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
 LIMITS = Limits(pages_per_chunk=7, chunk_max_attempts=3)
-OWNER = "reader-1"
 
 
 @pytest.fixture
@@ -44,27 +44,6 @@ def start_job(world: FakeWorld, data: bytes = SAMPLE, size: int | None = None) -
 def event_for(world: FakeWorld, job: Job) -> dispatch.FinalizedObject:
     generation, data = world.store.objects[job.object_name]
     return dispatch.FinalizedObject("uploads", job.object_name, generation, len(data))
-
-
-def chunk_tasks(world: FakeWorld) -> list[chunks.ChunkTask]:
-    return [
-        chunks.ChunkTask(
-            str(p["job_id"]),
-            int(p["generation"]),  # type: ignore[call-overload]
-            Chunk(int(p["chunk"]), int(p["first_page"]), int(p["last_page"])),  # type: ignore[call-overload]
-        )
-        for p in (task.payload for task in world.tasks.of_kind("chunk"))
-    ]
-
-
-def all_sentences(world: FakeWorld, job_id: str, page_size: int = 1000) -> list[dict[str, object]]:
-    found, cursor = [], None
-    while True:
-        page = queries.sentence_page(world.deps, OWNER, job_id, cursor, page_size)
-        found += [s.to_dict() for s in page.sentences]
-        if page.next_cursor is None:
-            return found
-        cursor = page.next_cursor
 
 
 def run_book(world: FakeWorld, order: list[int] | None = None) -> Job:
@@ -193,7 +172,7 @@ def test_chunks_in_any_order_give_the_whole_book_once(
 
     assert job.status is JobStatus.COMPLETED
     assert (job.chunks_done, job.pages_done, job.sentence_count) == (5, 30, len(whole_book))
-    sentences = all_sentences(world, job.id, page_size=37)
+    sentences = all_sentences(world.deps, job.id, page_size=37)
     assert [s["index"] for s in sentences] == list(range(len(whole_book)))
     assert [{k: v for k, v in s.items() if k != "index"} for s in sentences] == whole_book
 
@@ -252,9 +231,9 @@ def test_a_failed_chunk_is_retried_and_the_book_loses_nothing(
         chunks.run_chunk(flaky_deps, task, attempt=2)
 
     assert world.jobs.get(job.id).status is JobStatus.COMPLETED  # type: ignore[union-attr]
-    assert [{k: v for k, v in s.items() if k != "index"} for s in all_sentences(world, job.id)] == (
-        whole_book
-    )
+    assert [
+        {k: v for k, v in s.items() if k != "index"} for s in all_sentences(world.deps, job.id)
+    ] == (whole_book)
 
 
 def test_a_chunk_that_fails_on_its_last_attempt_fails_the_job(world: FakeWorld) -> None:

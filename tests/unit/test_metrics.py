@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
-from shared.domain.jobs import Chunk, JobSettings
 from shared.observability.metrics import configure_metrics
-from shared.service import chunks, dispatch, uploads
 from shared.service.deps import Limits
+from tests.drive import completed_job
 from tests.fakes import fake_world
 
 SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
@@ -35,17 +34,7 @@ def points(reader: InMemoryMetricReader) -> dict[str, list[object]]:
 
 def test_a_finished_job_and_its_chunks_are_counted(reader: InMemoryMetricReader) -> None:
     world = fake_world(Limits(pages_per_chunk=15))
-    job, _ = uploads.create_upload(
-        world.deps, "u", uploads.NewUpload("r.pdf", len(SAMPLE), JobSettings())
-    )
-    generation = world.store.write(job.object_name, SAMPLE, "application/pdf")
-    dispatch.on_object_finalized(
-        world.deps, dispatch.FinalizedObject("uploads", job.object_name, generation, len(SAMPLE))
-    )
-    for task in world.tasks.of_kind("chunk"):
-        p = task.payload
-        chunk = Chunk(p["chunk"], p["first_page"], p["last_page"])  # type: ignore[arg-type]
-        chunks.run_chunk(world.deps, chunks.ChunkTask(job.id, generation, chunk), 1)
+    completed_job(world, SAMPLE)
 
     found = points(reader)
     finished = [p for p in found["jobs.finished"] if p.attributes["status"] == "completed"]  # type: ignore[attr-defined]
