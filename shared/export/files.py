@@ -1,17 +1,15 @@
-"""Write output sentences as CSV, XLSX or JSON, streaming where the format allows."""
+"""Write output sentences as CSV, XLSX or JSON files (the local command's formats)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from shared.domain.sentences import OutputSentence
+from shared.exports.tables import csv_bytes, xlsx_bytes
 
 COLUMNS = ("index", "text", "word_count", "page", "source_index", "method")
 
@@ -29,20 +27,11 @@ def _rows(sentences: Iterable[OutputSentence]) -> Iterable[list[Any]]:
 
 
 def write_csv(sentences: Iterable[OutputSentence], path: Path) -> None:
-    # utf-8-sig so that spreadsheet programs read the accents right.
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(_rows(sentences))
+    path.write_bytes(csv_bytes(COLUMNS, _rows(sentences)))
 
 
 def write_xlsx(sentences: Iterable[OutputSentence], path: Path) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Sentences")
-    sheet.append(list(COLUMNS))
-    for row in _rows(sentences):
-        sheet.append(row)
-    workbook.save(path)
+    path.write_bytes(xlsx_bytes(COLUMNS, _rows(sentences), sheet="Sentences"))
 
 
 def write_json(
