@@ -14,6 +14,9 @@ from typing import Any
 
 import requests
 
+from infra.local_stack import LocalStack
+from shared.auth import mint_emulator_token
+
 FINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
 
 
@@ -103,3 +106,13 @@ class ApiClient:
             cursor = page["next_cursor"]
             if not cursor:
                 return
+
+
+def local_api_url(stack: LocalStack) -> str:
+    return f"{stack.function_urls['api']}/api/v1"
+
+
+def local_api_client(stack: LocalStack, uid: str, role: str | None = None) -> ApiClient:
+    """A client of the stack's API for a test user, with an Auth-emulator token."""
+    token = mint_emulator_token(stack.config.project, uid, role=role)
+    return ApiClient(local_api_url(stack), token)

@@ -11,6 +11,7 @@ import json
 import sys
 import time
 
+from infra.api_client import local_api_url
 from infra.local_stack import LocalStack, StackError
 from infra.local_stack.paths import LOCAL_DIR
 from infra.local_stack.product import product_config
@@ -26,7 +27,7 @@ def main() -> int:
         with LocalStack(product_config()) as stack:
             project = stack.config.project
             details = {
-                "api_url": f"{stack.function_urls['api']}/api/v1",
+                "api_url": local_api_url(stack),
                 "project_id": project,
                 "dev_token": mint_emulator_token(
                     project, DEV_USER, lifetime_seconds=TOKEN_LIFETIME_SECONDS

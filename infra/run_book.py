@@ -17,11 +17,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from infra.api_client import ApiClient, ApiError
+from infra.api_client import ApiClient, ApiError, local_api_client
 from infra.fake_gemini.server import FakeGemini
 from infra.local_stack import LocalStack, StackError
 from infra.local_stack.product import product_config
-from shared.auth import mint_emulator_token
 from shared.domain.jobs import Engine
 from shared.domain.sentences import DEFAULT_LIMIT, Method, OutputSentence
 from shared.export.files import write_csv
@@ -60,10 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 console.print(f"fake Gemini API at {fake.url}")
             console.print("starting the local stack (emulators and functions)…")
             stack = running.enter_context(LocalStack(product_config(env=env)))
-            project = stack.config.project
-            client = ApiClient(
-                f"{stack.function_urls['api']}/api/v1", mint_emulator_token(project, LOCAL_USER)
-            )
+            client = local_api_client(stack, LOCAL_USER)
             return _run(client, args.pdf, Engine(args.engine), args.limit, args.out, console)
     except (StackError, ApiError, TimeoutError) as error:
         console.print(f"[red]error:[/] {error}")

@@ -19,11 +19,10 @@ import threading
 import time
 from collections import Counter, defaultdict
 
-from infra.api_client import ApiClient
+from infra.api_client import ApiClient, local_api_client
 from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import product_config
-from shared.auth import mint_emulator_token
 
 MIX = (("job", 40), ("history", 30), ("settings", 15), ("me", 15))
 GENEROUS = json.dumps({"free": {"reads": [1_000_000, 60], "processing": [1_000_000, 3600]}})
@@ -37,14 +36,13 @@ def main() -> None:
     args = parser.parse_args()
     config = product_config(env={"FNT_RATE_LIMITS": GENEROUS}, log_dir=LOG_DIR / "bench-load")
     with LocalStack(config) as stack:
-        api = f"{stack.function_urls['api']}/api/v1"
-        users = [_user(stack, api, n) for n in range(args.users)]
+        users = [_user(stack, n) for n in range(args.users)]
         results = _run(users, args.seconds, args.think)
     print(json.dumps(_report(results, args), indent=2))
 
 
-def _user(stack: LocalStack, api: str, n: int) -> tuple[ApiClient, str]:
-    client = ApiClient(api, mint_emulator_token(stack.config.project, f"load-user-{n}"))
+def _user(stack: LocalStack, n: int) -> tuple[ApiClient, str]:
+    client = local_api_client(stack, f"load-user-{n}")
     job_id = client.create_upload("roman.pdf", 100_000, 8)["job_id"]
     return client, job_id
 

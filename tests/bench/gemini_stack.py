@@ -24,7 +24,7 @@ from collections.abc import Callable
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
 
-from infra.api_client import ApiClient
+from infra.api_client import local_api_client
 from infra.fake_gemini import outcomes
 from infra.fake_gemini.outcomes import Behaviour, GenerateCall
 from infra.fake_gemini.server import FakeGemini
@@ -32,7 +32,6 @@ from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import product_config
 from shared.adapters.firestore_jobs import FirestoreJobRepository
-from shared.auth import mint_emulator_token
 from shared.domain.sentences import SourceSentence
 from shared.domain.words import count_words
 from shared.gemini.cache import MemoryCache
@@ -73,10 +72,7 @@ def _speed(pdf: bytes, latency: float, pages_per_chunk: int) -> dict[str, object
             "FNT_PAGES_PER_CHUNK": str(pages_per_chunk),
         }
         with LocalStack(product_config(env=env, log_dir=LOG_DIR / "bench-gemini")) as stack:
-            client = ApiClient(
-                f"{stack.function_urls['api']}/api/v1",
-                mint_emulator_token(stack.config.project, "bench-reader"),
-            )
+            client = local_api_client(stack, "bench-reader")
             created = client.create_upload("bench.pdf", len(pdf), LIMIT, engine="gemini")
             started = time.perf_counter()
             client.put_file(created, pdf)

@@ -21,12 +21,11 @@ from pathlib import Path
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
 
-from infra.api_client import ApiClient
+from infra.api_client import ApiClient, local_api_client
 from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import product_config
 from shared.adapters.firestore_jobs import FirestoreJobRepository
-from shared.auth import mint_emulator_token
 from shared.service.ports import ChunkRecord
 from shared.text.pipeline import process_pdf
 from tests.books.builder import Layout, novel, render_pdf
@@ -48,10 +47,7 @@ def main() -> None:
 
     env = {"FNT_PAGES_PER_CHUNK": str(args.pages_per_chunk)}
     with LocalStack(product_config(env=env, log_dir=LOG_DIR / "bench")) as stack:
-        client = ApiClient(
-            f"{stack.function_urls['api']}/api/v1",
-            mint_emulator_token(stack.config.project, "bench-reader"),
-        )
+        client = local_api_client(stack, "bench-reader")
         _through_stack(client, SAMPLE.read_bytes())  # warm the function instances
         runs = [_through_stack(client, pdf) for _ in range(args.runs)]
         best = min(runs, key=lambda run: run["put_to_completed_seconds"])

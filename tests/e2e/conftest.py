@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from infra.api_client import ApiClient
+from infra.api_client import ApiClient, local_api_client, local_api_url
 from infra.fake_sheets import FakeSheets
 from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import product_config
-from shared.auth import mint_emulator_token
 from shared.text.pipeline import process_pdf
 
 SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
@@ -70,13 +69,13 @@ def stack(faults_dir: Path, trace_file: Path, fake_sheets: FakeSheets) -> Iterat
 
 @pytest.fixture(scope="session")
 def api_url(stack: LocalStack) -> str:
-    return f"{stack.function_urls['api']}/api/v1"
+    return local_api_url(stack)
 
 
 @pytest.fixture(scope="session")
-def client_for(stack: LocalStack, api_url: str) -> Callable[[str], ApiClient]:
+def client_for(stack: LocalStack) -> Callable[[str], ApiClient]:
     def make(uid: str) -> ApiClient:
-        return ApiClient(api_url, mint_emulator_token(stack.config.project, uid))
+        return local_api_client(stack, uid)
 
     return make
 

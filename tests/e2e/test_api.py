@@ -9,9 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from infra.api_client import ApiClient
+from infra.api_client import ApiClient, local_api_client
 from infra.local_stack import LocalStack
-from shared.auth import mint_emulator_token
 from tests.books.builder import not_a_pdf
 from tests.e2e.conftest import LIMITED_PROCESSING, LIMITED_READS, LIMITED_ROLE
 
@@ -28,7 +27,7 @@ def fresh(client_for: Callable[[str], ApiClient]) -> ApiClient:
 def limited(stack: LocalStack, api_url: str) -> ApiClient:
     """A user of the role with small quotas."""
     uid = f"limited-{uuid.uuid4().hex[:12]}"
-    return ApiClient(api_url, mint_emulator_token(stack.config.project, uid, role=LIMITED_ROLE))
+    return local_api_client(stack, uid, role=LIMITED_ROLE)
 
 
 def test_history_lists_newest_first_filters_and_pages(fresh: ApiClient, sample_pdf: bytes) -> None:

@@ -7,14 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra.api_client import ApiClient
+from infra.api_client import ApiClient, local_api_client
 from infra.fake_gemini import outcomes
 from infra.fake_gemini.outcomes import Script
 from infra.fake_gemini.server import FakeGemini
 from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import product_config
-from shared.auth import mint_emulator_token
 from shared.domain.words import count_words
 from tests.books.builder import scanned_pdf
 from tests.e2e.conftest import RATE_LIMITS
@@ -50,8 +49,7 @@ def reader(gemini_stack: LocalStack, fake: FakeGemini) -> ApiClient:
     fake.script = fake.behaviour = Script()  # type: ignore[assignment]
     fake.valid_keys = None
     fake.calls.clear()
-    token = mint_emulator_token(gemini_stack.config.project, "gemini-reader")
-    return ApiClient(f"{gemini_stack.function_urls['api']}/api/v1", token)
+    return local_api_client(gemini_stack, "gemini-reader")
 
 
 def process(reader: ApiClient, pdf: bytes) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
