@@ -20,6 +20,10 @@ class AppError(Exception):
         self.message = message
         self.details = dict(details or {})
 
+    def response_headers(self) -> dict[str, str]:
+        """Headers the error's answer carries (a retryable one: when to come back)."""
+        return {"Retry-After": "5"} if self.status in (429, 503) else {}
+
 
 class InvalidRequest(AppError):
     code = "INVALID_REQUEST"

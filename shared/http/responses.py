@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 
 from shared.domain.errors import TextEngineError
 from shared.errors import AppError
-from shared.ratelimit import RateLimited, rate_limit_headers
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +34,10 @@ def error_response(error: BaseException, request_id: str) -> flask.Response:
     body = {
         "error": {"code": code, "message": message, "details": details, "request_id": request_id}
     }
-    headers = {"Retry-After": "5"} if status in (429, 503) else {}
-    if isinstance(error, RateLimited):
-        headers = rate_limit_headers(error.decision)
+    if isinstance(error, AppError):
+        headers = error.response_headers()
+    else:
+        headers = {"Retry-After": "5"} if status == 503 else {}
     return json_response(body, status, headers)
 
 

@@ -34,7 +34,10 @@ class RateLimited(AppError):
                 "retry_after_seconds": decision.retry_after_seconds,
             },
         )
-        self.decision = decision  # for the response's rate-limit headers
+        self.decision = decision
+
+    def response_headers(self) -> dict[str, str]:
+        return rate_limit_headers(self.decision)
 
 
 def check_rate_limit(
