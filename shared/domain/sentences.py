@@ -64,3 +64,15 @@ def check_limit(limit: int) -> int:
             f"The sentence limit must be between {MIN_LIMIT} and {MAX_LIMIT} words, got {limit}."
         )
     return limit
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote or endnote of the book: kept apart from the prose, for display."""
+
+    number: str  # its mark as printed: "1", "*", "†" ("" for a note whose mark was lost)
+    text: str
+    page: int  # 1-based page on which it is printed
+
+    def to_dict(self) -> dict[str, object]:
+        return {"number": self.number, "text": self.text, "page": self.page}

@@ -1,42 +1,48 @@
-"""Page layout cleaning: running headers and footers, page numbers, footnotes, headings.
+"""One page's prose, told from everything else printed on it, by where and how it is set.
 
-Running lines are found by repetition, not by a fixed list: a line at the top or bottom
-of a page whose shape (digits ignored) also stands at the edge of other pages nearby
-is part of the page furniture. Pages stream through a small window, so a whole book is
-never held in memory.
+With the book's profile (its prose block and type size), a page's lines fall into:
+running headers and folios (above or below the prose block), notes (smaller type at
+the block's foot, opening on a mark), headings (larger, or centred, or shaped like
+"CHAPITRE III"), and prose. Whole pages of front matter, back matter or a table of
+contents go at once. Each page is cleaned on its own: the same page gives the same
+lines whichever page range it is read in.
 """
 
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 
-from shared.text.lines import (
-    has_footnote_call,
-    normalize_line,
-    starts_with_footnote_mark,
-    strip_footnote_calls,
-)
-
-# How many pages before and after a page are compared with it.
-WINDOW = 3
-# How many lines at each edge of a page may be running lines.
-EDGE_LINES = 3
-# Footnotes sit in the last lines of a page.
-FOOTNOTE_ZONE = 8
+from shared.domain.sentences import Note
+from shared.text.book_profile import BookProfile
+from shared.text.lexicon import frequency
+from shared.text.lines import normalize_line, note_mark, strip_note_calls
+from shared.text.page_layout import Line, PageLayout
 
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+|p\.\s*)?[\s\-–—\[(]*(?:\d{1,4}|[ivxlcdm]{1,7})[\s\-–—\])]*$", re.IGNORECASE
 )
+_FOLIO_AT_EDGE = re.compile(
+    r"^[\s\-–—]*(?:\d{1,4}|[ivxlcdmIVXLCDM]{1,7})[\s\-–—]+(?=\S)|"
+    r"(?<=\S)[\s\-–—]+(?:\d{1,4}|[ivxlcdmIVXLCDM]{1,7})[\s\-–—]*$"
+)
 _HEADING_WORDS = re.compile(
-    r"^(?:Chapitre|Livre|Partie|Tome|Prologue|Épilogue|Préface|Avant-propos|Introduction|"
-    r"Conclusion|(?:Première|Deuxième|Troisième|Quatrième|Cinquième|Seconde|Dernière) partie)"
+    r"^(?:Chapitre|CHAPITRE|Livre|LIVRE|Partie|PARTIE|Tome|TOME|Prologue|PROLOGUE|Épilogue|"
+    r"ÉPILOGUE|Préface|PRÉFACE|Avant-propos|Introduction|Conclusion|"
+    r"(?:Première|Deuxième|Troisième|Quatrième|Cinquième|Seconde|Dernière) partie)"
     r"\b[^.,;:!?]*$"
 )
-_HEADING_MAX_WORDS = 6
+_HEADING_MAX_WORDS = 12
 _ROMAN_OR_NUMBER = re.compile(r"^(?:[IVXLCDM]{1,7}|\d{1,3})\.?$")
+# Sizes compare as shares of the prose's size; positions as shares of the line pitch.
+_SAME_SIZE = 0.08
+_HEADING_SIZE = 1.12
+_NOTE_SIZE = 0.92
+_BAND_ABOVE = 0.5
+_BAND_BELOW = 0.9
+_NOTE_GAP = 1.4
+_SHORT_LINE = 0.25  # of the measure left empty at a line's end
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +54,12 @@ class RawPage:
 @dataclass(slots=True)
 class CleanPage:
     number: int
-    lines: list[str]  # prose lines, in order
+    lines: list[str] = field(default_factory=list)  # prose lines and headings, in order
     headings: set[int] = field(default_factory=set)  # indexes of lines that are titles
-    removed: list[str] = field(default_factory=list)  # furniture taken out (for stats/tests)
+    starts: set[int] = field(default_factory=set)  # lines that open a paragraph (indented)
+    short: set[int] = field(default_factory=set)  # lines ending well short of the measure
+    removed: Counter[str] = field(default_factory=Counter)  # what is not prose, by kind
+    notes: list[Note] = field(default_factory=list)
 
 
 def signature(line: str) -> str:
@@ -65,94 +74,174 @@ def is_page_number(line: str) -> bool:
 
 
 def is_heading(line: str) -> bool:
-    """A chapter or part title standing on its own line."""
+    """A chapter or part title by its words alone."""
     words = line.split()
-    if not words or len(words) > _HEADING_MAX_WORDS:
+    if not words or len(words) > 6:
         return False
-    if _ROMAN_OR_NUMBER.match(line):
-        return True
-    if _HEADING_WORDS.match(line):
+    if _ROMAN_OR_NUMBER.match(line) or _HEADING_WORDS.match(line):
         return True
     letters = [ch for ch in line if ch.isalpha()]
     return len(letters) >= 4 and all(ch.isupper() for ch in letters) and line[-1] not in ",;-"
 
 
-def _edge_signatures(lines: list[str]) -> set[str]:
-    edges = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
-    return {signature(line) for line in edges if signature(line)}
+def is_prose_size(line: Line, profile: BookProfile) -> bool:
+    return abs(line.size - profile.body_size) <= _SAME_SIZE * profile.body_size
+
+
+def in_top_band(line: Line, profile: BookProfile) -> bool:
+    return line.baseline > profile.body_top + _BAND_ABOVE * profile.line_pitch
+
+
+def in_bottom_band(line: Line, profile: BookProfile) -> bool:
+    return line.baseline < profile.body_bottom - _BAND_BELOW * profile.line_pitch
+
+
+def is_full_prose_line(line: Line, profile: BookProfile, page: int) -> bool:
+    measure = profile.right_edge(page) - profile.left_edge(page)
+    return is_prose_size(line, profile) and line.x1 - line.x0 >= 0.8 * measure
 
 
 class PageCleaner:
-    """Streams raw pages in, clean pages out, looking `WINDOW` pages each way."""
+    def __init__(self, profile: BookProfile) -> None:
+        self.profile = profile
 
-    def __init__(self) -> None:
-        self._heading_signatures: set[str] = set()
-        # Running lines confirmed on some page: a later page where the window alone is
-        # too thin to tell (around chapter openings) still recognises them.
-        self._running_signatures: set[str] = set()
-
-    def clean(self, pages: Iterable[RawPage]) -> Iterator[CleanPage]:
-        window: deque[tuple[RawPage, list[str], set[str]]] = deque()
-        position = 0  # index in `window` of the next page to emit
-        for page in pages:
-            lines = [line for line in map(normalize_line, page.text.splitlines()) if line]
-            window.append((page, lines, _edge_signatures(lines)))
-            if len(window) > 2 * WINDOW + 1:
-                window.popleft()
-                position -= 1
-            if len(window) - position > WINDOW:
-                yield self._clean_one(window, position)
-                position += 1
-        while position < len(window):
-            yield self._clean_one(window, position)
-            position += 1
-
-    def _clean_one(self, window: deque[tuple[RawPage, list[str], set[str]]], at: int) -> CleanPage:
-        page, lines, _ = window[at]
-        others = [sigs for i, (_, _, sigs) in enumerate(window) if i != at]
-        measure = max((len(line) for line in lines), default=0)
-
-        def is_running(line: str) -> bool:
-            if is_page_number(line):
-                return True
-            shape = signature(line)
-            if not shape:
-                return True
-            if shape in self._heading_signatures or shape in self._running_signatures:
-                return True
-            # A short line without closing punctuation looks like a title: one repeat
-            # is enough. Anything else needs two, so prose is never taken for furniture.
-            title_like = len(line) < 0.7 * measure and not line.endswith((".", "!", "?", "…"))
-            if sum(shape in sigs for sigs in others) >= (1 if title_like else 2):
-                self._running_signatures.add(shape)
-                return True
-            return False
-
-        removed: list[str] = []
-        body = list(lines)
-        for _ in range(EDGE_LINES):
-            if body and is_running(body[0]):
-                removed.append(body.pop(0))
-        for _ in range(EDGE_LINES):
-            if body and is_running(body[-1]):
-                removed.append(body.pop())
-        body, notes = _split_footnotes(body)
-        removed.extend(notes)
-        cleaned = CleanPage(
-            page.number, [strip_footnote_calls(line) for line in body], removed=removed
-        )
-        for index, line in enumerate(cleaned.lines):
-            if is_heading(line):
-                cleaned.headings.add(index)
-                self._heading_signatures.add(signature(line))
+    def clean(self, page: PageLayout) -> CleanPage:
+        cleaned = CleanPage(page.number)
+        kind = self.profile.page_kind(page.number)
+        if kind:
+            cleaned.removed[kind] += len(page.lines)
+            return cleaned
+        body = self._without_furniture(list(page.lines), page.number, cleaned.removed)
+        body = self._without_notes(body, page.number, cleaned)
+        self._read_body(body, page.number, cleaned)
         return cleaned
 
+    def _without_furniture(self, lines: list[Line], page: int, removed: Counter[str]) -> list[Line]:
+        profile = self.profile
+        body: list[Line] = []
+        for line in lines:
+            top, bottom = in_top_band(line, profile), in_bottom_band(line, profile)
+            if (top or bottom) and not is_full_prose_line(line, profile, page):
+                _count_furniture(line.text, "headers" if top else "footers", removed)
+            else:
+                body.append(line)
+        for edge in (0, -1):  # books whose running lines stand within the prose block
+            if body and (
+                is_page_number(body[edge].text)
+                or signature(body[edge].text) in profile.running_lines
+            ):
+                _count_furniture(body.pop(edge).text, "headers", removed)
+        return body
 
-def _split_footnotes(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Separate the notes at the foot of a page from its text, when the text calls one."""
-    if not any(has_footnote_call(line) for line in lines):
-        return lines, []
-    for index in range(max(1, len(lines) - FOOTNOTE_ZONE), len(lines)):
-        if starts_with_footnote_mark(lines[index]):
-            return lines[:index], lines[index:]
-    return lines, []
+    def _without_notes(self, lines: list[Line], page: int, cleaned: CleanPage) -> list[Line]:
+        profile = self.profile
+        start = len(lines)
+        while start > 0 and lines[start - 1].size < _NOTE_SIZE * profile.body_size:
+            start -= 1
+        if start == len(lines):
+            return lines
+        zone = lines[start:]
+        gap = lines[start - 1].baseline - zone[0].baseline if start else 0.0
+        if note_mark(zone[0].text) is None and gap < _NOTE_GAP * profile.line_pitch:
+            return lines
+        cleaned.notes.extend(_notes(zone, page))
+        cleaned.removed["notes"] += len(cleaned.notes)
+        return lines[:start]
+
+    def _read_body(self, lines: list[Line], page: int, cleaned: CleanPage) -> None:
+        profile = self.profile
+        left, right = profile.left_edge(page), profile.right_edge(page)
+        measure = right - left
+        beside_cap: float | None = None
+        for line in lines:
+            if self._is_heading(line, left, right):
+                cleaned.headings.add(len(cleaned.lines))
+                cleaned.lines.append(normalize_line(line.text))
+                cleaned.removed["headings"] += 1
+                beside_cap = None
+                continue
+            text, calls = strip_note_calls(normalize_line(_with_drop_cap(line)))
+            if calls or line.calls:
+                cleaned.removed["note_calls"] += calls + len(line.calls)
+            if not text:
+                continue
+            index = len(cleaned.lines)
+            indented = profile.indent > 0 and line.x0 >= left + 0.5 * profile.indent
+            if line.drop_cap:
+                cleaned.starts.add(index)
+                beside_cap = line.x0
+            elif beside_cap is not None and abs(line.x0 - beside_cap) < 1.0:
+                pass  # a line beside a drop cap
+            else:
+                beside_cap = None
+                if indented:
+                    cleaned.starts.add(index)
+            if line.x1 < right - _SHORT_LINE * measure:
+                cleaned.short.add(index)
+            cleaned.lines.append(text)
+
+    def _is_heading(self, line: Line, left: float, right: float) -> bool:
+        profile = self.profile
+        words = len(line.text.split())
+        if words > _HEADING_MAX_WORDS or line.drop_cap:
+            return False
+        if line.size >= _HEADING_SIZE * profile.body_size:
+            return True
+        measure = right - left
+        centred = (
+            line.x0 > left + 0.1 * measure
+            and line.x1 < right - 0.1 * measure
+            and abs(line.centre - (left + right) / 2) < 0.06 * measure
+        )
+        return centred or (line.x1 < right - _SHORT_LINE * measure and is_heading(line.text))
+
+
+def _count_furniture(text: str, kind: str, removed: Counter[str]) -> None:
+    rest, folios = _FOLIO_AT_EDGE.subn(" ", f" {text} ")
+    if is_page_number(text):
+        removed["folios"] += 1
+    elif any(ch.isalpha() for ch in rest):
+        removed["folios"] += folios
+        removed[kind] += 1
+    else:
+        removed["folios"] += max(1, folios)
+
+
+def _notes(zone: list[Line], page: int) -> list[Note]:
+    notes: list[Note] = []
+    number, parts = "", list[str]()
+    for line in zone:
+        text = normalize_line(line.text)
+        mark = note_mark(text)
+        if mark is not None:
+            if parts:
+                notes.append(Note(number, _join_note(parts), page))
+            number, parts = mark[0], [mark[1]]
+        else:
+            parts.append(text)
+    if parts:
+        notes.append(Note(number, _join_note(parts), page))
+    return notes
+
+
+def _join_note(parts: list[str]) -> str:
+    text = parts[0]
+    for part in parts[1:]:
+        if text.endswith("-") and text[-2:-1].isalpha() and part[:1].islower():
+            text = text[:-1] + part
+        else:
+            text = f"{text} {part}"
+    return text
+
+
+def _with_drop_cap(line: Line) -> str:
+    """The line with its drop cap: glued to the word it opens, or a word of its own
+    ("Ô choses", but "Longtemps")."""
+    cap = line.drop_cap
+    if not cap:
+        return line.text
+    first = line.text.split(" ", 1)[0]
+    letters = "".join(ch for ch in first if ch.isalpha() or ch in "'’")
+    word = (cap + letters).lower().split("'", 1)[-1].split("’", 1)[-1]
+    glued = bool(letters) and (frequency(word) > 0 or not frequency(cap.lower()))
+    return cap + ("" if glued else " ") + line.text

@@ -1,4 +1,4 @@
-"""Line-level normalization of extracted PDF text: ligatures, spaces, footnote markers."""
+"""Line-level normalization of extracted PDF text: ligatures, spaces, note calls and marks."""
 
 from __future__ import annotations
 
@@ -16,12 +16,20 @@ _LIGATURES = str.maketrans(
     }
 )
 SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
-# A footnote call: superscript digits anywhere, or one or two plain digits glued to
-# the end of a word ("montagne1," -> "montagne,"), never digits inside numbers.
-_SUPERSCRIPT_CALL = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
-_GLUED_DIGIT_CALL = re.compile(r"(?<=[^\W\d_]{3})\d{1,2}(?=[\s,.;:!?»)…]|$)")
+_TO_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "1234567890")
+NOTE_SYMBOLS = "*†‡§¶"
+# Any run of spaces, the narrow and thin no-break ones of French typesetting included.
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007\u200a]+")
+# A note call left in the text: superscript digits anywhere, a dagger, or one or two
+# plain digits or stars glued to the end of a word ("montagne1," -> "montagne,").
+_SUPERSCRIPT_CALL = re.compile(f"[{SUPERSCRIPT_DIGITS}†‡]+")
+_GLUED_CALL = re.compile(r"(?<=[^\W\d_]{3})(?:\d{1,2}|\*{1,3})(?=[\s,.;:!?»)…]|$)")
 _INNER_SOFT_HYPHEN = re.compile("\u00ad(?!$)")
+# A note's own mark at the start of its first line: "1", "¹", "1.", "(1)", "*", "†".
+_NOTE_MARK = re.compile(
+    rf"^(?:([{SUPERSCRIPT_DIGITS}]+)|(\d{{1,3}})[.)]?|\((\d{{1,3}})\)|\[(\d{{1,3}})\]"
+    rf"|([{NOTE_SYMBOLS}]{{1,3}}))\s*(?=\S)"
+)
 
 
 def normalize_line(raw: str) -> str:
@@ -34,13 +42,20 @@ def normalize_line(raw: str) -> str:
     return _INNER_SOFT_HYPHEN.sub("", line)
 
 
-def has_footnote_call(line: str) -> bool:
-    return bool(_SUPERSCRIPT_CALL.search(line.lstrip(SUPERSCRIPT_DIGITS + " ")))
+def strip_note_calls(line: str) -> tuple[str, int]:
+    """The line without the note calls left in its text, and how many there were."""
+    line, superscripts = _SUPERSCRIPT_CALL.subn("", line)
+    line, glued = _GLUED_CALL.subn("", line)
+    return line, superscripts + glued
 
 
-def strip_footnote_calls(line: str) -> str:
-    return _GLUED_DIGIT_CALL.sub("", _SUPERSCRIPT_CALL.sub("", line))
-
-
-def starts_with_footnote_mark(line: str) -> bool:
-    return bool(re.match(rf"^(?:[{SUPERSCRIPT_DIGITS}]+|\(?\d{{1,2}}[.)]|\*)\s*\S", line))
+def note_mark(line: str) -> tuple[str, str] | None:
+    """(the mark as a plain number or symbol, the text after it) for a note's first line."""
+    match = _NOTE_MARK.match(line)
+    if not match or match.end() == len(line):
+        return None
+    mark = next(group for group in match.groups() if group)
+    after = line[match.end() :]
+    if match.group(2) and not (line[len(match.group(2))] in ".) " and after[:1].isalpha()):
+        return None  # "1815, dit-il": a number opening a sentence, not a mark
+    return mark.translate(_TO_DIGITS), after

@@ -158,7 +158,7 @@ def split_sentence(text: str, limit: int) -> list[Piece]:
     for flag in verbs:
         verb_prefix.append(verb_prefix[-1] + flag)
     carries = _subject_carries(tokens, verbs)
-    cut_costs: list[float | None] = [0.0] + [_cut_cost(tokens, i) for i in range(1, n)]
+    cut_costs: list[float | None] = [0.0, *(_cut_cost(tokens, i) for i in range(1, n))]
 
     # best[i]: cheapest way to cut tokens[:i]; back[i]: where its last piece starts.
     inf = float("inf")

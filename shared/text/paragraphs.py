@@ -1,25 +1,21 @@
 """Rebuild paragraphs from clean page lines: line breaks, page breaks, broken words.
 
-Text extraction loses indentation, so a paragraph ends where a line falls clearly short
-of the page's measure after closing punctuation, where a dialogue line or a heading
-starts, or at a heading. A paragraph running over a page break is joined like any line.
+A paragraph opens on an indented line (when the book indents), after a line that falls
+clearly short of the measure on closing punctuation, on a dialogue line, and around a
+heading. A paragraph running over a page break is joined like any line; a word broken
+at a line end is mended as the book's profile decides.
 """
 
 from __future__ import annotations
 
-import re
-import statistics
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from shared.text.book_profile import HyphenDecisions
 from shared.text.hyphens import LINE_END_HYPHENS, join_across_break
 from shared.text.layout import CleanPage
 
-# A line shorter than this share of the page's usual line ends its paragraph.
-SHORT_LINE_RATIO = 0.75
 _PARAGRAPH_END = (".", "!", "?", "…", "»", ":", '"', "”", ")")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W\d_]|[^\W\d_]")
 
 
 @dataclass(slots=True)
@@ -43,29 +39,23 @@ class Paragraph:
 
 
 class ParagraphBuilder:
-    def __init__(self) -> None:
-        # Words as the document spells them away from line ends: the best evidence
-        # for mending a word broken across lines.
-        self.document_counts: Counter[str] = Counter()
+    def __init__(self, hyphens: HyphenDecisions) -> None:
+        self._hyphens = hyphens
         self._lines: list[tuple[int, str]] = []  # (page, line) of the open paragraph
         self._previous_short = True
 
     def feed(self, pages: Iterable[CleanPage]) -> Iterator[Paragraph]:
         for page in pages:
-            self._count_words(page.lines)
-            measure = _measure(page.lines)
             for index, line in enumerate(page.lines):
                 if index in page.headings:
                     yield from self._close()
                     yield Paragraph(line, [(0, page.number)], heading=True)
                     self._previous_short = True
                     continue
-                if self._previous_short or _opens_dialogue(line):
+                if self._previous_short or index in page.starts or _opens_dialogue(line):
                     yield from self._close()
                 self._lines.append((page.number, line))
-                self._previous_short = len(line) < SHORT_LINE_RATIO * measure and line.endswith(
-                    _PARAGRAPH_END
-                )
+                self._previous_short = index in page.short and line.endswith(_PARAGRAPH_END)
         yield from self._close()
 
     def _close(self) -> Iterator[Paragraph]:
@@ -76,19 +66,9 @@ class ParagraphBuilder:
         for page, line in self._lines:
             if not page_starts or page_starts[-1][1] != page:
                 page_starts.append((len(text) + (1 if text else 0), page))
-            text = join_across_break(text, line, self.document_counts)
+            text = join_across_break(text, line, self._hyphens)
         self._lines = []
         yield Paragraph(text.rstrip("".join(LINE_END_HYPHENS)).strip(), page_starts)
-
-    def _count_words(self, lines: list[str]) -> None:
-        for line in lines:
-            tokens = line.split()
-            # A line's last token may be half a word; its first may be the other half.
-            inner = tokens[1:-1] if line.endswith(LINE_END_HYPHENS) else tokens[1:]
-            for token in inner:
-                match = _WORD.search(token)
-                if match:
-                    self.document_counts[match.group().lower().replace("’", "'")] += 1
 
 
 def _opens_dialogue(line: str) -> bool:
@@ -97,8 +77,3 @@ def _opens_dialogue(line: str) -> bool:
         return False
     rest = line.lstrip('—– «"(')
     return rest[:1].isupper()
-
-
-def _measure(lines: list[str]) -> float:
-    lengths = [len(line) for line in lines if len(line) > 20]
-    return statistics.median(lengths) if lengths else 60.0

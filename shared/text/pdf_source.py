@@ -5,15 +5,18 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import pypdfium2 as pdfium
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
 from shared.domain.errors import DamagedPdf, EncryptedPdf, NotAPdf, TooManyPages
 from shared.text.layout import RawPage
+from shared.text.page_layout import PageLayout
+from shared.text.pdfium_pages import open_document, read_layouts
 
 DEFAULT_MAX_PAGES = 2000
 # The PDF header may follow some junk, but must come within the first kilobyte.
@@ -32,6 +35,16 @@ def looks_like_pdf(head: bytes) -> bool:
 class PdfBook:
     reader: PdfReader
     page_count: int
+    # The same file opened by PDFium, which reads the pages' layout.
+    document: pdfium.PdfDocument | None = field(default=None, repr=False)
+
+    def page_layouts(self, first: int, last: int) -> Iterator[PageLayout]:
+        """The layout of pages `first`..`last` (1-based, inclusive), one page at a time."""
+        if self.document is None:
+            out = io.BytesIO()
+            PdfWriter(clone_from=self.reader).write(out)
+            self.document = open_document(out.getvalue())
+        return read_layouts(self.document, first, last)
 
     def page_texts(self, first: int, last: int) -> Iterator[RawPage]:
         """The text of pages `first`..`last` (1-based, inclusive), one page at a time."""
@@ -74,7 +87,9 @@ def open_pdf(source: str | Path | bytes | BinaryIO, max_pages: int = DEFAULT_MAX
         raise DamagedPdf("The PDF has no pages.")
     if page_count > max_pages:
         raise TooManyPages(f"The PDF has {page_count} pages; the limit is {max_pages}.")
-    return PdfBook(reader, page_count)
+    stream.seek(0)
+    data = source if isinstance(source, str | Path | bytes) else stream.read()
+    return PdfBook(reader, page_count, open_document(data))
 
 
 def _unlock(reader: PdfReader) -> None:

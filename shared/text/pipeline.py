@@ -1,26 +1,35 @@
 """The text engine end to end: PDF pages in, validated short sentences out, streaming.
 
-`process_pdf` works on a whole book or on a page range (a worker's chunk). A range owns
-the sentences that start on its pages: it reads a few pages before its first page (to
-see running headers and where its first sentence starts) and after its last (to finish
-a sentence that runs over), so a sentence crossing a chunk boundary comes out once,
-whole, from the chunk where it starts.
+`process_pdf` works on a whole book or on a page range (a worker's chunk). What the
+engine learns from the whole book (`BookProfile`: the prose block, matter pages,
+hyphenation) is learned once and handed to every range, so the ranges' outputs put
+together are exactly the whole book's. Without a profile, the book is read once, the
+profile learned from it, and the range processed from the pages already read.
+
+A range owns the sentences that start on its pages, and the notes printed on them: it
+reads a page or two before its first page (to see where its first sentence starts) and
+on after its last until the last sentence ends, so a sentence crossing a range
+boundary comes out once, whole, from the range where it starts.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
 from shared.domain.errors import InvalidPageRange, NoTextLayer
-from shared.domain.sentences import Method, OutputSentence, SourceSentence, check_limit
-from shared.domain.words import is_word
-from shared.text.layout import WINDOW, CleanPage, PageCleaner
+from shared.domain.sentences import Method, Note, OutputSentence, SourceSentence, check_limit
+from shared.domain.words import count_words, is_word
+from shared.text.book_profile import BookProfile
+from shared.text.layout import CleanPage, PageCleaner
+from shared.text.learning import learn_pages
 from shared.text.offline_engine import split_sentence
+from shared.text.page_layout import PageLayout
 from shared.text.paragraphs import ParagraphBuilder
 from shared.text.pdf_source import DEFAULT_MAX_PAGES, PdfBook, open_pdf
 from shared.text.segmenter import balance_quotes, split_sentences
@@ -28,6 +37,8 @@ from shared.text.validation import check_outputs
 
 # A page with fewer letters than this has no usable text layer (a scan, a picture).
 MIN_LETTERS_PER_PAGE = 20
+# Pages read before a range, to find where the sentence open at its start began.
+LOOK_BACK = 2
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -37,16 +48,20 @@ class RunStats:
     pages: int = 0  # pages of the range processed
     pages_without_text: int = 0
     headings: int = 0
-    furniture_lines_removed: int = 0
     source_sentences: int = 0
     output_sentences: int = 0
     methods: Counter[str] = field(default_factory=Counter)
     repaired_by_gate: int = 0
     seconds: float = 0.0
+    # What was printed on the range's pages and is not prose, by kind: "headers",
+    # "footers", "folios", "notes", "note_calls", "headings", "front_matter",
+    # "back_matter", "table_of_contents", "wordless" (paragraphs without a word).
+    removed: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self) -> dict[str, object]:
         record = asdict(self)
         record["methods"] = dict(self.methods)
+        record["removed"] = dict(sorted(self.removed.items()))
         record["seconds"] = round(self.seconds, 3)
         return record
 
@@ -57,35 +72,56 @@ def source_sentences(
     last_page: int | None = None,
     stats: RunStats | None = None,
     on_page: ProgressCallback | None = None,
+    profile: BookProfile | None = None,
+    notes: list[Note] | None = None,
 ) -> Iterator[SourceSentence]:
-    """The sentences that start on pages `first_page`..`last_page`, in order."""
+    """The sentences that start on pages `first_page`..`last_page`, in order.
+
+    `profile` is the whole book's (`learn_book`); without it, it is learned here.
+    `notes`, when given, receives the notes printed on the range's pages.
+    """
     last = book.page_count if last_page is None else last_page
     if not 1 <= first_page <= last <= book.page_count:
         raise InvalidPageRange(
             f"Pages {first_page}-{last} are outside the book's 1-{book.page_count}."
         )
     stats = stats if stats is not None else RunStats()
-    read_from = max(1, first_page - WINDOW)
-    read_to = min(book.page_count, last + WINDOW)
+    read_from = max(1, first_page - LOOK_BACK)
+    in_range = last - first_page + 1
+    learned = 0 if profile is not None else book.page_count
+    if profile is None:
+        layouts = _reported(book.page_layouts(1, learned), on_page, learned + in_range)
+        profile, cleaned = learn_pages(list(layouts))
+        pages: Iterable[CleanPage] = islice(cleaned, read_from - 1, None)
+    else:
+        if profile.page_count != book.page_count:
+            raise ValueError("The book profile was learned from another book.")
+        cleaner = PageCleaner(profile)
+        pages = map(cleaner.clean, book.page_layouts(read_from, book.page_count))
 
-    def counted(pages: Iterator[CleanPage]) -> Iterator[CleanPage]:
+    def counted(pages: Iterable[CleanPage]) -> Iterator[CleanPage]:
         for page in pages:
             if first_page <= page.number <= last:
                 stats.pages += 1
-                stats.headings += len(page.headings)
-                stats.furniture_lines_removed += len(page.removed)
+                stats.removed.update(page.removed)
+                stats.headings += page.removed["headings"]
                 letters = sum(ch.isalpha() for line in page.lines for ch in line)
-                stats.pages_without_text += letters < MIN_LETTERS_PER_PAGE
+                printed = letters >= MIN_LETTERS_PER_PAGE or page.removed.total() > 0
+                stats.pages_without_text += not printed
+                if notes is not None:
+                    notes.extend(page.notes)
                 if on_page:
-                    on_page(stats.pages, last - first_page + 1)
+                    on_page(learned + stats.pages, learned + in_range)
             yield page
 
-    pages = counted(PageCleaner().clean(book.page_texts(read_from, read_to)))
     index = 0
-    for paragraph in ParagraphBuilder().feed(pages):
+    for paragraph in ParagraphBuilder(profile.hyphens).feed(counted(pages)):
         if paragraph.heading:
             continue
-        for offset, text in split_sentences(paragraph.text):
+        pieces = _with_words(split_sentences(paragraph.text))
+        if not pieces and first_page <= paragraph.page <= last:
+            stats.removed["wordless"] += 1
+        for offset, text in pieces:
             page = paragraph.page_at(offset)
             if first_page <= page <= last:
                 yield SourceSentence(index, balance_quotes(text), page)
@@ -97,6 +133,31 @@ def source_sentences(
             "The PDF has no text layer (a scanned book?): its pages are images. "
             "It needs the Gemini engine, which can read page images."
         )
+
+
+def _with_words(sentences: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Sentences without a word ("...", "« … »") joined to the one before, or after."""
+    kept: list[tuple[int, str]] = []
+    pending = ""
+    for offset, text in sentences:
+        if not count_words(text):
+            if kept:
+                kept[-1] = (kept[-1][0], f"{kept[-1][1]} {text}")
+            else:
+                pending = f"{pending} {text}".strip()
+            continue
+        kept.append((offset, f"{pending} {text}".strip() if pending else text))
+        pending = ""
+    return kept
+
+
+def _reported(
+    pages: Iterable[PageLayout], on_page: ProgressCallback | None, total: int
+) -> Iterator[PageLayout]:
+    for done, page in enumerate(pages, start=1):
+        if on_page:
+            on_page(done, total)
+        yield page
 
 
 def shorten(sentence: SourceSentence, limit: int, stats: RunStats) -> list[OutputSentence]:
@@ -138,13 +199,16 @@ def process_pdf(
     max_pages: int = DEFAULT_MAX_PAGES,
     stats: RunStats | None = None,
     on_page: ProgressCallback | None = None,
+    profile: BookProfile | None = None,
+    notes: list[Note] | None = None,
 ) -> Iterator[OutputSentence]:
     """Every sentence of the book (or of the page range), each within `limit` words."""
     check_limit(limit)
     stats = stats if stats is not None else RunStats()
     started = time.perf_counter()
     book = open_pdf(source, max_pages=max_pages)
-    for sentence in source_sentences(book, first_page, last_page, stats, on_page):
+    sentences = source_sentences(book, first_page, last_page, stats, on_page, profile, notes)
+    for sentence in sentences:
         stats.source_sentences += 1
         outputs = shorten(sentence, limit, stats)
         stats.output_sentences += len(outputs)
