@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from shared.text.page_layout import Line
 
-# (character, left, right, bottom, top, a space comes before it)
-Glyph = tuple[str, float, float, float, float, bool]
+# (character, left, right, bottom, top, the space before it)
+Glyph = tuple[str, float, float, float, float, int]
+NO_SPACE, GENERATED_SPACE, PRINTED_SPACE = 0, 1, 2  # a reader infers spaces from gaps
 
 _RECENT_LINES = 4
 _SAME_BASELINE = 0.25  # of the line's size
@@ -131,10 +132,14 @@ def _to_line(builder: _LineBuilder, page_size: float) -> Line:
                 leading_mark = True
             previous_right = right
             continue
+        after_call = bool(call)
         if call:
             calls.append("".join(call))
             call = []
-        if text and (space_before or gap or leading_mark) and text[-1] != " ":
+        # A reader sees a gap after a raised call where the text has none.
+        spaced = space_before == PRINTED_SPACE or (space_before and not after_call)
+        spaced = spaced or gap or leading_mark
+        if text and spaced and text[-1] != " ":
             text.append(" ")
         leading_mark = False
         if small_caps_allowed and char.isupper() and right - left >= 0:

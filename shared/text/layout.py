@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shared.domain.sentences import Note
@@ -37,7 +38,7 @@ _HEADING_MAX_WORDS = 12
 _ROMAN_OR_NUMBER = re.compile(r"^(?:[IVXLCDM]{1,7}|\d{1,3})\.?$")
 # Sizes compare as shares of the prose's size; positions as shares of the line pitch.
 _SAME_SIZE = 0.08
-_HEADING_SIZE = 1.12
+HEADING_SIZE = 1.12
 _NOTE_SIZE = 0.92
 _BAND_ABOVE = 0.5
 _BAND_BELOW = 0.9
@@ -117,14 +118,20 @@ class PageCleaner:
         return cleaned
 
     def _without_furniture(self, lines: list[Line], page: int, removed: Counter[str]) -> list[Line]:
+        """The page without its running lines: what stands above or below the prose
+        block (notes aside), or repeats at page edges throughout the book."""
         profile = self.profile
-        body: list[Line] = []
-        for line in lines:
-            top, bottom = in_top_band(line, profile), in_bottom_band(line, profile)
-            if (top or bottom) and not is_full_prose_line(line, profile, page):
-                _count_furniture(line.text, "headers" if top else "footers", removed)
-            else:
-                body.append(line)
+        body = [line for line in lines if not self._is_banded(line, page, in_top_band)]
+        for line in lines[: len(lines)]:
+            if line not in body:
+                _count_furniture(line.text, "headers", removed)
+        while body and is_page_number(body[-1].text):
+            _count_furniture(body.pop().text, "footers", removed)
+        notes = _note_zone_start(body, profile)
+        footers = [line for line in body[:notes] if self._is_banded(line, page, in_bottom_band)]
+        for line in footers:
+            _count_furniture(line.text, "footers", removed)
+        body = [line for line in body if line not in footers]
         for edge in (0, -1):  # books whose running lines stand within the prose block
             if body and (
                 is_page_number(body[edge].text)
@@ -133,18 +140,14 @@ class PageCleaner:
                 _count_furniture(body.pop(edge).text, "headers", removed)
         return body
 
+    def _is_banded(self, line: Line, page: int, band: Callable[[Line, BookProfile], bool]) -> bool:
+        return band(line, self.profile) and not is_full_prose_line(line, self.profile, page)
+
     def _without_notes(self, lines: list[Line], page: int, cleaned: CleanPage) -> list[Line]:
-        profile = self.profile
-        start = len(lines)
-        while start > 0 and lines[start - 1].size < _NOTE_SIZE * profile.body_size:
-            start -= 1
+        start = _note_zone_start(lines, self.profile)
         if start == len(lines):
             return lines
-        zone = lines[start:]
-        gap = lines[start - 1].baseline - zone[0].baseline if start else 0.0
-        if note_mark(zone[0].text) is None and gap < _NOTE_GAP * profile.line_pitch:
-            return lines
-        cleaned.notes.extend(_notes(zone, page))
+        cleaned.notes.extend(_notes(lines[start:], page))
         cleaned.removed["notes"] += len(cleaned.notes)
         return lines[:start]
 
@@ -185,7 +188,7 @@ class PageCleaner:
         words = len(line.text.split())
         if words > _HEADING_MAX_WORDS or line.drop_cap:
             return False
-        if line.size >= _HEADING_SIZE * profile.body_size:
+        if line.size >= HEADING_SIZE * profile.body_size:
             return True
         measure = right - left
         centred = (
@@ -194,6 +197,20 @@ class PageCleaner:
             and abs(line.centre - (left + right) / 2) < 0.06 * measure
         )
         return centred or (line.x1 < right - _SHORT_LINE * measure and is_heading(line.text))
+
+
+def _note_zone_start(lines: list[Line], profile: BookProfile) -> int:
+    """Where the notes at the foot of the page start (`len(lines)` without notes): a run
+    of smaller type reaching the foot, opening on a note's mark or after a gap."""
+    start = len(lines)
+    while start > 0 and lines[start - 1].size < _NOTE_SIZE * profile.body_size:
+        start -= 1
+    if start == len(lines):
+        return start
+    gap = lines[start - 1].baseline - lines[start].baseline if start else 0.0
+    if note_mark(lines[start].text) is None and gap < _NOTE_GAP * profile.line_pitch:
+        return len(lines)
+    return start
 
 
 def _count_furniture(text: str, kind: str, removed: Counter[str]) -> None:

@@ -25,10 +25,12 @@ from shared.text.hyphens import (
     vocabulary_keeps_hyphen,
 )
 from shared.text.layout import (
+    HEADING_SIZE,
     CleanPage,
     PageCleaner,
     in_bottom_band,
     in_top_band,
+    is_heading,
     is_prose_size,
     signature,
 )
@@ -43,6 +45,7 @@ _LEGAL_LINE = re.compile(
     re.IGNORECASE,
 )
 _TOC_MIN_LINES = 3
+_TOC_TITLE = re.compile(r"^(?:table des matières|table|sommaire|matières)$", re.IGNORECASE)
 _TOC_SHARE = 0.5
 _RUNNING_MIN_PAGES = 3
 _COMMON_SHARE = 0.05
@@ -120,14 +123,24 @@ def _measure(pages: Sequence[PageLayout]) -> BookProfile:
     all_lines = sum(len(lines) for lines in prose)
     indent = _mode(indents, 0.0) if sum(indents.values()) >= 0.03 * all_lines else 0.0
     top_default = max((line.baseline for page in pages for line in page.lines), default=0.0)
-    return replace(
+    draft = replace(
         draft,
         line_pitch=pitch,
         left_edges=(left[0], left[1]),
         right_edges=(right[0], right[1]),
         indent=indent,
-        body_top=_common_extreme(tops, max, top_default),
-        body_bottom=_common_extreme(bottoms, min, 0.0),
+    )
+    # A sentence's line set where prose starts reaches as high or as low as the block.
+    sentences = [
+        line.baseline
+        for page, lines in zip(pages, prose, strict=True)
+        for line in lines
+        if _is_prose_line(line, page.number, draft) and any(ch.islower() for ch in line.text)
+    ]
+    return replace(
+        draft,
+        body_top=max([_common_extreme(tops, max, top_default), *sentences]),
+        body_bottom=min([_common_extreme(bottoms, min, 0.0), *sentences]),
     )
 
 
@@ -138,7 +151,7 @@ def _common_extreme(
     not chapter openings or ends."""
     enough = max(2, round(_COMMON_SHARE * values.total()))
     common = [value for value, count in values.items() if count >= enough]
-    return pick(common) if common else _mode(values, default)
+    return pick(common or values) if values else default
 
 
 def _block(lines: list[Line], pitch: float) -> tuple[float, float] | None:
@@ -170,7 +183,7 @@ def _is_contents_line(line: Line) -> bool:
 
 def _is_prose_line(line: Line, page: int, profile: BookProfile) -> bool:
     text = line.text
-    if not is_prose_size(line, profile) or len(text.split()) < 3:
+    if not is_prose_size(line, profile) or not (len(text.split()) >= 3 or text.endswith(_TERMINAL)):
         return False
     left, right = profile.left_edge(page), profile.right_edge(page)
     size = profile.body_size
@@ -181,16 +194,29 @@ def _is_prose_line(line: Line, page: int, profile: BookProfile) -> bool:
     return line.x1 >= right - 1.5 * size or text.endswith(_TERMINAL)
 
 
+def _is_flush(line: Line, page: int, profile: BookProfile) -> bool:
+    return abs(line.x0 - profile.left_edge(page)) <= 0.5 * profile.body_size
+
+
 def _matter(pages: Sequence[PageLayout], profile: BookProfile) -> tuple[PageSpan, ...]:
     contents: set[int] = set()
     prose: list[int] = []
+    open_paragraph = False  # the last prose page ends inside a paragraph
     for page in pages:
         lines = _text_lines(page, profile)
         listed = sum(_is_contents_line(line) for line in lines)
-        if listed >= _TOC_MIN_LINES and listed >= _TOC_SHARE * len(lines):
+        titled = any(_TOC_TITLE.match(line.text) for line in lines)
+        enough = listed >= (1 if titled else _TOC_MIN_LINES)
+        body = [line for line in lines if is_prose_size(line, profile)]
+        if enough and listed >= _TOC_SHARE * (len(lines) - titled):
             contents.add(page.number)
-        elif any(_is_prose_line(line, page.number, profile) for line in lines):
+        elif any(_is_prose_line(line, page.number, profile) for line in lines) or (
+            open_paragraph and body and _is_flush(body[0], page.number, profile)
+        ):
             prose.append(page.number)
+            open_paragraph = not body[-1].text.endswith(_TERMINAL) or body[-1].text.endswith("-")
+            continue
+        open_paragraph = False
     kinds: dict[int, str] = dict.fromkeys(contents, "table_of_contents")
     if prose:
         for page in pages:
@@ -225,7 +251,9 @@ def _may_run(line: Line, page: int, profile: BookProfile) -> bool:
     """Short, unpunctuated, well short of the measure: a running line, not prose."""
     measure = profile.right_edge(page) - profile.left_edge(page)
     return (
-        len(line.text.split()) <= _RUNNING_MAX_WORDS
+        line.size < HEADING_SIZE * profile.body_size
+        and not is_heading(line.text)
+        and len(line.text.split()) <= _RUNNING_MAX_WORDS
         and line.x1 - line.x0 < 0.7 * measure
         and not line.text.endswith((*_TERMINAL, "-"))
     )

@@ -16,7 +16,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from shared.domain.errors import DamagedPdf
-from shared.text.glyphs import Glyph, build_lines
+from shared.text.glyphs import (
+    GENERATED_SPACE,
+    NO_SPACE,
+    PRINTED_SPACE,
+    Glyph,
+    build_lines,
+)
 from shared.text.page_layout import PageLayout
 
 _LINE_END_HYPHEN = "\ufffe"
@@ -60,16 +66,18 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> list[Glyph]:
     box_ref = ctypes.byref(box)
     get_box = pdfium_c.FPDFText_GetLooseCharBox
     handle = textpage.raw
+    is_generated = pdfium_c.FPDFText_IsGenerated
     glyphs: list[Glyph] = []
-    space = False
+    space = NO_SPACE
     for index, char in enumerate(text):
         if char.isspace():
-            space = True
+            if space != PRINTED_SPACE:
+                space = GENERATED_SPACE if is_generated(handle, index) else PRINTED_SPACE
             continue
         if not get_box(handle, index, box_ref):
             continue
         if char == _LINE_END_HYPHEN:
             char = "-"
         glyphs.append((char, box.left, box.right, box.bottom, box.top, space))
-        space = False
+        space = NO_SPACE
     return glyphs

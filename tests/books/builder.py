@@ -32,6 +32,8 @@ from fpdf.enums import TextMode
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 
+from tests.books import matter
+
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 
 SOFT_HYPHEN = "\u00ad"
@@ -46,6 +48,7 @@ CORPUS_INFO: dict[str, tuple[str, str, int]] = {
     "maupassant_belami": ("Guy de Maupassant", "Bel-Ami", 1885),
     "proust_swann": ("Marcel Proust", "Du côté de chez Swann", 1913),
     "verne_tourdumonde": ("Jules Verne", "Le Tour du monde en quatre-vingts jours", 1872),
+    "vocabulaire_rare": ("Texte d'essai", "L'Enlumineur", 2026),
     "zola_germinal": ("Émile Zola", "Germinal", 1885),
 }
 
@@ -70,6 +73,7 @@ _NOTES = (
     "ce passage manque dans plusieurs éditions du vivant de l'auteur.",
 )
 _ELISION = re.compile(r"^(.*['’])")
+_NOTE_SYMBOLS = ("*", "†", "‡")
 
 
 # --------------------------------------------------------------------------- model
@@ -79,6 +83,7 @@ _ELISION = re.compile(r"^(.*['’])")
 class Chapter:
     title: str
     paragraphs: list[str]
+    subtitle: str = ""  # printed under the title with ``Layout(chapter_subtitles=True)``
 
 
 @dataclass
@@ -112,22 +117,42 @@ class Layout:
     paragraph_indent: float = 5.0
     running_headers: bool = True
     page_numbers: bool = True
-    page_number_position: Literal["bottom", "top"] = "bottom"
+    # "top": the outer corner, on the header's line; "top-centre" takes the header's place.
+    page_number_position: Literal["bottom", "top", "top-centre", "bottom-outer"] = "bottom"
     page_number_dashes: bool = False  # "— 12 —" instead of "12"
+    header_content: Literal["title-chapter", "author-title"] = "title-chapter"
     hyphenate: bool = True
     soft_hyphen_rate: float = 0.0  # share of line-end word breaks encoded as U+00AD
     ligatures: bool = False  # "fi"/"fl" -> U+FB01/U+FB02 in some words
-    footnotes: bool = False  # one footnote per chapter
+    footnotes: bool = False  # one footnote per chapter, called by "¹" (note_style "unicode")
+    # Note calls: "raised-page" / "raised-chapter" (small raised digits numbered per page
+    # or per chapter), "symbols" (*, †, ‡ per page), "unicode" ("¹").
+    note_style: Literal["", "unicode", "raised-page", "raised-chapter", "symbols"] = ""
+    notes_per_chapter: int = 1
+    drop_caps: bool = (
+        False  # a chapter's first letter two lines tall, the word's rest in small caps
+    )
+    chapter_subtitles: bool = False
+    narrow_spaces: bool = False  # U+202F before ; : ! ? » and after «
+    front_matter: bool = False  # half-title, "du même auteur", title page
+    contents: Literal["", "start", "end"] = ""  # a table of contents
+    contents_numbers: Literal["end", "start"] = "end"  # page numbers after dotted leaders, or first
+    colophon: bool = False
     justify: bool = True
     seed: int = 0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.soft_hyphen_rate <= 1.0:
             raise ValueError("soft_hyphen_rate must be between 0 and 1")
-        if self.page_number_position not in ("bottom", "top"):
-            raise ValueError("page_number_position must be 'bottom' or 'top'")
+        if self.page_number_position not in ("bottom", "top", "top-centre", "bottom-outer"):
+            raise ValueError("page_number_position must be bottom, top, top-centre or bottom-outer")
         if self.text_width < 30 or self.lines_per_page < 8:
             raise ValueError("page too small for the margins and font size")
+
+    @property
+    def notes(self) -> str:
+        """The note style in force ("" without notes)."""
+        return self.note_style or ("unicode" if self.footnotes else "")
 
     @property
     def text_width(self) -> float:
@@ -182,6 +207,8 @@ class RenderedBook:
     chapter_pages: list[int] = field(default_factory=list)  # 0-based first page of chapters
     footnote_pages: list[int] = field(default_factory=list)  # 0-based pages with a note
     hyphenated_lines: int = 0  # lines ending inside a word (pyphen or compound hyphen)
+    notes: list[tuple[str, str, int]] = field(default_factory=list)  # (mark, text, 1-based page)
+    matter_pages: dict[int, str] = field(default_factory=dict)  # 1-based page -> kind
 
 
 # --------------------------------------------------------------------------- texts
@@ -389,6 +416,8 @@ class _Line:
     last: bool = False
     marker: bool = False
     broken: bool = False  # ends inside a word
+    call: str = ""  # the note call's label, drawn raised where the marker stands
+    drop_cap: str = ""  # drawn two lines tall in the indent; the first word in small caps
 
 
 @dataclass
@@ -397,7 +426,7 @@ class _Page:
     lines: list[_Line] = field(default_factory=list)
     first_of_chapter: bool = False
     capacity: int = 0
-    note: list[str] = field(default_factory=list)
+    notes: list[tuple[str, list[str]]] = field(default_factory=list)  # (mark, lines)
 
 
 _OPENERS = ("«", "—", "–")  # kept with the next word ("« Je", "— Ah")
@@ -410,6 +439,17 @@ def _glues_left(token: str) -> bool:
 
 def _glues_right(token: str) -> bool:
     return token in _OPENERS
+
+
+def _narrow_spaced(pieces: list[str]) -> list[str]:
+    """French spacing: a narrow no-break space before ; : ! ? » and after «."""
+    spaced = pieces[:1]
+    for piece in pieces[1:]:
+        if piece in (";", ":", "!", "?", "»") or spaced[-1] == "«":
+            spaced[-1] += "\u202f" + piece
+        else:
+            spaced.append(piece)
+    return spaced
 
 
 class _Composer:
@@ -462,9 +502,10 @@ class _Composer:
     # -- lines ---------------------------------------------------------------
 
     def break_paragraph(
-        self, paragraph: str, index: int, marker_at: int | None = None
+        self, paragraph: str, index: int, marker_at: int | None = None, drop: float = 0.0
     ) -> list[_Line]:
-        """Greedy line breaking with hyphenation, like a simple typesetter."""
+        """Greedy line breaking with hyphenation, like a simple typesetter; ``drop`` is
+        the room a drop cap takes at the start of the first two lines."""
         tokens = self.tokens(paragraph, marker_at)
         texts = [t.text for t in tokens]
         # Boxes: runs of tokens joined by non-breaking spaces ("vous ;", "« Je", "— Ah !").
@@ -479,7 +520,7 @@ class _Composer:
 
         width = self.layout.text_width
         lines: list[_Line] = []
-        line = _Line([], [], [], self.layout.paragraph_indent, index)
+        line = _Line([], [], [], drop or self.layout.paragraph_indent, index)
         used = line.indent
 
         def place(word: str, fixed: bool) -> None:
@@ -494,9 +535,10 @@ class _Composer:
 
         def box_pieces(box: list[int], start: int) -> list[str]:
             first = tokens[box[0]]
-            return [first.display(start, len(first.text))] + [
+            pieces = [first.display(start, len(first.text))] + [
                 tokens[i].display(0, len(tokens[i].text)) for i in box[1:]
             ]
+            return _narrow_spaced(pieces) if self.layout.narrow_spaces else pieces
 
         def width_of(pieces: list[str]) -> float:
             return sum(self.width(p) for p in pieces) + self.space * (len(pieces) - 1)
@@ -522,8 +564,8 @@ class _Composer:
                 line.broken = True
                 queue.insert(0, (box[broken_box_len - 1 :], rest_start))
             lines.append(line)
-            line = _Line([], [], [], 0.0, index)
-            used = 0.0
+            line = _Line([], [], [], drop if len(lines) < 2 else 0.0, index)
+            used = line.indent
             if split is None:
                 queue.insert(0, (box, start))
         line.last = True
@@ -583,9 +625,9 @@ class _Composer:
     def note_size(self) -> float:
         return round(self.layout.font_size * 0.78, 2)
 
-    def note_reserve(self, lines: int) -> int:
-        """Body lines given up for a footnote of ``lines`` lines (with its rule)."""
-        height = 3.5 + lines * self.note_size * 1.25 * _PT
+    def note_reserve(self, lines: int, first: bool = True) -> int:
+        """Body lines given up for a footnote of ``lines`` lines (with its rule if first)."""
+        height = (3.5 if first else 0.5) + lines * self.note_size * 1.25 * _PT
         return math.ceil(height / self.layout.line_pitch)
 
     def paginate(self, book: Book) -> list[_Page]:
@@ -596,25 +638,61 @@ class _Composer:
             page = _Page(c, first_of_chapter=True)
             page.capacity = layout.lines_per_page - layout.title_lines
             pages.append(page)
-            note_paragraph = len(chapter.paragraphs) // 2 if layout.footnotes else -1
+            noted = self.noted_paragraphs(len(chapter.paragraphs))
+            in_chapter = 0
             for p, paragraph in enumerate(chapter.paragraphs):
-                marker_at = self.footnote_token(paragraph) if p == note_paragraph else None
-                for line in self.break_paragraph(paragraph, paragraph_index, marker_at):
+                marker_at = self.footnote_token(paragraph) if p in noted else None
+                cap, text, drop = self.drop_cap(paragraph) if p == 0 else ("", paragraph, 0.0)
+                lines = self.break_paragraph(text, paragraph_index, marker_at, drop)
+                lines[0].drop_cap = cap
+                for line in lines:
                     if len(page.lines) >= page.capacity:
                         page = _Page(c, capacity=layout.lines_per_page)
                         pages.append(page)
-                    if line.marker and not page.note:
-                        note = NOTE_PREFIX + _NOTES[(c + layout.seed) % len(_NOTES)]
-                        note_lines = self.note_lines(f"{FOOTNOTE_MARK} {note}")
-                        reserve = self.note_reserve(len(note_lines))
+                    if line.marker:
+                        in_chapter += 1
+                        note = (
+                            NOTE_PREFIX + _NOTES[(c + in_chapter - 1 + layout.seed) % len(_NOTES)]
+                        )
+                        note_lines = self.note_lines(f"{self.note_mark(page, in_chapter)} {note}")
+                        reserve = self.note_reserve(len(note_lines), first=not page.notes)
                         if len(page.lines) + 1 > page.capacity - reserve:
                             page = _Page(c, capacity=layout.lines_per_page)
                             pages.append(page)
+                            reserve = self.note_reserve(len(note_lines), first=True)
+                        line.call = self.note_mark(page, in_chapter)
                         page.capacity -= reserve
-                        page.note = note_lines
+                        page.notes.append((line.call, self.note_lines(f"{line.call} {note}")))
                     page.lines.append(line)
                 paragraph_index += 1
         return pages
+
+    def noted_paragraphs(self, count: int) -> set[int]:
+        """The paragraphs of a chapter that get a note call, spread over it (never the first)."""
+        if not self.layout.notes:
+            return set()
+        per_chapter = self.layout.notes_per_chapter
+        return {(k + 1) * count // (per_chapter + 1) for k in range(per_chapter)} - {0}
+
+    def note_mark(self, page: _Page, in_chapter: int) -> str:
+        style = self.layout.notes
+        on_page = len(page.notes)
+        if style == "unicode":
+            return FOOTNOTE_MARK
+        if style == "symbols":
+            return _NOTE_SYMBOLS[on_page % len(_NOTE_SYMBOLS)]
+        return str(on_page + 1 if style == "raised-page" else in_chapter)
+
+    def drop_cap(self, paragraph: str) -> tuple[str, str, float]:
+        """(the drop cap, the text set beside and after it, the room it takes)."""
+        if not self.layout.drop_caps or not paragraph[:1].isalpha() or len(paragraph) < 150:
+            return "", paragraph, 0.0
+        cap = paragraph[0]
+        return cap, paragraph[1:].lstrip(), self.width(cap, self.drop_cap_size) + 1.0
+
+    @property
+    def drop_cap_size(self) -> float:
+        return round(self.layout.font_size * 2.3, 2)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -625,82 +703,194 @@ def render_pdf(book: Book, layout: Layout = DEFAULT_LAYOUT) -> RenderedBook:
     pdf = _new_pdf(layout, book.title, book.author)
     composer = _Composer(layout, pdf)
     pages = composer.paginate(book)
-    pitch = layout.line_pitch
-    ascent = 0.78 * layout.font_size * _PT
-    small = round(layout.font_size * 0.8, 2)
+    sheet = matter.Sheet(pdf, composer.width, layout.page_width, layout.page_height)
+    matter_pages: dict[int, str] = {}
+
+    def add_matter(kind: str, count: int) -> None:
+        for _ in range(count):
+            matter_pages[len(matter_pages) + len(body_numbers) + 1] = kind
+
+    body_numbers: list[int] = []
+    front = (matter.FRONT_PAGES if layout.front_matter else 0) + (
+        matter.contents_pages(len(book.chapters), layout.font_size, layout.page_height)
+        if layout.contents == "start"
+        else 0
+    )
+    chapter_folios = [front + n + 1 for n, page in enumerate(pages) if page.first_of_chapter]
+    entries = [
+        (_chapter_heading(chapter, layout), folio)
+        for chapter, folio in zip(book.chapters, chapter_folios, strict=True)
+    ]
+    if layout.front_matter:
+        matter.front_matter(sheet, book.title, book.author, layout.font_size)
+        add_matter("front_matter", matter.FRONT_PAGES)
+    if layout.contents == "start":
+        add_matter(
+            "table_of_contents",
+            matter.contents(sheet, entries, layout.contents_numbers, layout.font_size),
+        )
+
     paragraph_pages: dict[int, list[int]] = {}
     chapter_pages: list[int] = []
     footnote_pages: list[int] = []
-
-    for number, page in enumerate(pages):
-        folio = number + 1
-        recto = folio % 2 == 1
-        x0 = layout.margin_inner if recto else layout.margin_outer
+    notes: list[tuple[str, str, int]] = []
+    for page in pages:
+        number = pdf.page  # 0-based index of the page about to be added
+        body_numbers.append(number)
         pdf.add_page()
         if page.first_of_chapter:
             chapter_pages.append(number)
-
-        # Running header and top page number, in the top margin.
-        header_y = layout.margin_top - 8.0
-        if not page.first_of_chapter:
-            pdf.set_font_size(small)
-            if layout.running_headers:
-                title = book.chapters[page.chapter].title if recto else book.title
-                w = composer.width(title, small)
-                pdf.text(x0 + (layout.text_width - w) / 2, header_y, title)
-            if layout.page_numbers and layout.page_number_position == "top":
-                label = _folio_label(folio, layout)
-                w = composer.width(label, small)
-                x = x0 + layout.text_width - w if recto else x0
-                pdf.text(x, header_y, label)
-
-        top = layout.margin_top
-        if page.first_of_chapter:
-            size = round(layout.font_size * 1.3, 2)
-            pdf.set_font_size(size)
-            title = book.chapters[page.chapter].title
-            w = composer.width(title, size)
-            pdf.text(x0 + (layout.text_width - w) / 2, top + 0.1 * layout.page_height, title)
-            top += layout.title_lines * pitch
-
-        pdf.set_font_size(layout.font_size)
-        for i, line in enumerate(page.lines):
-            _draw_line(pdf, composer, line, x0, top + i * pitch + ascent)
+        _draw_body_page(pdf, composer, book, page, number + 1)
+        for line in page.lines:
             paragraph_pages.setdefault(line.paragraph, []).append(number)
-
-        if page.note:
+        if page.notes:
             footnote_pages.append(number)
-            size = composer.note_size
-            note_pitch = size * 1.25 * _PT
-            bottom = layout.page_height - layout.margin_bottom
-            first = bottom - (len(page.note) - 1) * note_pitch - 0.25 * note_pitch
-            rule_y = first - size * _PT - 1.5
-            pdf.set_line_width(0.2)
-            pdf.line(x0, rule_y, x0 + 30.0, rule_y)
-            pdf.set_font_size(size)
-            for k, text in enumerate(page.note):
-                pdf.text(x0, first + k * note_pitch, text)
+            notes.extend(
+                (_note_number(mark), " ".join(lines).split(" ", 1)[1], number + 1)
+                for mark, lines in page.notes
+            )
 
-        if layout.page_numbers and (
-            layout.page_number_position == "bottom" or page.first_of_chapter
-        ):
-            # Chapter openings carry no header: their number drops to the foot.
-            pdf.set_font_size(small)
-            label = _folio_label(folio, layout)
-            w = composer.width(label, small)
-            y = layout.page_height - layout.margin_bottom + 9.0
-            pdf.text(x0 + (layout.text_width - w) / 2, y, label)
+    if layout.contents == "end":
+        add_matter(
+            "table_of_contents",
+            matter.contents(sheet, entries, layout.contents_numbers, layout.font_size),
+        )
+    if layout.colophon:
+        matter.colophon(sheet, book.title, layout.font_size)
+        add_matter("back_matter", 1)
 
     ordered = [paragraph_pages[i] for i in sorted(paragraph_pages)]
     return RenderedBook(
         pdf=bytes(pdf.output()),
-        page_count=len(pages),
+        page_count=pdf.page,
         paragraph_pages=[(min(p), max(p)) for p in ordered],
         chapter_titles=[c.title for c in book.chapters],
         chapter_pages=chapter_pages,
         footnote_pages=footnote_pages,
         hyphenated_lines=sum(line.broken for page in pages for line in page.lines),
+        notes=notes,
+        matter_pages={number: kind for number, kind in matter_pages.items() if number <= pdf.page},
     )
+
+
+def _chapter_heading(chapter: Chapter, layout: Layout) -> str:
+    if layout.chapter_subtitles and chapter.subtitle:
+        return f"{chapter.title}. {chapter.subtitle}"
+    return chapter.title
+
+
+def _note_number(mark: str) -> str:
+    return "1" if mark == FOOTNOTE_MARK else mark
+
+
+def _draw_body_page(pdf: FPDF, composer: _Composer, book: Book, page: _Page, folio: int) -> None:
+    layout = composer.layout
+    recto = folio % 2 == 1
+    x0 = layout.margin_inner if recto else layout.margin_outer
+    small = round(layout.font_size * 0.8, 2)
+    position = layout.page_number_position
+    numbered = layout.page_numbers
+
+    # Running header and top page number, in the top margin.
+    header_y = layout.margin_top - 8.0
+    if not page.first_of_chapter:
+        pdf.set_font_size(small)
+        if layout.running_headers and position != "top-centre":
+            title = _header_text(book, page, recto, layout)
+            w = composer.width(title, small)
+            pdf.text(x0 + (layout.text_width - w) / 2, header_y, title)
+        if numbered and position in ("top", "top-centre"):
+            _draw_folio(pdf, composer, folio, x0, header_y, recto, centre=position == "top-centre")
+
+    top = layout.margin_top
+    if page.first_of_chapter:
+        _draw_chapter_title(pdf, composer, book.chapters[page.chapter], x0)
+        top += layout.title_lines * layout.line_pitch
+
+    pdf.set_font_size(layout.font_size)
+    ascent = 0.78 * layout.font_size * _PT
+    for i, line in enumerate(page.lines):
+        _draw_line(pdf, composer, line, x0, top + i * layout.line_pitch + ascent)
+        if line.drop_cap:
+            _draw_drop_cap(pdf, composer, line.drop_cap, x0, top + (i + 1) * layout.line_pitch)
+
+    if page.notes:
+        _draw_notes(pdf, composer, page.notes, x0)
+
+    # Chapter openings carry no header: their number drops to the foot.
+    if numbered and (position.startswith("bottom") or page.first_of_chapter):
+        y = layout.page_height - layout.margin_bottom + 9.0
+        outer = position == "bottom-outer" and not page.first_of_chapter
+        pdf.set_font_size(small)
+        _draw_folio(pdf, composer, folio, x0, y, recto, centre=not outer)
+
+
+def _header_text(book: Book, page: _Page, recto: bool, layout: Layout) -> str:
+    if layout.header_content == "author-title":
+        return book.title if recto else book.author
+    return book.chapters[page.chapter].title if recto else book.title
+
+
+def _draw_folio(
+    pdf: FPDF, composer: _Composer, folio: int, x0: float, y: float, recto: bool, centre: bool
+) -> None:
+    layout = composer.layout
+    label = _folio_label(folio, layout)
+    w = composer.width(label, pdf.font_size_pt)
+    outer = x0 + layout.text_width - w if recto else x0
+    pdf.text(x0 + (layout.text_width - w) / 2 if centre else outer, y, label)
+
+
+def _draw_chapter_title(pdf: FPDF, composer: _Composer, chapter: Chapter, x0: float) -> None:
+    layout = composer.layout
+    size = round(layout.font_size * 1.3, 2)
+    pdf.set_font_size(size)
+    w = composer.width(chapter.title, size)
+    y = layout.margin_top + 0.1 * layout.page_height
+    pdf.text(x0 + (layout.text_width - w) / 2, y, chapter.title)
+    if layout.chapter_subtitles and chapter.subtitle:
+        pdf.set_font_size(layout.font_size)
+        w = composer.width(chapter.subtitle)
+        pdf.text(x0 + (layout.text_width - w) / 2, y + 2.2 * layout.line_pitch, chapter.subtitle)
+
+
+def _draw_drop_cap(pdf: FPDF, composer: _Composer, cap: str, x0: float, y: float) -> None:
+    pdf.set_font_size(composer.drop_cap_size)
+    pdf.text(x0, y, cap)
+    pdf.set_font_size(composer.layout.font_size)
+
+
+def _draw_notes(
+    pdf: FPDF, composer: _Composer, notes: list[tuple[str, list[str]]], x0: float
+) -> None:
+    layout = composer.layout
+    size = composer.note_size
+    note_pitch = size * 1.25 * _PT
+    lines = [(k == 0, mark, text) for mark, texts in notes for k, text in enumerate(texts)]
+    bottom = layout.page_height - layout.margin_bottom
+    first = bottom - (len(lines) - 1) * note_pitch - 0.25 * note_pitch
+    rule_y = first - size * _PT - 1.5
+    pdf.set_line_width(0.2)
+    pdf.line(x0, rule_y, x0 + 30.0, rule_y)
+    pdf.set_font_size(size)
+    raised = layout.notes.startswith("raised")
+    for k, (opens, mark, text) in enumerate(lines):
+        y = first + k * note_pitch
+        if opens and raised:
+            text = text.split(" ", 1)[1]
+            _draw_raised(pdf, mark, x0, y, size)
+            pdf.set_font_size(size)
+            pdf.text(x0 + composer.width(mark + " ", size), y, text)
+        else:
+            pdf.text(x0, y, text)
+
+
+def _draw_raised(pdf: FPDF, label: str, x: float, y: float, size: float) -> float:
+    """A note call set small and above the baseline; returns its width."""
+    small = round(size * 0.6, 2)
+    pdf.set_font_size(small)
+    pdf.text(x, y - 0.38 * size * _PT, label)
+    return pdf.get_string_width(label)
 
 
 def _folio_label(folio: int, layout: Layout) -> str:
@@ -720,12 +910,35 @@ def _draw_line(pdf: FPDF, composer: _Composer, line: _Line, x0: float, y: float)
     for k, word in enumerate(line.words):
         if k:
             x += gaps[k]
-        _draw_word(pdf, composer, word, x, y)
+        if k == 0 and line.drop_cap:
+            _draw_small_caps(pdf, composer, word, x, y)
+        elif line.call and FOOTNOTE_MARK in word and layout.notes != "unicode":
+            before, after = word.split(FOOTNOTE_MARK, 1)
+            _draw_word(pdf, composer, before, x, y)
+            call_x = x + composer.width(before)
+            call_width = _draw_raised(pdf, line.call, call_x, y, layout.font_size)
+            pdf.set_font_size(layout.font_size)
+            _draw_word(pdf, composer, after, call_x + call_width, y)
+        else:
+            _draw_word(pdf, composer, word, x, y)
         x += line.widths[k]
+
+
+def _draw_small_caps(pdf: FPDF, composer: _Composer, word: str, x: float, y: float) -> None:
+    """Lower-case letters as capitals set smaller; capitals and signs at full size."""
+    full = composer.layout.font_size
+    for char in word.replace(SOFT_HYPHEN, ""):
+        size = round(full * 0.8, 2) if char.islower() else full
+        pdf.set_font_size(size)
+        pdf.text(x, y, char.upper())
+        x += composer.width(char.upper(), size)
+    pdf.set_font_size(full)
 
 
 def _draw_word(pdf: FPDF, composer: _Composer, word: str, x: float, y: float) -> None:
     """Draw a word; an inner U+00AD is drawn invisibly and takes no room."""
+    if not word:
+        return
     body, end = (word[:-1], word[-1]) if word.endswith(SOFT_HYPHEN) else (word, "")
     if SOFT_HYPHEN not in body:
         pdf.text(x, y, word)

@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from shared.text.book_profile import BookProfile, PageSpan
-from shared.text.glyphs import Glyph, build_lines
+from shared.text.glyphs import NO_SPACE, PRINTED_SPACE, Glyph, build_lines
 from shared.text.layout import PageCleaner
 from shared.text.lines import normalize_line, note_mark, strip_note_calls
 from shared.text.page_layout import Line, PageLayout
@@ -94,17 +94,18 @@ def test_indented_lines_open_paragraphs() -> None:
     assert clean(lines).starts == {1}
 
 
-def glyphs(text: str, x: float, bottom: float, size: float, space: bool = False) -> list[Glyph]:
+def glyphs(text: str, x: float, bottom: float, size: float) -> list[Glyph]:
     """One glyph per character, each 0.5 size wide; a space opens a word."""
     out: list[Glyph] = []
+    space = NO_SPACE
     for char in text:
         if char == " ":
-            space = True
+            space = PRINTED_SPACE
             x += 0.3 * size
             continue
         out.append((char, x, x + 0.5 * size, bottom, bottom + size, space))
         x += 0.5 * size
-        space = False
+        space = NO_SPACE
     return out
 
 
