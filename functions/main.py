@@ -1,4 +1,5 @@
-"""Cloud Functions entry points. Each only hands its request or event to shared.entrypoints."""
+"""Cloud Functions entry points. Each hands its request or event to the instance's
+wiring, built once by the composition root."""
 
 from __future__ import annotations
 
@@ -6,23 +7,21 @@ import flask
 import functions_framework
 from cloudevents.http import CloudEvent
 
-from shared.entrypoints import api as api_routes
-from shared.entrypoints import chunk_worker, storage_trigger
-from shared.entrypoints.runtime import configure_instance
+from shared.bootstrap import configure_instance, wiring
 
 configure_instance()
 
 
 @functions_framework.http
 def api(request: flask.Request) -> flask.Response:
-    return api_routes.handle(request)
+    return wiring().api.dispatch(request)
 
 
 @functions_framework.cloud_event
 def on_pdf_uploaded(event: CloudEvent) -> None:
-    storage_trigger.handle(event)
+    wiring().storage_trigger.handle(event)
 
 
 @functions_framework.http
-def process_chunk(request: flask.Request) -> flask.Response:
-    return chunk_worker.handle(request)
+def run_task(request: flask.Request) -> flask.Response:
+    return wiring().task_worker.handle(request)

@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from infra.local_stack import LocalStack
-from shared.auth import mint_emulator_token
+from shared.adapters.firebase_tokens import mint_emulator_token
 
 FINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
 

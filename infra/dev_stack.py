@@ -15,7 +15,7 @@ from infra.api_client import local_api_url
 from infra.local_stack import LocalStack, StackError
 from infra.local_stack.paths import LOCAL_DIR
 from infra.local_stack.product import product_config
-from shared.auth import mint_emulator_token
+from shared.adapters.firebase_tokens import mint_emulator_token
 
 STACK_FILE = LOCAL_DIR / "stack.json"
 DEV_USER = "dev-user"

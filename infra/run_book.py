@@ -23,7 +23,7 @@ from infra.local_stack import LocalStack, StackError
 from infra.local_stack.product import product_config
 from shared.domain.jobs import Engine
 from shared.domain.sentences import DEFAULT_LIMIT, Method, OutputSentence
-from shared.export.files import write_csv
+from shared.exports.files import write_csv
 
 LOCAL_USER = "local-reader"
 

@@ -8,25 +8,25 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shared.domain.errors import TextEngineError
-from shared.domain.jobs import Engine
-from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT, OutputSentence
-from shared.export.files import ExportFormat, write_csv, write_json, write_xlsx
+from shared.adapters.genai_model import GenaiModel
+from shared.adapters.secrets import GEMINI_API_KEY_SECRET, EnvSecrets
+from shared.domain.errors import GeminiNotConfigured, InvalidInput
+from shared.domain.jobs import Engine, JobSettings
+from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT, Method, OutputSentence
+from shared.exports.files import ExportFormat, write_csv, write_json, write_xlsx
 from shared.gemini.cache import MemoryCache
-from shared.gemini.client import GenaiModel
 from shared.gemini.engine import RewriteOptions
-from shared.gemini.model import DEFAULT_MODEL
-from shared.gemini.resilient import rewrite_with_fallback
-from shared.gemini.secrets import EnvSecrets
-from shared.service.uploads import GeminiNotConfigured
+from shared.gemini.ports import DEFAULT_MODEL
+from shared.service.engines import Engines, OfflineEngine, TextEngine
+from shared.service.gemini_text_engine import FallbackGeminiEngine, GeminiSetup, GeminiUnavailable
 from shared.text.pdf_source import DEFAULT_MAX_PAGES, open_pdf
-from shared.text.pipeline import RunStats, process_pdf, source_sentences
+from shared.text.pipeline import RunStats, source_sentences
 
 # Below this many pages a progress bar is noise.
 _PROGRESS_MIN_PAGES = 20
@@ -65,13 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _model(args: argparse.Namespace) -> GenaiModel | None:
-    key = EnvSecrets().get("gemini-api-key")
-    if args.engine is Engine.OFFLINE or (args.engine is Engine.AUTO and not key):
-        return None
-    if not key:
-        raise GeminiNotConfigured("--engine gemini needs the GEMINI_API_KEY variable.")
-    return GenaiModel(key, args.model)
+def _engine(args: argparse.Namespace, console: Console) -> TextEngine:
+    """The engine `--engine` names: auto is Gemini when a key is set, else offline."""
+    key = EnvSecrets().get(GEMINI_API_KEY_SECRET)
+    gemini: TextEngine = GeminiUnavailable()
+    if key and args.engine is not Engine.OFFLINE:
+
+        def warn(error: str) -> None:
+            console.print(f"[yellow]warning[/yellow] {error}; the offline engine stood in")
+
+        setup = GeminiSetup(GenaiModel(key, args.model), MemoryCache(), RewriteOptions(args.limit))
+        gemini = FallbackGeminiEngine(setup, warn)
+    return Engines(OfflineEngine(), gemini).for_settings(JobSettings(args.limit, args.engine))
 
 
 def _run(args: argparse.Namespace, console: Console) -> tuple[list[OutputSentence], RunStats]:
@@ -90,49 +95,21 @@ def _run(args: argparse.Namespace, console: Console) -> tuple[list[OutputSentenc
         def on_page(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, visible=total >= _PROGRESS_MIN_PAGES)
 
-        model = _model(args)
-        if model is None:
-            sentences = list(
-                process_pdf(
-                    args.pdf,
-                    args.limit,
-                    first_page=args.first_page,
-                    last_page=args.last_page,
-                    max_pages=args.max_pages,
-                    stats=stats,
-                    on_page=on_page,
-                )
-            )
-        else:
-            sentences = _with_gemini(args, model, stats, on_page, console)
-    return sentences, stats
-
-
-def _with_gemini(
-    args: argparse.Namespace,
-    model: GenaiModel,
-    stats: RunStats,
-    on_page: Callable[[int, int], None],
-    console: Console,
-) -> list[OutputSentence]:
-    started = time.perf_counter()
-    book = open_pdf(args.pdf, max_pages=args.max_pages)
-    sources = list(source_sentences(book, args.first_page, args.last_page, stats, on_page))
-    options = RewriteOptions(args.limit)
-    outputs, report, errors = rewrite_with_fallback(model, MemoryCache(), sources, options, stats)
-    for error in dict.fromkeys(errors):
-        console.print(f"[yellow]warning[/yellow] {error}; the offline engine stood in")
-    stats.source_sentences, stats.output_sentences = len(sources), len(outputs)
-    stats.methods.update(str(o.method) for o in outputs)
-    stats.seconds = time.perf_counter() - started
-    if not args.quiet:
-        usage = report.usage
+        engine = _engine(args, console)
+        started = time.perf_counter()
+        book = open_pdf(args.pdf, max_pages=args.max_pages)
+        sources = list(source_sentences(book, args.first_page, args.last_page, stats, on_page))
+        settings = JobSettings(args.limit, engine.choice.engine)
+        output = engine.shorten_sentences(sources, settings, stats)
+        stats.seconds = time.perf_counter() - started
+    if output.model_calls and not args.quiet:
+        rewritten = {o.source_index for o in output.sentences if o.method is Method.REWRITTEN}
         console.print(
-            f"gemini: {report.calls} calls, {usage.prompt_tokens} tokens in, "
-            f"{usage.output_tokens} out; {report.rewritten} sentences rewritten, "
-            f"{sum(report.flags.values())} by the offline engine after the model failed"
+            f"gemini: {output.model_calls} calls, {output.usage.prompt_tokens} tokens in, "
+            f"{output.usage.output_tokens} out; {len(rewritten)} sentences rewritten, "
+            f"{output.flagged} by the offline engine after the model failed"
         )
-    return outputs
+    return output.sentences, stats
 
 
 def _write(args: argparse.Namespace, sentences: list[OutputSentence], stats: RunStats) -> None:
@@ -152,12 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         sentences, stats = _run(args, console)
-    except TextEngineError as exc:
-        console.print(f"[red]error[/red] {exc.code}: {exc}")
-        return 1
     except GeminiNotConfigured as exc:
-        console.print(f"[red]error[/red] {exc.code}: {exc.message}")
+        console.print(
+            f"[red]error[/red] {exc.code}: --engine gemini needs the GEMINI_API_KEY variable."
+        )
         return 2
+    except InvalidInput as exc:
+        console.print(f"[red]error[/red] {exc.code}: {exc.message}")
+        return 1
     _write(args, sentences, stats)
     if not args.quiet:
         methods = ", ".join(f"{count} {name}" for name, count in sorted(stats.methods.items()))

@@ -15,9 +15,10 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.domain.errors import UnsafeConfiguration
 from shared.domain.sentences import DEFAULT_LIMIT
 from shared.gemini.engine import RewriteOptions
-from shared.gemini.model import DEFAULT_MODEL
+from shared.gemini.ports import DEFAULT_MODEL
 from shared.service.deps import MEBIBYTE, Limits
 
 EMULATOR_VARIABLES = (
@@ -37,10 +38,6 @@ class Profile(StrEnum):
     PRODUCTION = "production"
 
 
-class UnsafeConfiguration(RuntimeError):
-    """The settings would run production with local shortcuts: refuse to start."""
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FNT_", frozen=True, extra="ignore")
 
@@ -58,7 +55,7 @@ class Settings(BaseSettings):
     chunks_queue: str = "chunks"
     # The worker's URL: Cloud Tasks posts there, and it is the OIDC audience.
     worker_url: str = Field(
-        default="", validation_alias=AliasChoices("FNT_WORKER_URL", "FUNCTION_URL_PROCESS_CHUNK")
+        default="", validation_alias=AliasChoices("FNT_WORKER_URL", "FUNCTION_URL_RUN_TASK")
     )
     # The identity Cloud Tasks signs its calls to the worker with (production).
     tasks_service_account: str | None = None

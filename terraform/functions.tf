@@ -181,16 +181,16 @@ resource "google_cloudfunctions2_function" "trigger" {
   ]
 }
 
-# process_chunk: the Cloud Tasks target; one chunk (or expiry, or large export) per
-# request.
+# run_task: the Cloud Tasks target; one task (a chunk, an upload's expiry or a large
+# export) per request.
 resource "google_cloudfunctions2_function" "worker" {
   name        = local.function_names.worker
   location    = var.region
-  description = "French Novel Tool chunk worker: the Cloud Tasks target."
+  description = "French Novel Tool task worker: the Cloud Tasks target."
 
   build_config {
     runtime         = var.python_runtime
-    entry_point     = "process_chunk"
+    entry_point     = "run_task"
     service_account = google_service_account.build.id
     source {
       storage_source {

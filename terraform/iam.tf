@@ -22,7 +22,7 @@ resource "google_service_account" "trigger" {
 resource "google_service_account" "worker" {
   account_id   = "${var.name_prefix}-worker"
   display_name = "French Novel Tool chunk worker"
-  description  = "Runs process_chunk: reads uploads, writes results and export files, calls Gemini."
+  description  = "Runs run_task: reads uploads, writes results and export files, calls Gemini."
 
   depends_on = [google_project_service.enabled]
 }

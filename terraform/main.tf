@@ -9,7 +9,7 @@ locals {
   function_names = {
     api     = "${var.name_prefix}-api"
     trigger = "${var.name_prefix}-on-pdf-uploaded"
-    worker  = "${var.name_prefix}-process-chunk"
+    worker  = "${var.name_prefix}-run-task"
   }
 
   # The worker's URL is both where tasks are posted and the OIDC audience the

@@ -1,4 +1,4 @@
-# Cloud Tasks queues. Both post to the worker (process_chunk) with an OIDC token of
+# Cloud Tasks queues. Both post to the worker (run_task) with an OIDC token of
 # the tasks service account; which queue a chunk goes to depends on its job's engine
 # (shared/service/dispatch.py). `chunks` also carries upload-expiry and export tasks.
 #

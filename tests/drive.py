@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from shared.domain.jobs import Chunk, JobSettings
+from shared.domain.jobs import JobSettings
 from shared.service import chunks, dispatch, queries, uploads
 from shared.service.deps import Deps
+from shared.service.task_messages import ChunkTask, parse_task, task_body
 from tests.fakes import FakeWorld
 
 OWNER = "reader-1"
@@ -22,16 +23,10 @@ def upload_and_trigger(
     return job.id
 
 
-def chunk_tasks(world: FakeWorld) -> list[chunks.ChunkTask]:
+def chunk_tasks(world: FakeWorld) -> list[ChunkTask]:
     """The chunk tasks enqueued so far, as the worker reads them."""
-    return [
-        chunks.ChunkTask(
-            str(p["job_id"]),
-            int(p["generation"]),  # type: ignore[call-overload]
-            Chunk(int(p["chunk"]), int(p["first_page"]), int(p["last_page"])),  # type: ignore[call-overload]
-        )
-        for p in (task.payload for task in world.tasks.of_kind("chunk"))
-    ]
+    messages = [parse_task(task_body(task.message)) for task in world.tasks.of_kind("chunk")]
+    return [message for message in messages if isinstance(message, ChunkTask)]
 
 
 def run_chunk_tasks(world: FakeWorld, attempt: int = 1) -> None:

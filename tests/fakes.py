@@ -9,19 +9,23 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
-from shared.domain.exports import Export
+from shared.domain.errors import ObjectMissing, Unavailable
+from shared.domain.exports import Export, SheetsOptions
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.users import UserSettings
-from shared.errors import Unavailable
-from shared.gemini.model import ModelAnswer, ModelRequest, Usage
+from shared.gemini.cache import MemoryCache
+from shared.gemini.ports import ModelAnswer, ModelRequest, RewriteCache, TextModel, Usage
+from shared.ratelimit import DEFAULT_POLICY, MemoryRateLimiter
 from shared.service.deps import Deps, Limits
+from shared.service.engines import Engines, OfflineEngine
+from shared.service.gemini_text_engine import GeminiEngine, GeminiSetup, GeminiUnavailable
 from shared.service.ports import (
     ChunkRecord,
     JobCursor,
-    ObjectMissing,
     ResultPart,
     SignedUpload,
     Task,
+    WrittenSheet,
 )
 from shared.text.offline_engine import split_sentence
 
@@ -44,6 +48,7 @@ class FakeJobRepository:
         self._parts: dict[str, dict[str, ResultPart]] = {}
         self._revisions = itertools.count(1)
         self._lock = threading.Lock()
+        self.reads = 0  # of jobs, by `get`
 
     def add(self, job: Job) -> None:
         with self._lock:
@@ -52,6 +57,7 @@ class FakeJobRepository:
             self._jobs[job.id] = dataclasses.replace(job, version=next(self._revisions))
 
     def get(self, job_id: str) -> Job | None:
+        self.reads += 1
         return self._jobs.get(job_id)
 
     def compare_and_set(self, current: Job, new: Job) -> bool:
@@ -69,11 +75,13 @@ class FakeJobRepository:
             )
             return True
 
-    def record_chunk(self, job_id: str, record: ChunkRecord, parts: Sequence[ResultPart]) -> bool:
+    def record_chunk(
+        self, job_id: str, record: ChunkRecord, parts: Sequence[ResultPart]
+    ) -> int | None:
         with self._lock:
             chunks = self._chunks.setdefault(job_id, {})
             if record.number in chunks:
-                return False
+                return None
             chunks[record.number] = record
             self._parts.setdefault(job_id, {}).update({part.id: part for part in parts})
             job = self._jobs[job_id]
@@ -89,7 +97,7 @@ class FakeJobRepository:
                 model_calls=job.model_calls + record.model_calls,
                 version=next(self._revisions),
             )
-            return True
+            return job.chunks_done + 1
 
     def chunk_recorded(self, job_id: str, number: int) -> bool:
         return number in self._chunks.get(job_id, {})
@@ -219,7 +227,7 @@ class FakeTaskQueue:
         self.tasks.setdefault(task.name, task)
 
     def of_kind(self, kind: str) -> list[Task]:
-        return [task for task in self.tasks.values() if task.payload["kind"] == kind]
+        return [task for task in self.tasks.values() if task.message.kind == kind]
 
 
 def items_of(request: ModelRequest) -> list[dict[str, str]]:
@@ -259,6 +267,32 @@ class ScriptedModel:
         return ModelAnswer(text, "STOP", Usage(len(request.prompt) // 4, len(text) // 4))
 
 
+class RecordingSheets:
+    """A SheetsWriter that keeps what it was asked to write."""
+
+    service_account_mode = False
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str | None, list[str], list[list[object]], SheetsOptions]] = []
+
+    def __call__(
+        self,
+        google_token: str | None,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        options: SheetsOptions,
+        owner_email: str | None,
+    ) -> WrittenSheet:
+        self.calls.append((google_token, list(header), [list(r) for r in rows], options))
+        return WrittenSheet("https://docs.google.com/spreadsheets/d/fake", len(rows))
+
+
+def with_gemini(deps: Deps, model: TextModel, cache: RewriteCache | None = None) -> Deps:
+    """The same dependencies with the Gemini engine on `model` configured."""
+    engine = GeminiEngine(GeminiSetup(model, cache or MemoryCache()))
+    return dataclasses.replace(deps, engines=Engines(OfflineEngine(), engine))
+
+
 @dataclasses.dataclass
 class FakeWorld:
     jobs: FakeJobRepository
@@ -275,13 +309,18 @@ def fake_world(limits: Limits | None = None) -> FakeWorld:
     jobs, store, tasks, clock = FakeJobRepository(), FakeObjectStore(), FakeTaskQueue(), FakeClock()
     users, exports, files = FakeUserSettings(), FakeExportRepository(), FakeObjectStore()
     deps = Deps(
-        jobs,
-        store,
-        tasks,
-        limits or Limits(),
-        clock,
+        jobs=jobs,
+        store=store,
+        tasks=tasks,
+        engines=Engines(OfflineEngine(), GeminiUnavailable()),
         users=users,
         exports=exports,
         export_files=files,
+        sheets=RecordingSheets(),
+        rate_limiter=MemoryRateLimiter(),
+        rate_policy=DEFAULT_POLICY,
+        probes={},
+        limits=limits or Limits(),
+        clock=clock,
     )
     return FakeWorld(jobs, store, tasks, clock, deps, users, exports, files)

@@ -52,11 +52,11 @@ def product_functions(
             "on_pdf_uploaded", source, "on_pdf_uploaded", "cloudevent", named("on_pdf_uploaded")
         ),
         FunctionSpec(
-            "process_chunk",
+            "run_task",
             source,
-            "process_chunk",
+            "run_task",
             "http",
-            {**named("process_chunk"), **WORKER_ENV},
+            {**named("run_task"), **WORKER_ENV},
         ),
     )
 
@@ -70,7 +70,7 @@ def product_config(
     `env` reaches every function; `settings` override StackConfig fields.
     """
     functions = tuple(
-        dataclasses.replace(spec, source=worker_source) if spec.name == "process_chunk" else spec
+        dataclasses.replace(spec, source=worker_source) if spec.name == "run_task" else spec
         for spec in product_functions(env=env)
     )
     return StackConfig(

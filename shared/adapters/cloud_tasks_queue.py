@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from contextlib import suppress
 from datetime import timedelta
@@ -13,13 +11,12 @@ from google.cloud import tasks_v2
 
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.service.ports import Task, TaskQueue
+from shared.service.task_messages import task_body
 
 # How long Cloud Tasks waits for the worker before it counts an attempt as failed: the
 # most it allows, matching the worker's timeout (the default, 10 min, would retry a
 # chunk still being processed).
 DISPATCH_DEADLINE = timedelta(minutes=30)
-# Cloud Tasks' rule for the last segment of a task name.
-_TASK_ID = re.compile(r"[A-Za-z0-9_-]{1,500}")
 
 
 class CloudTasksQueue:
@@ -66,8 +63,6 @@ class CloudTasksQueue:
             self._client.create_task(parent=self._queue_path, task=cloud_task)
 
     def _cloud_task(self, task: Task) -> tasks_v2.Task:
-        if not _TASK_ID.fullmatch(task.name):
-            raise ValueError(f"task names are 1 to 500 of [A-Za-z0-9_-], not {task.name!r}")
         if task.schedule_at is not None and task.schedule_at.tzinfo is None:
             raise ValueError("schedule_at must be timezone-aware")
         http_request = tasks_v2.HttpRequest(
@@ -75,7 +70,7 @@ class CloudTasksQueue:
             url=self._worker_url,
             # Without it the body is taken (and, by the emulator, sent) as a form.
             headers={**task.headers, "Content-Type": "application/json"},
-            body=json.dumps(task.payload, separators=(",", ":"), sort_keys=True).encode(),
+            body=task_body(task.message),
             oidc_token=self._oidc_token,
         )
         return tasks_v2.Task(

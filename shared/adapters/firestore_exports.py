@@ -11,6 +11,7 @@ from google.cloud import firestore
 
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
+from shared.domain.ids import ExportId, JobId
 from shared.domain.jobs import JobError
 
 EXPORTS = "exports"
@@ -62,9 +63,9 @@ def export_to_document(export: Export) -> dict[str, Any]:
 def export_from_document(export_id: str, document: dict[str, Any]) -> Export:
     sheets, error, indices = document.get("sheets"), document.get("error"), document.get("indices")
     return Export(
-        id=export_id,
+        id=ExportId(export_id),
         owner_uid=document["owner_uid"],
-        job_id=document["job_id"],
+        job_id=JobId(document["job_id"]),
         kind=ExportKind(document["kind"]),
         columns=tuple(document["columns"]),
         created_at=document["created_at"],

@@ -23,6 +23,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
 from shared.adapters.transient import transient_errors_as_unavailable
+from shared.domain.ids import JobId
 from shared.domain.jobs import Engine, Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, OutputSentence
 from shared.service.ports import ChunkRecord, JobCursor, ResultPart
@@ -64,31 +65,34 @@ class FirestoreJobRepository:
         return True
 
     @transient_errors_as_unavailable
-    def record_chunk(self, job_id: str, record: ChunkRecord, parts: Sequence[ResultPart]) -> bool:
+    def record_chunk(
+        self, job_id: str, record: ChunkRecord, parts: Sequence[ResultPart]
+    ) -> int | None:
         job = self._jobs.document(job_id)
         batch = self._client.batch()
         for part in parts:
             batch.set(job.collection(RESULTS).document(part.id), part_to_document(part))
         batch.create(job.collection(CHUNKS).document(_chunk_id(record.number)), _record_doc(record))
-        batch.update(
-            job,
-            {
-                "chunks_done": firestore.Increment(1),
-                "pages_done": firestore.Increment(record.pages),
-                "sentence_count": firestore.Increment(record.sentence_count),
-                "source_sentence_count": firestore.Increment(record.source_count),
-                "prompt_tokens": firestore.Increment(record.prompt_tokens),
-                "output_tokens": firestore.Increment(record.output_tokens),
-                "thinking_tokens": firestore.Increment(record.thinking_tokens),
-                "model_calls": firestore.Increment(record.model_calls),
-                "updated_at": firestore.SERVER_TIMESTAMP,
-            },
-        )
+        counters = {
+            "chunks_done": firestore.Increment(1),
+            "pages_done": firestore.Increment(record.pages),
+            "sentence_count": firestore.Increment(record.sentence_count),
+            "source_sentence_count": firestore.Increment(record.source_count),
+            "prompt_tokens": firestore.Increment(record.prompt_tokens),
+            "output_tokens": firestore.Increment(record.output_tokens),
+            "thinking_tokens": firestore.Increment(record.thinking_tokens),
+            "model_calls": firestore.Increment(record.model_calls),
+            "updated_at": firestore.SERVER_TIMESTAMP,
+        }
+        batch.update(job, counters)
         try:
-            batch.commit()
+            results = batch.commit()
         except google_errors.AlreadyExists:
-            return False
-        return True
+            return None
+        # Each transform's result is the field's new value, in the order the client sends
+        # them: sorted by field path. The job's update is the batch's last write.
+        transformed = results[-1].transform_results[sorted(counters).index("chunks_done")]
+        return int(transformed.integer_value)
 
     @transient_errors_as_unavailable
     def chunk_recorded(self, job_id: str, number: int) -> bool:
@@ -166,7 +170,9 @@ def _record_doc(record: ChunkRecord) -> dict[str, object]:
 
 
 def _record_from(document: dict[str, Any]) -> ChunkRecord:
-    times = {name: _plain_datetime(document.pop(name)) for name in ("started_at", "finished_at")}
+    times: dict[str, Any] = {
+        name: _plain_datetime(document.pop(name)) for name in ("started_at", "finished_at")
+    }
     return ChunkRecord(**document, **times)
 
 
@@ -195,10 +201,10 @@ def job_to_document(job: Job) -> dict[str, Any]:
 
 
 def job_from_document(job_id: str, document: Mapping[str, Any], version: object) -> Job:
-    fields = {name: document.get(name) for name in _COPIED if name in document}
+    fields: dict[str, Any] = {name: document.get(name) for name in _COPIED if name in document}
     error = document.get("error")
     return Job(
-        id=job_id,
+        id=JobId(job_id),
         status=JobStatus(document["status"]),
         engine=Engine(document.get("engine", Engine.OFFLINE)),
         settings=JobSettings(**document.get("settings", {})),
@@ -241,7 +247,7 @@ def part_from_document(part_id: str, document: Mapping[str, Any]) -> ResultPart:
     return ResultPart(part_id, document["chunk"], document["offset"], sentences, originals)
 
 
-def _plain_datetime(value: object) -> object:
+def _plain_datetime(value: Any) -> Any:
     """Firestore returns its own datetime subclass; jobs compare equal with plain ones."""
     if isinstance(value, datetime):
         return datetime.fromtimestamp(value.timestamp(), tz=value.tzinfo)

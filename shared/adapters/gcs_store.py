@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime, timedelta
 
+import google.cloud.storage as storage
 from google.api_core import exceptions as google_errors
 from google.api_core.retry import Retry
-from google.cloud import storage
 from google.cloud.storage.retry import DEFAULT_RETRY
 
 from shared.adapters.signing import UrlSigner
 from shared.adapters.transient import transient_errors_as_unavailable
-from shared.service.ports import ObjectMissing, SignedUpload
+from shared.domain.errors import ObjectMissing
+from shared.service.ports import SignedUpload
 
 # The longest lifetime Cloud Storage accepts for a V4 signed URL.
 MAX_SIGNED_URL_LIFETIME = timedelta(days=7)

@@ -78,4 +78,4 @@ class IamSigner:
     def signing_arguments(self) -> SigningArguments:
         if not self._credentials.valid:  # never refreshed yet, or the token expired
             self._credentials.refresh(google.auth.transport.requests.Request())
-        return {"service_account_email": self._email, "access_token": self._credentials.token}
+        return {"service_account_email": self._email, "access_token": str(self._credentials.token)}

@@ -9,7 +9,7 @@ from typing import ParamSpec, TypeVar
 import requests
 from google.api_core import exceptions as google_errors
 
-from shared.errors import Unavailable
+from shared.domain.errors import Unavailable
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -1,26 +1,180 @@
-"""Typed errors of the text engine, each with a stable code clients can rely on."""
+"""The one vocabulary of errors: what went wrong, in the product's terms, with a stable code.
+
+Every error the system raises on purpose is an `AppError`. Its `kind` says what it
+means (not found, conflict, invalid input...); its `code` is stable for clients. Only
+the entry points turn kinds into answers, each through one table: HTTP statuses
+(`shared/http/responses.py`) and the task queue's retry-or-drop
+(`shared/entrypoints/task_outcomes.py`). Messages are for people and never carry
+secrets, tokens or stack traces.
+"""
 
 from __future__ import annotations
 
-
-class TextEngineError(Exception):
-    """Base class: `code` is stable and machine-readable, the message is for people."""
-
-    code = "TEXT_ENGINE_ERROR"
-    # Whether processing the same input again could succeed (a transient fault).
-    retryable = False
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import ClassVar
 
 
-class InvalidLimit(TextEngineError, ValueError):
+class ErrorKind(StrEnum):
+    INVALID_INPUT = "invalid_input"  # the caller sent something unusable
+    INVALID_FIELDS = "invalid_fields"  # well-formed, but fields break their rules
+    TOO_LARGE = "too_large"  # over a size limit
+    UNSUPPORTED_FORMAT = "unsupported_format"  # not in a form that is read here
+    UNAUTHENTICATED = "unauthenticated"  # who calls is unknown
+    FORBIDDEN = "forbidden"  # who calls may not do this
+    NOT_FOUND = "not_found"
+    NOT_ALLOWED = "not_allowed"  # no such operation on this resource
+    CONFLICT = "conflict"  # the resource's state forbids it now
+    LIMITED = "limited"  # a quota is spent: later
+    TRANSIENT = "transient"  # a dependency failed in a way that may pass
+    PERMANENT = "permanent"  # a dependency refused in a way no retry changes
+    INTERNAL = "internal"  # a fault of ours
+
+
+class UnsafeConfiguration(RuntimeError):
+    """The settings would run production with local shortcuts: refuse to start."""
+
+
+# Kinds worth another attempt of the same request or task.
+TRANSIENT_KINDS = frozenset({ErrorKind.TRANSIENT, ErrorKind.LIMITED})
+
+
+class AppError(Exception):
+    kind: ClassVar[ErrorKind] = ErrorKind.INTERNAL
+    code: ClassVar[str] = "INTERNAL"
+
+    def __init__(
+        self,
+        message: str,
+        details: Mapping[str, object] | None = None,
+        *,
+        retry_after_seconds: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = dict(details or {})
+        # When a transient error may pass (None: the caller picks its own pace).
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def transient(self) -> bool:
+        """Whether the same request or task may succeed if tried again later."""
+        return self.kind in TRANSIENT_KINDS
+
+
+# --------------------------------------------------------------------------- by kind
+
+
+class InvalidInput(AppError):
+    kind = ErrorKind.INVALID_INPUT
+    code = "INVALID_REQUEST"
+
+
+class InvalidFields(AppError):
+    kind = ErrorKind.INVALID_FIELDS
+    code = "VALIDATION_FAILED"
+
+
+class TooLarge(AppError):
+    kind = ErrorKind.TOO_LARGE
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedFormat(AppError):
+    kind = ErrorKind.UNSUPPORTED_FORMAT
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class Unauthenticated(AppError):
+    kind = ErrorKind.UNAUTHENTICATED
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(AppError):
+    kind = ErrorKind.FORBIDDEN
+    code = "FORBIDDEN"
+
+
+class NotFound(AppError):
+    kind = ErrorKind.NOT_FOUND
+    code = "NOT_FOUND"
+
+
+class NotAllowed(AppError):
+    kind = ErrorKind.NOT_ALLOWED
+    code = "METHOD_NOT_ALLOWED"
+
+
+class Conflict(AppError):
+    kind = ErrorKind.CONFLICT
+    code = "CONFLICT"
+
+
+class Limited(AppError):
+    kind = ErrorKind.LIMITED
+    code = "RATE_LIMITED"
+
+
+class Unavailable(AppError):
+    """A dependency failed in a way that may pass: try again later."""
+
+    kind = ErrorKind.TRANSIENT
+    code = "UNAVAILABLE"
+
+
+class DependencyRefused(AppError):
+    """A service we depend on refused in a way no retry changes."""
+
+    kind = ErrorKind.PERMANENT
+    code = "DEPENDENCY_REFUSED"
+
+
+# --------------------------------------------------------------------------- requests
+
+
+class RouteNotFound(NotFound):
+    code = "ROUTE_NOT_FOUND"
+
+
+class MethodNotAllowed(NotAllowed):
+    code = "METHOD_NOT_ALLOWED"
+
+
+class MissingToken(Unauthenticated):
+    code = "AUTH_TOKEN_MISSING"
+
+
+class InvalidToken(Unauthenticated):
+    code = "AUTH_TOKEN_INVALID"
+
+
+class ExpiredToken(Unauthenticated):
+    code = "AUTH_TOKEN_EXPIRED"
+
+
+class ForbiddenCaller(Forbidden):
+    code = "CALLER_FORBIDDEN"
+
+
+class FileTooLarge(TooLarge):
+    code = "FILE_TOO_LARGE"
+
+
+# --------------------------------------------------------------------------- books
+
+
+class InvalidLimit(InvalidInput, ValueError):
     code = "INVALID_LIMIT"
 
 
-class InvalidPageRange(TextEngineError, ValueError):
+class InvalidPageRange(InvalidInput, ValueError):
     code = "INVALID_PAGE_RANGE"
 
 
-class PdfError(TextEngineError):
+class PdfError(InvalidInput):
     """The uploaded file cannot be processed as a book."""
+
+    code = "PDF_ERROR"
 
 
 class NotAPdf(PdfError):
@@ -41,3 +195,122 @@ class NoTextLayer(PdfError):
 
 class TooManyPages(PdfError):
     code = "PDF_TOO_MANY_PAGES"
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+class JobNotFound(NotFound):
+    code = "JOB_NOT_FOUND"
+
+
+class JobNotCompleted(Conflict):
+    code = "JOB_NOT_COMPLETED"
+
+
+class InvalidTransition(Conflict):
+    code = "JOB_STATE_CONFLICT"
+
+
+class UploadGone(Conflict):
+    code = "UPLOAD_GONE"
+
+
+class ObjectMissing(NotFound):
+    code = "OBJECT_NOT_FOUND"
+
+
+class DispatchInProgress(Unavailable):
+    code = "DISPATCH_IN_PROGRESS"
+
+
+class ChunkRetry(Unavailable):
+    """A chunk failed in a way another attempt may not: the queue should try again."""
+
+    code = "CHUNK_RETRY"
+
+
+class GeminiNotConfigured(InvalidInput):
+    code = "GEMINI_NOT_CONFIGURED"
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class ModelError(DependencyRefused):
+    code = "GEMINI_ERROR"
+
+
+class ModelRateLimited(ModelError):
+    """429 RESOURCE_EXHAUSTED: the task is retried later, with the queue's backoff."""
+
+    kind = ErrorKind.LIMITED
+    code = "GEMINI_RATE_LIMITED"
+
+
+class ModelUnavailable(ModelError):
+    """5xx, a timeout or no connection: worth another attempt."""
+
+    kind = ErrorKind.TRANSIENT
+    code = "GEMINI_UNAVAILABLE"
+
+
+class ModelKeyInvalid(ModelError):
+    """The API key is missing, invalid or not allowed: no retry can help."""
+
+    code = "GEMINI_KEY_INVALID"
+
+
+class ModelRequestRejected(ModelError):
+    """Any other 4xx: the request itself is wrong (too large, bad model name...)."""
+
+    code = "GEMINI_REQUEST_REJECTED"
+
+
+# --------------------------------------------------------------------------- exports
+
+
+class ExportNotFound(NotFound):
+    code = "EXPORT_NOT_FOUND"
+
+
+class ExportsNotConfigured(InvalidInput):
+    code = "EXPORTS_NOT_CONFIGURED"
+
+
+class GoogleTokenMissing(Unauthenticated):
+    code = "GOOGLE_TOKEN_MISSING"
+
+
+class GoogleTokenInvalid(Unauthenticated):
+    """The Google access token is missing or expired: the frontend must sign in again."""
+
+    code = "GOOGLE_TOKEN_INVALID"
+
+
+class GoogleScopeMissing(Forbidden):
+    """The user signed in without granting the Sheets and Drive scopes."""
+
+    code = "GOOGLE_SCOPE_MISSING"
+
+
+class SpreadsheetNotFound(NotFound):
+    code = "SPREADSHEET_NOT_FOUND"
+
+
+class TabNotFound(Conflict):
+    code = "SHEET_TAB_NOT_FOUND"
+
+
+class SheetsRateLimited(Limited):
+    code = "SHEETS_RATE_LIMITED"
+
+
+class SheetsUnavailable(Unavailable):
+    code = "SHEETS_UNAVAILABLE"
+
+
+class SheetsRequestFailed(DependencyRefused):
+    """Google refused a request for another reason (the details carry its message)."""
+
+    code = "SHEETS_REQUEST_FAILED"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from shared.domain.ids import ExportId, JobId
 from shared.domain.jobs import JobError
 
 COLUMNS = ("index", "sentence", "original", "page", "word_count", "method")
@@ -50,9 +51,9 @@ class SheetsOptions:
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    id: str
+    id: ExportId
     owner_uid: str
-    job_id: str
+    job_id: JobId
     kind: ExportKind
     columns: tuple[str, ...]
     created_at: datetime

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from shared.domain.errors import InvalidTransition
+from shared.domain.ids import JobId
 from shared.domain.sentences import DEFAULT_LIMIT, check_limit
-from shared.errors import Conflict
 
 
 class JobStatus(StrEnum):
@@ -28,6 +29,9 @@ class JobStatus(StrEnum):
         return self in FINAL_STATUSES
 
 
+# The code a job fails with when its PDF did not arrive before the upload URL expired.
+UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
+
 FINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 
 _NEXT: dict[JobStatus, frozenset[JobStatus]] = {
@@ -35,10 +39,6 @@ _NEXT: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.QUEUED: frozenset({JobStatus.PROCESSING, JobStatus.FAILED, JobStatus.CANCELLED}),
     JobStatus.PROCESSING: frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED}),
 }
-
-
-class InvalidTransition(Conflict):
-    code = "JOB_STATE_CONFLICT"
 
 
 def can_move(current: JobStatus, new: JobStatus) -> bool:
@@ -105,7 +105,7 @@ class Job:
     job completes, and numbers the sentences across chunks.
     """
 
-    id: str
+    id: JobId
     owner_uid: str
     status: JobStatus
     filename: str
@@ -164,6 +164,14 @@ class Job:
 
     def upload_expired_at(self, now: datetime) -> bool:
         return self.status is JobStatus.AWAITING_UPLOAD and now >= self.upload_expires_at
+
+    def seen_at(self, now: datetime) -> Job:
+        """The job as it stands at `now`: failed once its upload expired, even before the
+        expiry task has recorded it."""
+        if not self.upload_expired_at(now):
+            return self
+        message = "The PDF was not uploaded before the upload URL expired."
+        return self.failed(now, UPLOAD_EXPIRED, message)
 
     def dispatch_in_progress(self, now: datetime) -> bool:
         return (

@@ -1,4 +1,5 @@
-"""What a user keeps between jobs: their defaults for new jobs and for exports."""
+"""Who a user is (as their token says), and what they keep between jobs: their defaults
+for new jobs and for exports."""
 
 from __future__ import annotations
 
@@ -9,6 +10,17 @@ from shared.domain.jobs import JobSettings
 EXPORT_FORMATS = ("csv", "xlsx", "google_sheets")
 EXPORT_COLUMNS = ("index", "sentence", "original", "page", "word_count", "method")
 MAX_MIN_SENTENCE_WORDS = 10
+ROLES = ("free", "premium", "admin")
+DEFAULT_ROLE = "free"
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in caller: their id, email and role, from a verified ID token."""
+
+    uid: str
+    email: str | None
+    role: str
 
 
 @dataclass(frozen=True, slots=True)

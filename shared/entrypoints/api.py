@@ -1,20 +1,23 @@
-"""The `api` function's routes under /api/v1 (Firebase ID token required except health)."""
+"""The `api` function's routes under /api/v1 (Firebase ID token required except health).
+
+Each handler takes the validated request and the instance's dependencies, calls one use
+case and shapes its answer; the composition root binds `routes` to those dependencies.
+"""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 import flask
 
-from shared import bootstrap
-from shared.auth import User
+from shared.domain.errors import ExportNotFound, InvalidInput, JobNotFound
 from shared.domain.exports import ExportKind, ExportStatus, SheetsOptions
+from shared.domain.ids import ExportId, JobId
 from shared.domain.jobs import JobSettings
-from shared.domain.users import UserSettings
+from shared.domain.users import User, UserSettings
 from shared.entrypoints import docs
-from shared.errors import InvalidRequest, JobNotFound
 from shared.http.responses import json_response
-from shared.http.router import Call, Router
+from shared.http.router import Call, Routes
 from shared.http.schemas import (
     DuplicateRequest,
     ExportRequest,
@@ -35,152 +38,132 @@ from shared.http.schemas import (
     UploadRequest,
     UserSettingsIn,
 )
-from shared.service import estimate, exports, history, queries, uploads
+from shared.ratelimit import EndpointClass
+from shared.service import estimate, exports, health, history, queries, uploads, usage
+from shared.service.deps import Deps
 from shared.service.estimate import Estimate
 from shared.service.user_settings import settings_of
 
 PREFIX = "/api/v1"
 # A PDF posted to the API is capped by Cloud Functions' 32 MB request limit.
 DIRECT_UPLOAD_MAX_BYTES = 32 * 1000 * 1000
-_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-PROCESSING, READS, EXPORTS = "processing", "reads", "exports"
+PROCESSING, EXPORTS = EndpointClass.PROCESSING, EndpointClass.EXPORTS
+GOOGLE_TOKEN_HEADER = exports.GOOGLE_TOKEN_HEADER
 
-router = Router(bootstrap.api_guard)
-
-
-def handle(request: flask.Request) -> flask.Response:
-    return router.dispatch(request)
+routes: Routes[Deps] = Routes()
 
 
-@router.route(
+@routes.route(
     "GET", f"{PREFIX}/health", "Liveness; ?deep=1 checks each dependency",
-    query=HealthQuery, response=Health, public=True, rate_class=None,
+    public=True, rate_class=None,
 )  # fmt: skip
-def health(call: Call) -> Health | flask.Response:
-    assert isinstance(call.query, HealthQuery)
+def check_health(call: Call[None, HealthQuery], deps: Deps) -> Health | flask.Response:
     if not call.query.deep:
         return Health(status="ok")
-    report = bootstrap.deep_health()
+    timeout = deps.limits.health_timeout.total_seconds()
+    report = Health.of(health.deep_health(deps.probes, timeout))
     if report.status == "ok":
         return report
-    return flask.Response(report.model_dump_json(), status=503, mimetype="application/json")
+    return json_response(report, 503)
 
 
-@router.route(
+@routes.route(
     "POST", f"{PREFIX}/uploads", "A new job and the signed URL to PUT its PDF to",
-    body=UploadRequest, response=UploadCreated, status=201, rate_class=PROCESSING,
-    errors=(413, 422, 429),
+    status=201, rate_class=PROCESSING, errors=(413, 422, 429),
 )  # fmt: skip
-def create_upload(call: Call) -> UploadCreated:
-    assert isinstance(call.body, UploadRequest)
-    user = _user(call)
-    deps = bootstrap.deps()
-    settings = call.body.settings.to_domain() if call.body.settings else _saved(user).job
-    upload = uploads.NewUpload(call.body.filename, call.body.size_bytes, settings)
-    job, signed = uploads.create_upload(deps, user.uid, upload)
+def create_upload(call: Call[UploadRequest, None], deps: Deps) -> UploadCreated:
+    body = call.body
+    settings = body.settings.to_domain() if body.settings else _saved(deps, call.user).job
+    upload = uploads.NewUpload(body.filename, body.size_bytes, settings)
+    job, signed = uploads.create_upload(deps, call.user.uid, upload)
     return UploadCreated.of(job, signed)
 
 
-@router.route(
+@routes.route(
     "POST", f"{PREFIX}/process-pdf", "A job for a PDF sent in the request (up to 32 MB)",
-    multipart=SettingsIn, response=JobAccepted, status=202, rate_class=PROCESSING,
+    multipart=SettingsIn, status=202, rate_class=PROCESSING,
     max_body_bytes=DIRECT_UPLOAD_MAX_BYTES, errors=(413, 422, 429),
 )  # fmt: skip
-def process_pdf(call: Call) -> JobAccepted:
-    user = _user(call)
+def process_pdf(call: Call[None, None], deps: Deps) -> JobAccepted:
     data, settings = _pdf_and_settings(call)
     filename = call.request.files["pdf_file"].filename or "book.pdf"
-    job = uploads.accept_direct_upload(bootstrap.deps(), user.uid, filename, data, settings)
+    job = uploads.accept_direct_upload(deps, call.user.uid, filename, data, settings)
     return JobAccepted(job_id=job.id, status=job.status)
 
 
-@router.route(
+@routes.route(
     "POST", f"{PREFIX}/estimate", "What processing a PDF would take, before any job",
-    multipart=SettingsIn, response=Estimate, rate_class=PROCESSING,
+    multipart=SettingsIn, rate_class=PROCESSING,
     max_body_bytes=DIRECT_UPLOAD_MAX_BYTES, errors=(413, 422, 429),
 )  # fmt: skip
-def estimate_cost(call: Call) -> Estimate:
+def estimate_cost(call: Call[None, None], deps: Deps) -> Estimate:
     data, settings = _pdf_and_settings(call)
-    return estimate.estimate(bootstrap.deps(), data, settings)
+    return estimate.estimate(deps, data, settings)
 
 
-@router.route(
-    "GET", f"{PREFIX}/jobs", "The user's jobs, newest first",
-    query=HistoryQuery, response=JobList,
-)  # fmt: skip
-def list_jobs(call: Call) -> JobList:
-    assert isinstance(call.query, HistoryQuery)
+@routes.route("GET", f"{PREFIX}/jobs", "The user's jobs, newest first")
+def list_jobs(call: Call[None, HistoryQuery], deps: Deps) -> JobList:
     query = call.query
-    jobs, cursor = history.list_jobs(
-        bootstrap.deps(), _user(call).uid, query.status, query.limit, query.cursor
-    )
+    jobs, cursor = history.list_jobs(deps, call.user.uid, query.status, query.limit, query.cursor)
     return JobList(jobs=[JobView.of(job) for job in jobs], next_cursor=cursor)
 
 
-@router.route("GET", f"{PREFIX}/jobs/<job_id>", "One job", response=JobView, errors=(404,))
-def get_job(call: Call) -> JobView:
-    return JobView.of(queries.get_job(bootstrap.deps(), _user(call).uid, _job_id(call)))
+@routes.route("GET", f"{PREFIX}/jobs/<job_id>", "One job", errors=(404,))
+def get_job(call: Call[None, None], deps: Deps) -> JobView:
+    return JobView.of(queries.get_job(deps, call.user.uid, _job_id(call)))
 
 
-@router.route(
+@routes.route(
     "DELETE", f"{PREFIX}/jobs/<job_id>", "Delete a job, its results and its PDF",
     status=204, errors=(404,),
 )  # fmt: skip
-def delete_job(call: Call) -> flask.Response:
-    history.delete_job(bootstrap.deps(), _user(call).uid, _job_id(call))
+def delete_job(call: Call[None, None], deps: Deps) -> flask.Response:
+    history.delete_job(deps, call.user.uid, _job_id(call))
     return flask.Response(status=204)
 
 
-@router.route(
+@routes.route(
     "GET", f"{PREFIX}/jobs/<job_id>/sentences", "A completed job's sentences, page by page",
-    query=SentencesQuery, response=SentencesPageView, errors=(404, 409),
+    errors=(404, 409),
 )  # fmt: skip
-def get_sentences(call: Call) -> SentencesPageView:
-    assert isinstance(call.query, SentencesQuery)
-    user, query, job_id = _user(call), call.query, _job_id(call)
-    min_words = query.min_words or _saved(user).min_sentence_words
-    page = queries.sentence_page(
-        bootstrap.deps(), user.uid, job_id, query.cursor, query.limit, min_words
-    )
+def get_sentences(call: Call[None, SentencesQuery], deps: Deps) -> SentencesPageView:
+    query, job_id = call.query, _job_id(call)
+    min_words = query.min_words or _saved(deps, call.user).min_sentence_words
+    page = queries.sentence_page(deps, call.user.uid, job_id, query.cursor, query.limit, min_words)
     return SentencesPageView.of(job_id, page)
 
 
-@router.route(
+@routes.route(
     "POST", f"{PREFIX}/jobs/<job_id>/cancel", "Cancel a job that has not ended",
-    response=JobView, errors=(404, 409),
+    errors=(404, 409),
 )  # fmt: skip
-def cancel_job(call: Call) -> JobView:
-    return JobView.of(queries.cancel_job(bootstrap.deps(), _user(call).uid, _job_id(call)))
+def cancel_job(call: Call[None, None], deps: Deps) -> JobView:
+    return JobView.of(history.cancel_job(deps, call.user.uid, _job_id(call)))
 
 
-@router.route(
+@routes.route(
     "POST", f"{PREFIX}/jobs/<job_id>/retry", "A new job over a failed job's stored PDF",
-    response=JobView, status=202, rate_class=PROCESSING, errors=(404, 409, 429),
+    status=202, rate_class=PROCESSING, errors=(404, 409, 429),
 )  # fmt: skip
-def retry_job(call: Call) -> JobView:
-    return JobView.of(history.retry_job(bootstrap.deps(), _user(call).uid, _job_id(call)))
+def retry_job(call: Call[None, None], deps: Deps) -> JobView:
+    return JobView.of(history.retry_job(deps, call.user.uid, _job_id(call)))
 
 
-@router.route(
+@routes.route(
     "POST", f"{PREFIX}/jobs/<job_id>/duplicate", "A new job over the same PDF, new settings",
-    body=DuplicateRequest, response=JobView, status=202, rate_class=PROCESSING,
-    errors=(404, 409, 429),
+    status=202, rate_class=PROCESSING, errors=(404, 409, 429),
 )  # fmt: skip
-def duplicate_job(call: Call) -> JobView:
-    assert isinstance(call.body, DuplicateRequest)
+def duplicate_job(call: Call[DuplicateRequest, None], deps: Deps) -> JobView:
     settings = call.body.settings.to_domain()
-    job = history.duplicate_job(bootstrap.deps(), _user(call).uid, _job_id(call), settings)
-    return JobView.of(job)
+    return JobView.of(history.duplicate_job(deps, call.user.uid, _job_id(call), settings))
 
 
-@router.route(
+@routes.route(
     "POST", f"{PREFIX}/jobs/<job_id>/exports", "Export a completed job's sentences",
-    body=ExportRequest, response=ExportView, status=201, rate_class=EXPORTS,
-    errors=(202, 401, 403, 404, 409, 429),
+    status=201, rate_class=EXPORTS, errors=(202, 401, 403, 404, 409, 429),
 )  # fmt: skip
-def create_export(call: Call) -> ExportView | flask.Response:
-    assert isinstance(call.body, ExportRequest)
-    body, user = call.body, _user(call)
+def create_export(call: Call[ExportRequest, None], deps: Deps) -> ExportView | flask.Response:
+    body, user = call.body, call.user
     order = exports.ExportOrder(
         body.kind,
         tuple(body.columns),
@@ -188,37 +171,32 @@ def create_export(call: Call) -> ExportView | flask.Response:
         body.sheets.to_domain() if body.sheets else None,
     )
     export = exports.start_export(
-        bootstrap.deps(), user.uid, _job_id(call), order, _google_token(call), user.email
+        deps, user.uid, _job_id(call), order, _google_token(call), user.email
     )
     if export.status is ExportStatus.PENDING:  # a large export: follow it at /exports/{id}
         return json_response(ExportView.of(export), 202)
     return ExportView.of(export)
 
 
-@router.route(
-    "GET", f"{PREFIX}/exports/<export_id>", "An export and its status",
-    response=ExportView, errors=(404,),
-)  # fmt: skip
-def get_export(call: Call) -> ExportView:
-    export_id = call.path["export_id"]
-    if not _JOB_ID.match(export_id):
-        raise exports.ExportNotFound("No such export.")
-    return ExportView.of(exports.get_export(bootstrap.deps(), _user(call).uid, export_id))
+@routes.route("GET", f"{PREFIX}/exports/<export_id>", "An export and its status", errors=(404,))
+def get_export(call: Call[None, None], deps: Deps) -> ExportView:
+    export_id = ExportId.parse(call.path["export_id"])
+    if export_id is None:
+        raise ExportNotFound("No such export.")
+    return ExportView.of(exports.get_export(deps, call.user.uid, export_id))
 
 
-@router.route(
+@routes.route(
     "POST", f"{PREFIX}/export-to-sheet", "The old Google Sheets export (kept for old clients)",
-    body=LegacySheetExport, response=LegacySheetExported, rate_class=EXPORTS,
-    errors=(401, 403, 404, 409, 429),
+    rate_class=EXPORTS, errors=(401, 403, 404, 409, 429),
 )  # fmt: skip
-def legacy_export_to_sheet(call: Call) -> LegacySheetExported:
-    assert isinstance(call.body, LegacySheetExport)
-    body, user, deps = call.body, _user(call), bootstrap.deps()
+def legacy_export_to_sheet(call: Call[LegacySheetExport, None], deps: Deps) -> LegacySheetExported:
+    body, user = call.body, call.user
     options = SheetsOptions(title=body.sheet_name, folder_id=body.folder_id)
     if body.job_id:
         order = exports.ExportOrder(ExportKind.GOOGLE_SHEETS, ("sentence",), sheets=options)
         export = exports.start_export(
-            deps, user.uid, body.job_id, order, _google_token(call), user.email
+            deps, user.uid, JobId(body.job_id), order, _google_token(call), user.email
         )
         url = export.url or ""
     else:
@@ -228,59 +206,46 @@ def legacy_export_to_sheet(call: Call) -> LegacySheetExported:
     return LegacySheetExported(success=True, spreadsheet_url=url)
 
 
-@router.route("GET", f"{PREFIX}/settings", "The user's settings", response=UserSettingsIn)
-def get_settings(call: Call) -> UserSettingsIn:
-    return UserSettingsIn.of(_saved(_user(call)))
+@routes.route("GET", f"{PREFIX}/settings", "The user's settings")
+def get_settings(call: Call[None, None], deps: Deps) -> UserSettingsIn:
+    return UserSettingsIn.of(_saved(deps, call.user))
 
 
-@router.route(
-    "PUT", f"{PREFIX}/settings", "Save the user's settings",
-    body=UserSettingsIn, response=UserSettingsIn, errors=(422,),
-)  # fmt: skip
-def put_settings(call: Call) -> UserSettingsIn:
-    assert isinstance(call.body, UserSettingsIn)
-    users = bootstrap.deps().users
-    assert users is not None
-    users.put(_user(call).uid, call.body.to_domain())
+@routes.route("PUT", f"{PREFIX}/settings", "Save the user's settings", errors=(422,))
+def put_settings(call: Call[UserSettingsIn, None], deps: Deps) -> UserSettingsIn:
+    deps.users.put(call.user.uid, call.body.to_domain())
     return call.body
 
 
-@router.route("GET", f"{PREFIX}/me", "The user, their role and usage", response=MeView)
-def me(call: Call) -> MeView:
-    user = _user(call)
-    return MeView(uid=user.uid, email=user.email, role=user.role, usage=bootstrap.usage_of(user))
+@routes.route("GET", f"{PREFIX}/me", "The user, their role and usage")
+def me(call: Call[None, None], deps: Deps) -> MeView:
+    user = call.user
+    return MeView.of(user, usage.usage_of(deps, user))
 
 
-def _google_token(call: Call) -> str | None:
+def _google_token(call: Call[Any, Any]) -> str | None:
     """The user's Google OAuth access token, passed through, never stored or logged."""
-    return call.request.headers.get(exports.GOOGLE_TOKEN_HEADER) or None
+    return call.request.headers.get(GOOGLE_TOKEN_HEADER) or None
 
 
-def _user(call: Call) -> User:
-    assert call.user is not None  # the router authenticated every non-public route
-    return call.user
+def _saved(deps: Deps, user: User) -> UserSettings:
+    return settings_of(deps.users, user.uid)
 
 
-def _saved(user: User) -> UserSettings:
-    users = bootstrap.deps().users
-    assert users is not None
-    return settings_of(users, user.uid)
-
-
-def _job_id(call: Call) -> str:
-    job_id = call.path["job_id"]
-    if not _JOB_ID.match(job_id):
-        raise JobNotFound("No such job.", details={"job_id": job_id[:64]})
+def _job_id(call: Call[Any, Any]) -> JobId:
+    job_id = JobId.parse(call.path["job_id"])
+    if job_id is None:
+        raise JobNotFound("No such job.", details={"job_id": call.path["job_id"][:64]})
     return job_id
 
 
-def _pdf_and_settings(call: Call) -> tuple[bytes, JobSettings]:
+def _pdf_and_settings(call: Call[Any, Any]) -> tuple[bytes, JobSettings]:
     """A multipart body: the PDF in `pdf_file`, settings as form fields."""
     file = call.request.files.get("pdf_file")
     if file is None:
-        raise InvalidRequest("Send the PDF as multipart/form-data in the field 'pdf_file'.")
+        raise InvalidInput("Send the PDF as multipart/form-data in the field 'pdf_file'.")
     fields = {k: v for k, v in call.request.form.items() if k in SettingsIn.model_fields}
     return file.read(), SettingsIn.model_validate(fields).to_domain()
 
 
-docs.register(router, PREFIX)
+docs.register(routes, PREFIX)

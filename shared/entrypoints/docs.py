@@ -12,12 +12,13 @@ import json
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 import flask
 
-from shared.errors import NotFound
+from shared.domain.errors import NotFound
 from shared.http.openapi import openapi_document
-from shared.http.router import Call, Router
+from shared.http.router import Call, Routes
 from shared.http.security import DOCS_PREFIX
 
 TITLE = "French Novel Tool API"
@@ -46,22 +47,22 @@ _PAGE = """<!doctype html>
 """
 
 
-def register(router: Router, prefix: str) -> None:
-    """Add the document at {prefix}/openapi.json and the docs page (once per router)."""
+def register(routes: Routes[Any], prefix: str) -> None:
+    """Add the document at {prefix}/openapi.json and the docs page (once per table)."""
     document_path = f"{prefix}/openapi.json"
-    if any(route.path == document_path for route in router.routes.values()):
+    if any(route.path == document_path for route in routes.routes.values()):
         return
 
     @functools.cache
     def document() -> bytes:
         # Built at the first request, once every route is registered.
         version = prefix.rsplit("/", 1)[-1]
-        return json.dumps(openapi_document(router, title=TITLE, version=version)).encode()
+        return json.dumps(openapi_document(routes, title=TITLE, version=version)).encode()
 
-    def openapi_json(call: Call) -> flask.Response:
+    def openapi_json(call: Call[None, None], context: object) -> flask.Response:
         return flask.Response(document(), mimetype="application/json")
 
-    def docs_page(call: Call) -> flask.Response:
+    def docs_page(call: Call[None, None], context: object) -> flask.Response:
         page = _PAGE.format(
             title=TITLE,
             docs=DOCS_PREFIX,
@@ -70,16 +71,20 @@ def register(router: Router, prefix: str) -> None:
         )
         return flask.Response(page, mimetype="text/html")
 
-    public: dict[str, object] = {"public": True, "rate_class": None}
-    router.route("GET", document_path, "This API's OpenAPI 3.1 document", **public)(openapi_json)
-    router.route("GET", DOCS_PREFIX, "Swagger UI on the OpenAPI document", **public)(docs_page)
-    router.route(
-        "GET", f"{DOCS_PREFIX}/<path:asset>", "Swagger UI's scripts, styles and icons",
-        errors=(404,), **public,
-    )(docs_asset)  # fmt: skip
+    summaries = {
+        document_path: ("This API's OpenAPI 3.1 document", openapi_json, ()),
+        DOCS_PREFIX: ("Swagger UI on the OpenAPI document", docs_page, ()),
+        f"{DOCS_PREFIX}/<path:asset>": (
+            "Swagger UI's scripts, styles and icons",
+            docs_asset,
+            (404,),
+        ),
+    }
+    for path, (summary, handler, errors) in summaries.items():
+        routes.route("GET", path, summary, public=True, rate_class=None, errors=errors)(handler)
 
 
-def docs_asset(call: Call) -> flask.Response:
+def docs_asset(call: Call[None, None], context: object) -> flask.Response:
     name = call.path["asset"]
     asset = assets().get(name)
     if asset is None:  # only known names: no path from the request reaches the disk

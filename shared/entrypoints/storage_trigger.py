@@ -12,7 +12,7 @@ import logging
 from cloudevents.http import CloudEvent
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared import bootstrap
+from shared.service.deps import Deps
 from shared.service.dispatch import FinalizedObject, on_object_finalized
 
 log = logging.getLogger(__name__)
@@ -32,15 +32,20 @@ class StorageObjectData(BaseModel):
     content_type: str | None = Field(default=None, alias="contentType")
 
 
-def handle(event: CloudEvent) -> None:
-    event_id, event_type = event["id"], event["type"]
-    if event_type != FINALIZED:
-        log.warning("ignored event %s of type %s", event_id, event_type)
-        return
-    data = StorageObjectData.model_validate(event.get_data())
-    if data.bucket != bootstrap.settings().uploads_bucket:
-        log.warning("ignored event %s for bucket %s", event_id, data.bucket)
-        return
-    obj = FinalizedObject(data.bucket, data.name, data.generation, data.size)
-    outcome = on_object_finalized(bootstrap.deps(), obj)
-    log.info("event %s for %s: %s", event_id, data.name, outcome)
+class StorageTrigger:
+    def __init__(self, deps: Deps, uploads_bucket: str) -> None:
+        self._deps = deps
+        self._uploads_bucket = uploads_bucket
+
+    def handle(self, event: CloudEvent) -> None:
+        event_id, event_type = event["id"], event["type"]
+        if event_type != FINALIZED:
+            log.warning("ignored event %s of type %s", event_id, event_type)
+            return
+        data = StorageObjectData.model_validate(event.get_data())
+        if data.bucket != self._uploads_bucket:
+            log.warning("ignored event %s for bucket %s", event_id, data.bucket)
+            return
+        obj = FinalizedObject(data.bucket, data.name, data.generation, data.size)
+        outcome = on_object_finalized(self._deps, obj)
+        log.info("event %s for %s: %s", event_id, data.name, outcome)

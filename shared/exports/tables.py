@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from openpyxl import Workbook
 
 from shared.domain.exports import HEADERS
-from shared.service.queries import NumberedSentence
+from shared.domain.results import NumberedSentence
 
 Row = list[object]
 

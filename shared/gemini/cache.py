@@ -6,15 +6,6 @@ import hashlib
 import json
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Protocol
-
-
-class RewriteCache(Protocol):
-    def get_many(self, keys: Sequence[str]) -> dict[str, list[str]]:
-        """The cached rewrites among `keys` (missing ones are left out)."""
-        ...
-
-    def put_many(self, entries: Mapping[str, Sequence[str]]) -> None: ...
 
 
 def rewrite_key(model: str, prompt_version: str, limit: int, text: str) -> str:

@@ -16,11 +16,12 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from shared.domain.errors import ModelError
 from shared.domain.sentences import Method, OutputSentence, SourceSentence
 from shared.domain.words import count_words
-from shared.gemini.cache import RewriteCache, rewrite_key
+from shared.gemini.cache import rewrite_key
 from shared.gemini.checks import check_rewrite, has_verb
-from shared.gemini.model import ModelAnswer, ModelError, ModelRequest, TextModel, Usage
+from shared.gemini.ports import ModelAnswer, ModelRequest, RewriteCache, TextModel, Usage
 from shared.gemini.prompt import (
     PROMPT_VERSION,
     RESPONSE_SCHEMA,
@@ -156,7 +157,7 @@ def _rewrite(
                 cache.put_many(good)
             results.update(outcomes)
     if errors:
-        raise min(errors, key=lambda error: error.retryable)  # a permanent one first
+        raise min(errors, key=lambda error: error.transient)  # a permanent one first
     return results
 
 

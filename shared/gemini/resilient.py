@@ -7,10 +7,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from shared.domain.errors import ModelError
 from shared.domain.sentences import OutputSentence, SourceSentence
-from shared.gemini.cache import RewriteCache
 from shared.gemini.engine import RewriteOptions, RewriteReport, rewrite_sentences
-from shared.gemini.model import ModelError, TextModel
+from shared.gemini.ports import RewriteCache, TextModel
 from shared.text.pipeline import RunStats, shorten
 
 WINDOW = 200  # sentences per engine run: a failure costs at most these
@@ -36,7 +36,7 @@ def rewrite_with_fallback(
             try:
                 found, report = rewrite_sentences(model, cache, window, options, stats)
             except ModelError as error:
-                if error.retryable and attempt < ATTEMPTS:
+                if error.transient and attempt < ATTEMPTS:
                     sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
                     continue
                 errors.append(f"{error.code}: {error.message}")

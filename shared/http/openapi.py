@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from shared.http.router import Route, Router
+from shared.domain.ids import ID_PATTERN
+from shared.http.router import Route, Routes
 from shared.http.schemas import ErrorResponse
 
 OPENAPI_VERSION = "3.1.0"
@@ -17,7 +18,7 @@ SECURITY_SCHEME = "firebase"
 # The form field that carries the PDF beside a multipart route's settings fields.
 MULTIPART_FILE_FIELD = "pdf_file"
 # werkzeug matches any string; the handlers accept only these shapes (else 404).
-PATH_PATTERNS = {"job_id": r"^[0-9a-f]{32}$"}
+PATH_PATTERNS = {"job_id": ID_PATTERN, "export_id": ID_PATTERN}
 
 _RULE_PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
 _JSON = "application/json"
@@ -36,10 +37,10 @@ ModelKey = tuple[type[BaseModel], JsonSchemaMode]
 
 
 def openapi_document(
-    router: Router, *, title: str, version: str, server_url: str | None = None
+    table: Routes[Any], *, title: str, version: str, server_url: str | None = None
 ) -> dict[str, Any]:
-    """The document of every route of `router` (JSON-ready); no servers: the serving origin."""
-    routes = list(router.routes.values())
+    """The document of every route of `table` (JSON-ready); no servers: the serving origin."""
+    routes = list(table.routes.values())
     refs, components = _component_schemas(routes)
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
@@ -71,7 +72,7 @@ def openapi_document(
     return document
 
 
-def _component_schemas(routes: list[Route]) -> tuple[dict[ModelKey, Schema], Schema]:
+def _component_schemas(routes: list[Route[Any]]) -> tuple[dict[ModelKey, Schema], Schema]:
     """Every model's schema, inputs as validated and outputs as serialized.
 
     One pydantic pass over all of them names each schema once: a model whose two modes
@@ -89,7 +90,7 @@ def _component_schemas(routes: list[Route]) -> tuple[dict[ModelKey, Schema], Sch
     return {key: refs[key] for key in keys}, schema.get("$defs", {})
 
 
-def _operation(route: Route, refs: dict[ModelKey, Schema], components: Schema) -> Schema:
+def _operation(route: Route[Any], refs: dict[ModelKey, Schema], components: Schema) -> Schema:
     operation: Schema = {"operationId": route.handler.__name__, "summary": route.summary}
     parameters = _path_parameters(route.path)
     if route.query is not None:
@@ -136,7 +137,7 @@ def _multipart(form: Schema) -> Schema:
     return {"multipart/form-data": {"schema": schema}}
 
 
-def _responses(route: Route, refs: dict[ModelKey, Schema]) -> Schema:
+def _responses(route: Route[Any], refs: dict[ModelKey, Schema]) -> Schema:
     headers = ["X-Request-ID"]
     if route.rate_class is not None:
         headers += _RATE_LIMIT_HEADERS
@@ -153,7 +154,7 @@ def _responses(route: Route, refs: dict[ModelKey, Schema]) -> Schema:
     return {str(route.status): success, **errors}
 
 
-def _error_responses(routes: list[Route], refs: dict[ModelKey, Schema]) -> Schema:
+def _error_responses(routes: list[Route[Any]], refs: dict[ModelKey, Schema]) -> Schema:
     """One shared response per error status: the ErrorResponse body and its headers."""
     content = {_JSON: {"schema": refs[(ErrorResponse, "serialization")]}}
     responses = {}
@@ -175,7 +176,7 @@ def _error_name(status: int) -> str:
     return HTTPStatus(status).phrase.replace(" ", "")
 
 
-def _error_statuses(route: Route) -> set[int]:
+def _error_statuses(route: Route[Any]) -> set[int]:
     statuses = {500, *route.errors}
     if route.body or route.multipart or route.query:
         statuses.add(422)  # the model's validation
@@ -195,4 +196,5 @@ def _header_refs(names: list[str]) -> Schema:
 
 
 def _resolved(ref: Schema, components: Schema) -> Schema:
-    return components[ref["$ref"].rsplit("/", 1)[-1]]
+    resolved: Schema = components[ref["$ref"].rsplit("/", 1)[-1]]
+    return resolved

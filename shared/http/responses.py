@@ -1,23 +1,53 @@
-"""JSON responses, and the one place that turns exceptions into error responses.
+"""JSON responses, and the one place that turns errors into HTTP answers.
 
-Error body: {"error": {"code", "message", "details", "request_id"}}. Unexpected
-exceptions are logged with their trace and answered with a generic 500.
+Error body: {"error": {"code", "message", "details", "request_id"}}. An error's kind
+picks its status in `STATUS_OF_KIND`; unexpected exceptions are logged with their
+trace and answered with a generic 500.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from http import HTTPStatus
 
 import flask
 from pydantic import BaseModel, ValidationError
 
-from shared.domain.errors import TextEngineError
-from shared.errors import AppError
+from shared.domain.errors import AppError, ErrorKind, InvalidFields
+from shared.ratelimit import Decision, RateLimited
 
 log = logging.getLogger(__name__)
 
 JSON = "application/json"
+# What a client should wait before trying a transient failure again, when the error
+# does not say.
+DEFAULT_RETRY_AFTER_SECONDS = 5
+
+STATUS_OF_KIND: Mapping[ErrorKind, HTTPStatus] = {
+    ErrorKind.INVALID_INPUT: HTTPStatus.BAD_REQUEST,
+    ErrorKind.INVALID_FIELDS: HTTPStatus.UNPROCESSABLE_ENTITY,
+    ErrorKind.TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    ErrorKind.UNSUPPORTED_FORMAT: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    ErrorKind.UNAUTHENTICATED: HTTPStatus.UNAUTHORIZED,
+    ErrorKind.FORBIDDEN: HTTPStatus.FORBIDDEN,
+    ErrorKind.NOT_FOUND: HTTPStatus.NOT_FOUND,
+    ErrorKind.NOT_ALLOWED: HTTPStatus.METHOD_NOT_ALLOWED,
+    ErrorKind.CONFLICT: HTTPStatus.CONFLICT,
+    ErrorKind.LIMITED: HTTPStatus.TOO_MANY_REQUESTS,
+    ErrorKind.TRANSIENT: HTTPStatus.SERVICE_UNAVAILABLE,
+    ErrorKind.PERMANENT: HTTPStatus.BAD_GATEWAY,
+    ErrorKind.INTERNAL: HTTPStatus.INTERNAL_SERVER_ERROR,
+}
+
+
+class Unexpected(AppError):
+    """Any exception that is not one of ours: its details stay in the log."""
+
+    code = "INTERNAL"
+
+    def __init__(self) -> None:
+        super().__init__("Something went wrong on our side; try again later.")
 
 
 def json_response(
@@ -28,30 +58,49 @@ def json_response(
 
 
 def error_response(error: BaseException, request_id: str) -> flask.Response:
-    status, code, message, details = describe(error)
-    if status >= 500 and not isinstance(error, AppError):
+    known = as_app_error(error)
+    if isinstance(known, Unexpected):
         log.error("unhandled error", exc_info=error, extra={"request_id": request_id})
     body = {
-        "error": {"code": code, "message": message, "details": details, "request_id": request_id}
+        "error": {
+            "code": known.code,
+            "message": known.message,
+            "details": known.details,
+            "request_id": request_id,
+        }
     }
-    if isinstance(error, AppError):
-        headers = error.response_headers()
-    else:
-        headers = {"Retry-After": "5"} if status == 503 else {}
-    return json_response(body, status, headers)
+    return json_response(body, http_status(known), error_headers(known))
 
 
-def describe(error: BaseException) -> tuple[int, str, str, dict[str, object]]:
-    """(HTTP status, stable code, message for people, details) for any exception."""
+def as_app_error(error: BaseException) -> AppError:
+    """The error in the product's vocabulary (a pydantic refusal is the caller's fault)."""
     if isinstance(error, AppError):
-        return error.status, error.code, error.message, error.details
-    if isinstance(error, TextEngineError):
-        status = 503 if error.retryable else 400
-        return status, error.code, str(error), {}
+        return error
     if isinstance(error, ValidationError):
         problems = [
             {"field": ".".join(str(part) for part in item["loc"]), "problem": item["msg"]}
             for item in error.errors(include_url=False, include_input=False)
         ]
-        return 422, "VALIDATION_FAILED", "The request is not valid.", {"problems": problems}
-    return 500, "INTERNAL", "Something went wrong on our side; try again later.", {}
+        return InvalidFields("The request is not valid.", {"problems": problems})
+    return Unexpected()
+
+
+def http_status(error: AppError) -> HTTPStatus:
+    return STATUS_OF_KIND[error.kind]
+
+
+def error_headers(error: AppError) -> dict[str, str]:
+    """When to come back, for an error worth retrying; a spent quota's figures."""
+    headers = rate_limit_headers(error.decision) if isinstance(error, RateLimited) else {}
+    if error.transient:
+        retry_after = error.retry_after_seconds or DEFAULT_RETRY_AFTER_SECONDS
+        headers["Retry-After"] = str(retry_after)
+    return headers
+
+
+def rate_limit_headers(decision: Decision) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(decision.limit),
+        "X-RateLimit-Remaining": str(decision.remaining),
+        "X-RateLimit-Reset": str(int(decision.reset_at.timestamp())),
+    }

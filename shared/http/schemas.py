@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -10,9 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
 from shared.domain.jobs import Engine, Job, JobSettings, JobStatus
 from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
-from shared.domain.users import MAX_MIN_SENTENCE_WORDS, UserSettings
+from shared.domain.users import MAX_MIN_SENTENCE_WORDS, User, UserSettings
+from shared.service.health import HealthReport
 from shared.service.ports import SignedUpload
 from shared.service.queries import SentencePage
+from shared.service.usage import QuotaUse
+
+ColumnName = Literal["index", "sentence", "original", "page", "word_count", "method"]
+
+
+def _default_columns() -> list[ColumnName]:
+    return ["index", "sentence", "page"]
 
 
 class Strict(BaseModel):
@@ -62,9 +71,7 @@ class UserSettingsIn(Strict):
     keep_dialogue: bool = False
     min_sentence_words: int = Field(default=1, ge=1, le=MAX_MIN_SENTENCE_WORDS)
     export_format: Literal["csv", "xlsx", "google_sheets"] = "csv"
-    export_columns: list[
-        Literal["index", "sentence", "original", "page", "word_count", "method"]
-    ] = Field(default_factory=lambda: ["index", "sentence", "page"], min_length=1)
+    export_columns: list[ColumnName] = Field(default_factory=_default_columns, min_length=1)
 
     def to_domain(self) -> UserSettings:
         job = JobSettings(self.sentence_length_limit, self.engine, self.keep_dialogue)
@@ -246,6 +253,14 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     checks: dict[str, CheckView] | None = None  # with ?deep=1
 
+    @classmethod
+    def of(cls, report: HealthReport) -> Health:
+        checks = {
+            name: CheckView(status=check.status, latency_ms=check.latency_ms, detail=check.detail)
+            for name, check in report.checks.items()
+        }
+        return cls(status="ok" if report.ok else "degraded", checks=checks)
+
 
 class JobList(BaseModel):
     jobs: list[JobView]
@@ -266,6 +281,18 @@ class MeView(BaseModel):
     # Per endpoint class (processing, exports, reads); None: unlimited.
     usage: dict[str, QuotaView | None]
 
+    @classmethod
+    def of(cls, user: User, usage: Mapping[str, QuotaUse | None]) -> MeView:
+        views = {
+            name: QuotaView(
+                limit=use.limit, used=use.used, remaining=use.remaining, reset_at=use.reset_at
+            )
+            if use is not None
+            else None
+            for name, use in usage.items()
+        }
+        return cls(uid=user.uid, email=user.email, role=user.role, usage=views)
+
 
 class ErrorDetail(BaseModel):
     code: str  # stable, machine-readable
@@ -280,7 +307,6 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-ColumnName = Literal["index", "sentence", "original", "page", "word_count", "method"]
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
@@ -305,9 +331,7 @@ class SheetsIn(Strict):
 
 class ExportRequest(Strict):
     kind: ExportKind
-    columns: list[ColumnName] = Field(
-        default_factory=lambda: ["index", "sentence", "page"], min_length=1, max_length=6
-    )
+    columns: list[ColumnName] = Field(default_factory=_default_columns, min_length=1, max_length=6)
     indices: list[int] | None = Field(default=None, min_length=1, max_length=200_000)
     sheets: SheetsIn | None = None
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 from opentelemetry import context, trace
 from opentelemetry.sdk.resources import Resource
@@ -72,7 +73,11 @@ def continued(traceparent: str | None) -> Iterator[None]:
         context.detach(token)
 
 
-def traceparent_of(headers: Mapping[str, str]) -> str | None:
+class _Headers(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+
+def traceparent_of(headers: _Headers) -> str | None:
     return headers.get("traceparent") or headers.get("Traceparent")
 
 

@@ -18,7 +18,6 @@ from shared.ratelimit.ports import RateLimiter
 from shared.ratelimit.service import (
     RateLimited,
     check_rate_limit,
-    rate_limit_headers,
     rate_limit_key,
 )
 from shared.ratelimit.windows import Decision, Quota, Window
@@ -36,7 +35,6 @@ __all__ = [
     "Window",
     "check_rate_limit",
     "policy_from_json",
-    "rate_limit_headers",
     "rate_limit_key",
     "role_of",
 ]

@@ -1,7 +1,7 @@
-"""Count a request against its caller's quota, and the headers that tell clients about it.
+"""Count a request against its caller's quota.
 
-On a limiter outage the Firestore adapter raises `shared.errors.Unavailable`, and
-`check_rate_limit` lets it through: the HTTP layer fails closed (503 with Retry-After).
+On a limiter outage the Firestore adapter raises `Unavailable`, and `check_rate_limit`
+lets it through: the request fails closed (a transient error: 503 with Retry-After).
 Every rate-limited endpoint needs Firestore for its own work anyway, so failing open
 would buy nothing for reads, and for processing it would let unmetered model spend
 through exactly when the system is degraded.
@@ -11,18 +11,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.errors import AppError
+from shared.domain.errors import Limited
 from shared.ratelimit.policy import EndpointClass, RateLimitPolicy
 from shared.ratelimit.ports import RateLimiter
 from shared.ratelimit.windows import Decision
 
 
-class RateLimited(AppError):
+class RateLimited(Limited):
     """The caller's quota for this kind of request is spent until `decision.reset_at`."""
 
     code = "RATE_LIMITED"
-    status = 429
-    retryable = True  # after Retry-After
 
     def __init__(self, endpoint: EndpointClass, decision: Decision) -> None:
         super().__init__(
@@ -33,11 +31,9 @@ class RateLimited(AppError):
                 "reset_at": decision.reset_at.isoformat(),
                 "retry_after_seconds": decision.retry_after_seconds,
             },
+            retry_after_seconds=decision.retry_after_seconds,
         )
         self.decision = decision
-
-    def response_headers(self) -> dict[str, str]:
-        return rate_limit_headers(self.decision)
 
 
 def check_rate_limit(
@@ -61,14 +57,3 @@ def check_rate_limit(
 def rate_limit_key(uid: str, endpoint: EndpointClass) -> str:
     """One counter per user and endpoint class, whatever the user's role."""
     return f"{uid}:{endpoint}"
-
-
-def rate_limit_headers(decision: Decision) -> dict[str, str]:
-    headers = {
-        "X-RateLimit-Limit": str(decision.limit),
-        "X-RateLimit-Remaining": str(decision.remaining),
-        "X-RateLimit-Reset": str(int(decision.reset_at.timestamp())),
-    }
-    if not decision.allowed:
-        headers["Retry-After"] = str(decision.retry_after_seconds)
-    return headers

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from itertools import accumulate
 
-from shared.domain.errors import NoTextLayer, TextEngineError
-from shared.domain.jobs import Chunk, Engine, Job, JobStatus
-from shared.domain.sentences import OutputSentence, SourceSentence
-from shared.errors import DispatchInProgress, Unavailable
-from shared.gemini.model import ModelError, ModelRateLimited, Usage
+from shared.domain.errors import (
+    AppError,
+    ChunkRetry,
+    NoTextLayer,
+    ObjectMissing,
+)
+from shared.domain.ids import JobId
+from shared.domain.jobs import Job, JobStatus
+from shared.domain.sentences import OutputSentence
 from shared.observability.metrics import instruments
 from shared.service.deps import Deps
-from shared.service.dispatch import resume_dispatch
-from shared.service.gemini_chunks import gemini_chunk
+from shared.service.engines import ChunkOutput
 from shared.service.job_updates import update_job
-from shared.service.ports import ChunkRecord, ObjectMissing, ResultPart
+from shared.service.ports import ChunkRecord, ResultPart
+from shared.service.task_messages import ChunkTask
 from shared.text.pdf_source import open_pdf
-from shared.text.pipeline import RunStats, shorten, source_sentences
+from shared.text.pipeline import RunStats
 
 log = logging.getLogger(__name__)
 
@@ -34,25 +37,14 @@ PART_MAX_SENTENCES = 400
 PART_MAX_CHARS = 200_000
 
 CHUNK_FAILED = "CHUNK_FAILED"
-UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
 UPLOAD_MISSING = "UPLOAD_MISSING"
 
 
-@dataclass(frozen=True, slots=True)
-class ChunkTask:
-    job_id: str
-    generation: int
-    chunk: Chunk
-
-
-class ChunkRetry(Unavailable):
-    """The chunk failed in a way another attempt may not: Cloud Tasks should retry."""
-
-    code = "CHUNK_RETRY"
-
-
 def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
-    """Process one chunk (attempt 1 is the first delivery); returns what was done."""
+    """Process one chunk (attempt 1 is the first delivery); returns what was done.
+
+    The job is read once; only the chunk that records last reads it again, to complete it.
+    """
     job = deps.jobs.get(task.job_id)
     if job is None:
         return "ignored: no such job"
@@ -60,61 +52,40 @@ def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
         return f"ignored: the job is {job.status}"
     if job.generation != task.generation:
         return "ignored: the task is for another upload of this job"
-    if deps.jobs.chunk_recorded(job.id, task.chunk.number):
-        finish_if_last(deps, job.id)
+    if deps.jobs.chunk_recorded(job.id, task.chunk):
+        finish_if_last(deps, job)
         return "duplicate: chunk already recorded"
     _start(deps, job)
     try:
-        record, parts = _process(deps, job, task.chunk)
+        record, parts = _process(deps, job, task)
     except ObjectMissing:
         message = "The uploaded PDF is no longer in storage; upload it again."
         _fail(deps, job.id, UPLOAD_MISSING, message)
         return f"failed: {UPLOAD_MISSING}"
-    except (TextEngineError, ModelError) as error:
-        if error.retryable:
+    except AppError as error:
+        if error.transient:
             return _retry_or_fail(deps, job, attempt, error)
-        message = error.message if isinstance(error, ModelError) else str(error)
-        _fail(deps, job.id, error.code, message)
+        _fail(deps, job.id, error.code, error.message)
         return f"failed: {error.code}"
     except Exception as error:  # anything unexpected: another attempt may pass
         return _retry_or_fail(deps, job, attempt, error)
     instruments().chunk_duration.record(
         (record.finished_at - record.started_at).total_seconds(), {"engine": str(job.engine)}
     )
-    recorded = deps.jobs.record_chunk(job.id, record, parts)
-    finish_if_last(deps, job.id)
-    return f"recorded: {record.sentence_count} sentences" if recorded else "duplicate"
+    chunks_done = deps.jobs.record_chunk(job.id, record, parts)
+    if chunks_done is None:
+        finish_if_last(deps, job)
+        return "duplicate"
+    if chunks_done >= job.chunk_count:
+        finish_if_last(deps, job)
+    return f"recorded: {record.sentence_count} sentences"
 
 
-def expire_upload(deps: Deps, job_id: str) -> str:
-    """The upload deadline's task: fail a job whose PDF never came, or whose dispatch
-    was abandoned (its trigger crashed and its event was not redelivered)."""
-    now = deps.clock()
-
-    def expire(current: Job) -> Job | None:
-        if not current.upload_expired_at(now):
-            return None
-        message = "The PDF was not uploaded before the upload URL expired."
-        return current.failed(now, UPLOAD_EXPIRED, message)
-
-    job, changed = update_job(deps.jobs, job_id, expire)
-    if changed:
-        return "expired"
-    if job.status is JobStatus.AWAITING_UPLOAD:
-        raise Unavailable("The upload URL has not expired yet.")  # an early delivery
-    if job.status is JobStatus.QUEUED and not job.tasks_enqueued:
-        if job.dispatch_in_progress(now):
-            raise DispatchInProgress("The job's tasks are being enqueued; check again later.")
-        return resume_dispatch(deps, job_id)
-    return f"ignored: the job is {job.status}"
-
-
-def finish_if_last(deps: Deps, job_id: str) -> bool:
+def finish_if_last(deps: Deps, job: Job) -> bool:
     """Complete the job if every chunk is recorded; True if this call completed it."""
-    job = deps.jobs.get(job_id)
-    if job is None or job.status is not JobStatus.PROCESSING or job.chunks_done < job.chunk_count:
+    if job.status.is_final:
         return False
-    records = deps.jobs.chunk_records(job_id)
+    records = deps.jobs.chunk_records(job.id)
     if len(records) < job.chunk_count:
         return False
     sentences = [record.sentence_count for record in records]
@@ -136,16 +107,19 @@ def finish_if_last(deps: Deps, job_id: str) -> bool:
             stats={"pages_without_text": sum(r.pages_without_text for r in records)},
         )
 
-    stored, changed = update_job(deps.jobs, job_id, complete)
+    stored, changed = update_job(deps.jobs, job.id, complete)
     if changed:
         _count_finished(stored)
     return changed
 
 
 def _start(deps: Deps, job: Job) -> None:
+    """Move a queued job to processing: at once from the copy read, else read again."""
     if job.status is not JobStatus.QUEUED:
         return
     now = deps.clock()
+    if deps.jobs.compare_and_set(job, job.moved_to(JobStatus.PROCESSING, now, started_at=now)):
+        return
     update_job(
         deps.jobs,
         job.id,
@@ -157,52 +131,29 @@ def _start(deps: Deps, job: Job) -> None:
     )
 
 
-def _process(deps: Deps, job: Job, chunk: Chunk) -> tuple[ChunkRecord, list[ResultPart]]:
+def _process(deps: Deps, job: Job, task: ChunkTask) -> tuple[ChunkRecord, list[ResultPart]]:
     started_at = deps.clock()
     data = deps.store.read(job.object_name, job.generation)
+    book = open_pdf(data, max_pages=deps.limits.max_pages)
     stats = RunStats()
-    usage, calls, flagged = Usage(), 0, 0
-    if job.engine is Engine.GEMINI:
-        result = gemini_chunk(deps, job, chunk, data, stats)
-        sentences, sources = result.sentences, result.sources
-        usage, calls, flagged = (
-            result.report.usage,
-            result.report.calls,
-            result.report.flags.total(),
-        )
-    else:
-        sentences, sources = _offline(deps, job, chunk, data, stats)
+    chunk = task.pages
+    output: ChunkOutput = deps.engines.for_job(job).run_chunk(job, chunk, data, book, stats)
     record = ChunkRecord(
         number=chunk.number,
-        sentence_count=len(sentences),
+        sentence_count=len(output.sentences),
         source_count=stats.source_sentences,
         pages=chunk.pages,
         pages_without_text=stats.pages_without_text,
         started_at=started_at,
         finished_at=deps.clock(),
-        prompt_tokens=usage.prompt_tokens,
-        output_tokens=usage.output_tokens,
-        thinking_tokens=usage.thinking_tokens,
-        model_calls=calls,
-        flagged=flagged,
+        prompt_tokens=output.usage.prompt_tokens,
+        output_tokens=output.usage.output_tokens,
+        thinking_tokens=output.usage.thinking_tokens,
+        model_calls=output.model_calls,
+        flagged=output.flagged,
     )
-    originals = {source.index: source.text for source in sources}
-    return record, split_into_parts(chunk.number, sentences, originals)
-
-
-def _offline(
-    deps: Deps, job: Job, chunk: Chunk, data: bytes, stats: RunStats
-) -> tuple[list[OutputSentence], list[SourceSentence]]:
-    limit = job.settings.sentence_length_limit
-    book = open_pdf(data, max_pages=deps.limits.max_pages)
-    try:
-        sources = list(source_sentences(book, chunk.first_page, chunk.last_page, stats))
-    except NoTextLayer:  # a chunk of pictures in a book with text: nothing to add
-        return [], []
-    outputs = [output for source in sources for output in shorten(source, limit, stats)]
-    stats.source_sentences, stats.output_sentences = len(sources), len(outputs)
-    stats.methods.update(str(output.method) for output in outputs)
-    return outputs, sources
+    originals = {source.index: source.text for source in output.sources}
+    return record, split_into_parts(chunk.number, output.sentences, originals)
 
 
 def split_into_parts(
@@ -240,15 +191,15 @@ def _part(
 
 def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:
     if attempt < deps.limits.chunk_max_attempts:
-        if isinstance(error, ModelRateLimited):
-            raise error  # answered 429: Cloud Tasks backs off, the queue paces the rest
+        if isinstance(error, AppError) and error.transient:
+            raise error  # its kind tells the queue how: a spent quota backs off longer
         raise ChunkRetry(f"Chunk processing failed; Cloud Tasks will retry: {error}") from error
     log.error("chunk failed on its last attempt", exc_info=error, extra={"job_id": job.id})
     _fail(deps, job.id, CHUNK_FAILED, "Part of the book could not be processed; try again.")
     return f"failed: {CHUNK_FAILED} after {attempt} attempts"
 
 
-def _fail(deps: Deps, job_id: str, code: str, message: str) -> None:
+def _fail(deps: Deps, job_id: JobId, code: str, message: str) -> None:
     now = deps.clock()
     stored, changed = update_job(
         deps.jobs,

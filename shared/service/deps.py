@@ -1,15 +1,16 @@
-"""The dependencies every use case takes: the ports, a clock and the limits that apply."""
+"""The dependencies every use case takes: the ports, the engines, a clock and the limits
+that apply. Every field is required: where a capability is off (no Gemini key), a
+stand-in says so when it is used."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from shared.domain.sentences import DEFAULT_LIMIT
-from shared.gemini.cache import RewriteCache
-from shared.gemini.engine import RewriteOptions
-from shared.gemini.model import TextModel
+from shared.ratelimit import RateLimiter, RateLimitPolicy
+from shared.service.engines import Engines
+from shared.service.health import Probe
 from shared.service.ports import (
     ExportRepository,
     JobRepository,
@@ -43,26 +44,22 @@ class Limits:
     # Attempts Cloud Tasks makes per task (the queue's max_attempts): the worker
     # fails the job on the last one instead of leaving it stuck.
     chunk_max_attempts: int = 10
-
-
-@dataclass(frozen=True, slots=True)
-class GeminiSetup:
-    """The model, its answer cache and the engine's defaults (the limit is the job's)."""
-
-    model: TextModel
-    cache: RewriteCache
-    options: RewriteOptions = field(default_factory=lambda: RewriteOptions(DEFAULT_LIMIT))
+    # The deep health check answers within this, however its dependencies behave.
+    health_timeout: timedelta = timedelta(seconds=5)
 
 
 @dataclass(frozen=True, slots=True)
 class Deps:
     jobs: JobRepository
-    store: ObjectStore
+    store: ObjectStore  # the uploads bucket
     tasks: TaskQueue
+    engines: Engines
+    users: UserSettingsRepository
+    exports: ExportRepository
+    export_files: ObjectStore  # the exports bucket
+    sheets: SheetsWriter
+    rate_limiter: RateLimiter
+    rate_policy: RateLimitPolicy
+    probes: Mapping[str, Probe]  # what the deep health check probes, by name
     limits: Limits = Limits()
     clock: Callable[[], datetime] = utc_now
-    gemini: GeminiSetup | None = None  # None: no key configured, offline engine only
-    users: UserSettingsRepository | None = None  # None: nobody's settings are saved
-    exports: ExportRepository | None = None
-    export_files: ObjectStore | None = None  # the exports bucket
-    sheets: SheetsWriter | None = None

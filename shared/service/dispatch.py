@@ -13,14 +13,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from shared.domain.errors import NoTextLayer, TextEngineError
-from shared.domain.jobs import Engine, Job, JobError, JobStatus, plan_chunks
-from shared.errors import DispatchInProgress, FileTooLarge
-from shared.logs import log_context
+from shared.domain.errors import DispatchInProgress, FileTooLarge, NoTextLayer, PdfError
+from shared.domain.ids import JobId
+from shared.domain.jobs import Job, JobError, JobStatus, plan_chunks
+from shared.observability.logs import log_context
 from shared.observability.tracing import continued, current_traceparent, tracer
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import Task
+from shared.service.task_messages import ChunkTask
 from shared.service.uploads import job_id_of
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import has_text_layer
@@ -104,7 +105,7 @@ def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
     return f"queued: {chunk_count} chunks"
 
 
-def resume_dispatch(deps: Deps, job_id: str) -> str:
+def resume_dispatch(deps: Deps, job_id: JobId) -> str:
     """Finish enqueueing a queued job's tasks if the delivery that queued it could not."""
     now = deps.clock()
 
@@ -123,25 +124,13 @@ def resume_dispatch(deps: Deps, job_id: str) -> str:
 
 
 def _enqueue_chunks(deps: Deps, job: Job) -> None:
-    assert job.page_count is not None and job.generation is not None
+    assert job.page_count is not None and job.generation is not None  # set when queued
     traceparent = current_traceparent()
     trace_headers = {"traceparent": traceparent} if traceparent else {}
+    queue = deps.engines.for_job(job).queue
     for chunk in plan_chunks(job.page_count, deps.limits.pages_per_chunk):
-        deps.tasks.enqueue(
-            Task(
-                name=f"{job.id}-{job.generation}-{chunk.number}",
-                payload={
-                    "kind": "chunk",
-                    "job_id": job.id,
-                    "generation": job.generation,
-                    "chunk": chunk.number,
-                    "first_page": chunk.first_page,
-                    "last_page": chunk.last_page,
-                },
-                queue="gemini" if job.engine is Engine.GEMINI else "chunks",
-                headers=trace_headers,
-            )
-        )
+        message = ChunkTask.of(job.id, job.generation, chunk)
+        deps.tasks.enqueue(Task(message, queue=queue, headers=trace_headers))
     now = deps.clock()
     update_job(
         deps.jobs,
@@ -162,8 +151,8 @@ def _inspect(deps: Deps, job: Job, obj: FinalizedObject) -> tuple[JobError | Non
     try:
         book = open_pdf(data, max_pages=deps.limits.max_pages)
         # Gemini can read page images: a scanned book is transcribed chunk by chunk.
-        if job.engine is not Engine.GEMINI and not has_text_layer(book):
+        if not deps.engines.for_job(job).reads_scans and not has_text_layer(book):
             raise NoTextLayer("The PDF has no text layer (a scanned book?): its pages are images.")
-    except TextEngineError as error:
-        return JobError(error.code, str(error)), 0
+    except PdfError as error:
+        return JobError(error.code, error.message), 0
     return None, book.page_count

@@ -11,17 +11,26 @@ export nor logged.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from shared.domain.errors import (
+    AppError,
+    DispatchInProgress,
+    ExportNotFound,
+    GoogleTokenMissing,
+    InvalidInput,
+    JobNotCompleted,
+)
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
+from shared.domain.ids import ExportId, JobId
 from shared.domain.jobs import JobError, JobStatus
-from shared.errors import AppError, DispatchInProgress, InvalidRequest, JobNotCompleted, NotFound
+from shared.domain.results import NumberedSentence
 from shared.exports.tables import csv_bytes, header, row, xlsx_bytes
 from shared.service.deps import Deps
-from shared.service.ports import ExportRepository, Task
-from shared.service.queries import NumberedSentence, owned_job, sentence_page
+from shared.service.ports import Task
+from shared.service.queries import owned_job, sentence_page
+from shared.service.task_messages import ExportTask
 
 GOOGLE_TOKEN_HEADER = "X-Google-Access-Token"
 _PAGE = 1000
@@ -29,15 +38,6 @@ _FILES = {
     ExportKind.CSV: ("text/csv; charset=utf-8", "csv"),
     ExportKind.XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
-
-
-class ExportNotFound(NotFound):
-    code = "EXPORT_NOT_FOUND"
-
-
-class GoogleTokenMissing(AppError):
-    code = "GOOGLE_TOKEN_MISSING"
-    status = 401
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class ExportOrder:
 def start_export(
     deps: Deps,
     owner_uid: str,
-    job_id: str,
+    job_id: JobId,
     order: ExportOrder,
     google_token: str | None,
     owner_email: str | None = None,
@@ -64,9 +64,9 @@ def start_export(
             f"Send the user's Google access token in the {GOOGLE_TOKEN_HEADER} header."
         )
     if order.indices is not None and any(not 0 <= i < job.sentence_count for i in order.indices):
-        raise InvalidRequest(f"Sentence indices run from 0 to {job.sentence_count - 1}.")
+        raise InvalidInput(f"Sentence indices run from 0 to {job.sentence_count - 1}.")
     export = Export(
-        id=uuid.uuid4().hex,
+        id=ExportId.new(),
         owner_uid=owner_uid,
         job_id=job.id,
         kind=order.kind,
@@ -76,15 +76,13 @@ def start_export(
         sheets=order.sheets,
         extra={"owner_email": owner_email} if owner_email else {},
     )
-    _exports(deps).add(export)
+    deps.exports.add(export)
     rows = len(order.indices) if order.indices is not None else job.sentence_count
     if rows <= deps.limits.export_inline_rows:
         # During the request the caller hears of a refused token as a 401/403 at once.
         return run_export(deps, export.id, google_token, reraise=True)
     headers = {GOOGLE_TOKEN_HEADER: google_token} if google_token else {}
-    deps.tasks.enqueue(
-        Task(f"export-{export.id}", {"kind": "export", "export_id": export.id}, headers=headers)
-    )
+    deps.tasks.enqueue(Task(ExportTask(export_id=export.id), headers=headers))
     return export
 
 
@@ -96,8 +94,6 @@ def sheet_of_sentences(
     owner_email: str | None,
 ) -> str:
     """The old API's export: a given list of sentences to a new sheet; its URL."""
-    if deps.sheets is None:
-        raise InvalidRequest("Google Sheets export is not configured here.")
     if not google_token and not _service_mode(deps):
         raise GoogleTokenMissing(
             f"Send the user's Google access token in the {GOOGLE_TOKEN_HEADER} header."
@@ -106,19 +102,19 @@ def sheet_of_sentences(
     return deps.sheets(google_token, header(("sentence",)), rows, options, owner_email).url
 
 
-def get_export(deps: Deps, owner_uid: str, export_id: str) -> Export:
-    export = _exports(deps).get(export_id)
+def get_export(deps: Deps, owner_uid: str, export_id: ExportId) -> Export:
+    export = deps.exports.get(export_id)
     if export is None or export.owner_uid != owner_uid:
         raise ExportNotFound("No such export.", details={"export_id": export_id})
     return export
 
 
 def run_export(
-    deps: Deps, export_id: str, google_token: str | None, *, reraise: bool = False
+    deps: Deps, export_id: ExportId, google_token: str | None, *, reraise: bool = False
 ) -> Export:
     """Write the export once; a retryable failure releases it for the next attempt, a
     permanent one marks it failed (and is raised again with `reraise`)."""
-    exports = _exports(deps)
+    exports = deps.exports
     export = exports.get(export_id)
     if export is None:
         raise ExportNotFound("No such export.", details={"export_id": export_id})
@@ -130,7 +126,7 @@ def run_export(
     try:
         url, rows = _write(deps, export, google_token)
     except AppError as error:
-        if error.retryable:
+        if error.transient:
             exports.release(export_id)
             exports.save(export.changed(status=ExportStatus.PENDING))
             raise
@@ -156,7 +152,6 @@ def _write(deps: Deps, export: Export, google_token: str | None) -> tuple[str, i
     head = header(export.columns)
     rows = [row(sentence, export.columns) for sentence in _sentences(deps, export)]
     if export.kind is ExportKind.GOOGLE_SHEETS:
-        assert deps.sheets is not None
         written = deps.sheets(
             google_token,
             head,
@@ -166,7 +161,6 @@ def _write(deps: Deps, export: Export, google_token: str | None) -> tuple[str, i
         )
         return written.url, written.rows
     files = deps.export_files
-    assert files is not None
     content_type, extension = _FILES[export.kind]
     data = csv_bytes(head, rows) if export.kind is ExportKind.CSV else xlsx_bytes(head, rows)
     name = f"exports/{export.owner_uid}/{export.id}.{extension}"
@@ -188,11 +182,5 @@ def _sentences(deps: Deps, export: Export) -> Iterator[NumberedSentence]:
         cursor = page.next_cursor
 
 
-def _exports(deps: Deps) -> ExportRepository:
-    if deps.exports is None:
-        raise InvalidRequest("Exports are not configured here.")
-    return deps.exports
-
-
 def _service_mode(deps: Deps) -> bool:
-    return deps.sheets is not None and deps.sheets.service_account_mode
+    return deps.sheets.service_account_mode

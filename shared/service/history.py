@@ -1,4 +1,5 @@
-"""A user's jobs as a history: list, delete, retry a failed one, duplicate with new settings.
+"""A user's jobs as a history: list, cancel, delete, retry a failed one, duplicate with new
+settings.
 
 A retry or a duplicate is a new job over a server-side copy of the stored PDF: the
 storage trigger takes it from there exactly as for an upload, so the same checks and
@@ -11,18 +12,16 @@ import base64
 import binascii
 from datetime import datetime
 
+from shared.domain.errors import Conflict, InvalidInput, ObjectMissing, UploadGone
+from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobSettings, JobStatus
-from shared.errors import Conflict, InvalidRequest
 from shared.service.deps import Deps
-from shared.service.ports import JobCursor, ObjectMissing
+from shared.service.job_updates import update_job
+from shared.service.ports import JobCursor
 from shared.service.queries import owned_job
 from shared.service.uploads import NewUpload, expiry_task, new_job
 
 MAX_PAGE_SIZE = 100
-
-
-class UploadGone(Conflict):
-    code = "UPLOAD_GONE"
 
 
 def list_jobs(
@@ -30,23 +29,37 @@ def list_jobs(
 ) -> tuple[list[Job], str | None]:
     """Up to `limit` of the owner's jobs, newest first, and the cursor of the next page."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise InvalidRequest(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
     after = _decode(cursor) if cursor else None
-    jobs = deps.jobs.list_for_owner(owner_uid, status, limit + 1, after)
+    now = deps.clock()
+    jobs = [
+        job.seen_at(now) for job in deps.jobs.list_for_owner(owner_uid, status, limit + 1, after)
+    ]
     if len(jobs) <= limit:
         return jobs, None
     last = jobs[limit - 1]
     return jobs[:limit], _encode(JobCursor(last.created_at, last.id))
 
 
-def delete_job(deps: Deps, owner_uid: str, job_id: str) -> None:
+def delete_job(deps: Deps, owner_uid: str, job_id: JobId) -> None:
     """The job, its results and its stored PDF. Chunks still running find no job and stop."""
     job = owned_job(deps, owner_uid, job_id)
     deps.jobs.delete(job.id)
     deps.store.delete(job.object_name)
 
 
-def retry_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
+def cancel_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
+    owned_job(deps, owner_uid, job_id)
+    now = deps.clock()
+    job, _ = update_job(
+        deps.jobs,
+        job_id,
+        lambda current: current.moved_to(JobStatus.CANCELLED, now, completed_at=now),
+    )
+    return job
+
+
+def retry_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
     job = owned_job(deps, owner_uid, job_id)
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise Conflict(
@@ -56,7 +69,7 @@ def retry_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
     return _rerun(deps, job, job.settings)
 
 
-def duplicate_job(deps: Deps, owner_uid: str, job_id: str, settings: JobSettings) -> Job:
+def duplicate_job(deps: Deps, owner_uid: str, job_id: JobId, settings: JobSettings) -> Job:
     return _rerun(deps, owned_job(deps, owner_uid, job_id), settings)
 
 
@@ -83,8 +96,6 @@ def _decode(cursor: str) -> JobCursor:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created_at, job_id = text.split("|")
-        if len(job_id) != 32 or not all(c in "0123456789abcdef" for c in job_id):
-            raise ValueError(job_id)
-        return JobCursor(datetime.fromisoformat(created_at), job_id)
+        return JobCursor(datetime.fromisoformat(created_at), JobId(job_id))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidRequest("The cursor is not one this API returned.") from exc
+        raise InvalidInput("The cursor is not one this API returned.") from exc

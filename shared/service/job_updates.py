@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from shared.domain.errors import JobNotFound, Unavailable
+from shared.domain.ids import JobId
 from shared.domain.jobs import Job
-from shared.errors import JobNotFound, Unavailable
 from shared.service.ports import JobRepository
 
 MAX_RACES = 20
@@ -19,14 +20,14 @@ MAX_RACES = 20
 JobChange = Callable[[Job], Job | None]
 
 
-def load_job(jobs: JobRepository, job_id: str) -> Job:
+def load_job(jobs: JobRepository, job_id: JobId) -> Job:
     job = jobs.get(job_id)
     if job is None:
         raise JobNotFound("No such job.", details={"job_id": job_id})
     return job
 
 
-def update_job(jobs: JobRepository, job_id: str, change: JobChange) -> tuple[Job, bool]:
+def update_job(jobs: JobRepository, job_id: JobId, change: JobChange) -> tuple[Job, bool]:
     """Apply `change` atomically; returns the job as stored and whether this call changed it."""
     for _ in range(MAX_RACES):
         current = load_job(jobs, job_id)

@@ -1,7 +1,9 @@
 """What the service layer needs from the outside world; adapters implement these.
 
-Unit tests use the in-memory fakes of `tests/fakes.py`; production uses
-Firestore, Cloud Storage and Cloud Tasks (`shared/adapters`).
+Unit tests use the in-memory fakes of `tests/fakes.py`; production uses Firestore,
+Cloud Storage, Cloud Tasks, Firebase Auth, Secret Manager and Google Sheets
+(`shared/adapters`). The Gemini engine's own ports are in `shared/gemini/ports.py`, the
+rate limiter's in `shared/ratelimit/ports.py`.
 """
 
 from __future__ import annotations
@@ -12,14 +14,11 @@ from datetime import datetime
 from typing import Protocol
 
 from shared.domain.exports import Export, SheetsOptions
+from shared.domain.ids import ExportId, JobId
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.sentences import OutputSentence
-from shared.domain.users import UserSettings
-from shared.errors import NotFound
-
-
-class ObjectMissing(NotFound):
-    code = "OBJECT_NOT_FOUND"
+from shared.domain.users import User, UserSettings
+from shared.service.task_messages import TaskMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +61,19 @@ class ObjectStore(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A Cloud Task for the worker. The name makes re-enqueueing the same task harmless.
+    """A message for the worker, on a queue. Its name makes re-enqueueing it harmless.
 
     `queue` names the queue: "chunks", or "gemini" (paced to the model's quota).
     """
 
-    name: str
-    payload: Mapping[str, object]
+    message: TaskMessage
     schedule_at: datetime | None = None
     queue: str = "chunks"
     headers: Mapping[str, str] = field(default_factory=dict)  # e.g. the traceparent
+
+    @property
+    def name(self) -> str:
+        return self.message.name
 
 
 class TaskQueue(Protocol):
@@ -118,7 +120,7 @@ class ResultPart:
 class JobRepository(Protocol):
     def add(self, job: Job) -> None: ...
 
-    def get(self, job_id: str) -> Job | None:
+    def get(self, job_id: JobId) -> Job | None:
         """The job with its `version` set, or None."""
         ...
 
@@ -126,20 +128,23 @@ class JobRepository(Protocol):
         """Store the fields `new` changes iff the job is still at `current.version`."""
         ...
 
-    def record_chunk(self, job_id: str, record: ChunkRecord, parts: Sequence[ResultPart]) -> bool:
+    def record_chunk(
+        self, job_id: JobId, record: ChunkRecord, parts: Sequence[ResultPart]
+    ) -> int | None:
         """Atomically store the chunk's parts, mark it done and add it to the job's counters.
 
-        Returns False, changing nothing, if the chunk was recorded before.
+        Returns the job's count of recorded chunks with this one, or None, changing
+        nothing, if the chunk was recorded before.
         """
         ...
 
-    def chunk_recorded(self, job_id: str, number: int) -> bool: ...
+    def chunk_recorded(self, job_id: JobId, number: int) -> bool: ...
 
-    def chunk_records(self, job_id: str) -> list[ChunkRecord]:
+    def chunk_records(self, job_id: JobId) -> list[ChunkRecord]:
         """Every recorded chunk of the job, by number."""
         ...
 
-    def result_parts(self, job_id: str, from_id: str | None = None) -> Iterator[ResultPart]:
+    def result_parts(self, job_id: JobId, from_id: str | None = None) -> Iterator[ResultPart]:
         """The job's result parts in book order, from part `from_id` (included) on."""
         ...
 
@@ -149,11 +154,11 @@ class JobRepository(Protocol):
         """The owner's jobs, newest first, after the (created_at, id) position `after`."""
         ...
 
-    def delete(self, job_id: str) -> None:
+    def delete(self, job_id: JobId) -> None:
         """Remove the job with its results and marks; a missing one is not an error."""
         ...
 
-    def record_export(self, job_id: str, summary: Mapping[str, object]) -> None:
+    def record_export(self, job_id: JobId, summary: Mapping[str, object]) -> None:
         """Add an export (kind, URL, when) to the job's history entry."""
         ...
 
@@ -163,7 +168,7 @@ class JobCursor:
     """A position in a history listing: the last job seen."""
 
     created_at: datetime
-    job_id: str
+    job_id: JobId
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,18 +197,37 @@ class SheetsWriter(Protocol):
 class ExportRepository(Protocol):
     def add(self, export: Export) -> None: ...
 
-    def get(self, export_id: str) -> Export | None: ...
+    def get(self, export_id: ExportId) -> Export | None: ...
 
     def save(self, export: Export) -> None: ...
 
-    def claim(self, export_id: str) -> bool:
+    def claim(self, export_id: ExportId) -> bool:
         """Mark the export as being written; False if a run already holds it."""
         ...
 
-    def release(self, export_id: str) -> None: ...
+    def release(self, export_id: ExportId) -> None: ...
 
 
 class UserSettingsRepository(Protocol):
     def get(self, uid: str) -> UserSettings | None: ...
 
     def put(self, uid: str, settings: UserSettings) -> None: ...
+
+
+class UserVerifier(Protocol):
+    def verify(self, authorization_header: str | None) -> User:
+        """The user an `Authorization: Bearer <ID token>` header proves; raises
+        Unauthenticated otherwise."""
+        ...
+
+
+class CallerCheck(Protocol):
+    def verify(self, headers: Mapping[str, str]) -> str:
+        """The service a worker request comes from; raises Unauthenticated or Forbidden."""
+        ...
+
+
+class SecretSource(Protocol):
+    def get(self, name: str) -> str | None:
+        """The secret's value, or None when it is not set."""
+        ...

@@ -1,4 +1,5 @@
-"""What a user asks about their jobs: one job, its sentences page by page, cancelling it.
+"""What a user reads of their jobs: one job, and its sentences page by page. Reads write
+nothing.
 
 Another user's job answers exactly like a missing one, so job ids reveal nothing.
 """
@@ -10,29 +11,15 @@ import binascii
 import re
 from dataclasses import dataclass
 
+from shared.domain.errors import InvalidInput, JobNotCompleted, JobNotFound
+from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobStatus
-from shared.domain.sentences import OutputSentence
-from shared.errors import InvalidRequest, JobNotCompleted, JobNotFound
-from shared.service.chunks import expire_upload
+from shared.domain.results import NumberedSentence
 from shared.service.deps import Deps
-from shared.service.job_updates import load_job, update_job
 from shared.service.ports import ResultPart
 
 MAX_PAGE_SIZE = 1000
 _PART_ID = re.compile(r"\d{5}-\d{4}")
-
-
-@dataclass(frozen=True, slots=True)
-class NumberedSentence:
-    """An output sentence with its place in the whole book."""
-
-    index: int
-    source_index: int
-    sentence: OutputSentence
-    original: str | None = None  # the source sentence (exports; not in the API's lists)
-
-    def to_dict(self) -> dict[str, object]:
-        return {**self.sentence.to_dict(), "index": self.index, "source_index": self.source_index}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,29 +28,16 @@ class SentencePage:
     next_cursor: str | None
 
 
-def get_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
-    job = owned_job(deps, owner_uid, job_id)
-    if job.upload_expired_at(deps.clock()):  # its expiry task has not run yet
-        expire_upload(deps, job.id)
-        job = load_job(deps.jobs, job.id)
-    return job
-
-
-def cancel_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
-    owned_job(deps, owner_uid, job_id)
-    now = deps.clock()
-    job, _ = update_job(
-        deps.jobs,
-        job_id,
-        lambda current: current.moved_to(JobStatus.CANCELLED, now, completed_at=now),
-    )
-    return job
+def get_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
+    """The job as it stands now (failed once its upload expired, before the expiry task
+    records it)."""
+    return owned_job(deps, owner_uid, job_id).seen_at(deps.clock())
 
 
 def sentence_page(
     deps: Deps,
     owner_uid: str,
-    job_id: str,
+    job_id: JobId,
     cursor: str | None,
     page_size: int,
     min_words: int = 1,
@@ -71,7 +45,7 @@ def sentence_page(
     """Up to `page_size` sentences in book order, after the position `cursor` names,
     leaving out those of fewer than `min_words` words."""
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InvalidRequest(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
     job = owned_job(deps, owner_uid, job_id)
     if job.status is not JobStatus.COMPLETED:
         raise JobNotCompleted(
@@ -102,7 +76,7 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
             raise ValueError(cursor)
         return part_id, int(offset)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidRequest("The cursor is not one this API returned.") from exc
+        raise InvalidInput("The cursor is not one this API returned.") from exc
 
 
 def _numbered(job: Job, part: ResultPart, offset: int) -> NumberedSentence:
@@ -115,7 +89,7 @@ def _numbered(job: Job, part: ResultPart, offset: int) -> NumberedSentence:
     )
 
 
-def owned_job(deps: Deps, owner_uid: str, job_id: str) -> Job:
+def owned_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
     job = deps.jobs.get(job_id)
     if job is None or job.owner_uid != owner_uid:
         raise JobNotFound("No such job.", details={"job_id": job_id})

@@ -7,23 +7,22 @@ object; a delayed task fails it if the upload never comes.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 
-from shared.domain.errors import NotAPdf
-from shared.domain.jobs import Engine, Job, JobSettings, JobStatus
-from shared.errors import FileTooLarge, InvalidRequest
-from shared.gemini.prompt import PROMPT_VERSION
+from shared.domain.errors import FileTooLarge, InvalidInput, NotAPdf
+from shared.domain.ids import JobId
+from shared.domain.jobs import Job, JobSettings, JobStatus
 from shared.observability.tracing import current_traceparent
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import SignedUpload, Task
+from shared.service.task_messages import ExpireUploadTask
 from shared.text.pdf_source import looks_like_pdf
 
 PDF_CONTENT_TYPE = "application/pdf"
 UPLOAD_FAILED = "UPLOAD_FAILED"
 _UPLOAD_PREFIX = "uploads/"
-_OBJECT_NAME = re.compile(r"^uploads/([0-9a-f]{32})\.pdf$")
+_OBJECT_NAME = re.compile(r"uploads/(.*)\.pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,22 +32,18 @@ class NewUpload:
     settings: JobSettings
 
 
-def object_name_for(job_id: str) -> str:
+def object_name_for(job_id: JobId) -> str:
     return f"{_UPLOAD_PREFIX}{job_id}.pdf"
 
 
-def job_id_of(object_name: str) -> str | None:
+def job_id_of(object_name: str) -> JobId | None:
     """The job an uploaded object belongs to, or None for an object that is no upload."""
-    match = _OBJECT_NAME.match(object_name)
-    return match.group(1) if match else None
+    match = _OBJECT_NAME.fullmatch(object_name)
+    return JobId.parse(match.group(1)) if match else None
 
 
 def expiry_task(job: Job) -> Task:
-    return Task(
-        name=f"{job.id}-expire",
-        payload={"kind": "expire_upload", "job_id": job.id},
-        schedule_at=job.upload_expires_at,
-    )
+    return Task(ExpireUploadTask(job_id=job.id), schedule_at=job.upload_expires_at)
 
 
 def create_upload(deps: Deps, owner_uid: str, upload: NewUpload) -> tuple[Job, SignedUpload]:
@@ -91,7 +86,7 @@ def accept_direct_upload(
 def _check_size(deps: Deps, size_bytes: int) -> None:
     limit = deps.limits.max_upload_bytes
     if size_bytes < 1:
-        raise InvalidRequest("The file is empty.", details={"size_bytes": size_bytes})
+        raise InvalidInput("The file is empty.", details={"size_bytes": size_bytes})
     if size_bytes > limit:
         raise FileTooLarge(
             f"The file is {size_bytes} bytes; the limit is {limit} bytes.",
@@ -99,28 +94,10 @@ def _check_size(deps: Deps, size_bytes: int) -> None:
         )
 
 
-class GeminiNotConfigured(InvalidRequest):
-    code = "GEMINI_NOT_CONFIGURED"
-
-
-def engine_for(deps: Deps, settings: JobSettings) -> dict[str, object]:
-    """The engine a job runs, with the model and prompt version it will use."""
-    wanted = settings.engine
-    if wanted is Engine.GEMINI and deps.gemini is None:
-        raise GeminiNotConfigured("The Gemini engine is not configured here; choose offline.")
-    if deps.gemini is None or wanted is Engine.OFFLINE:
-        return {"engine": Engine.OFFLINE}
-    return {
-        "engine": Engine.GEMINI,
-        "model": deps.gemini.model.model_name,
-        "prompt_version": PROMPT_VERSION,
-    }
-
-
 def new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
-    engine = engine_for(deps, upload.settings)
+    choice = deps.engines.for_settings(upload.settings).choice
     now = deps.clock()
-    job_id = uuid.uuid4().hex
+    job_id = JobId.new()
     return Job(
         id=job_id,
         owner_uid=owner_uid,
@@ -133,5 +110,7 @@ def new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
         updated_at=now,
         upload_expires_at=now + deps.limits.upload_url_ttl + deps.limits.upload_grace,
         traceparent=current_traceparent(),
-        **engine,  # type: ignore[arg-type]
+        engine=choice.engine,
+        model=choice.model,
+        prompt_version=choice.prompt_version,
     )

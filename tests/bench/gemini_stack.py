@@ -32,10 +32,10 @@ from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import product_config
 from shared.adapters.firestore_jobs import FirestoreJobRepository
+from shared.adapters.genai_model import GenaiModel
 from shared.domain.sentences import SourceSentence
 from shared.domain.words import count_words
 from shared.gemini.cache import MemoryCache
-from shared.gemini.client import GenaiModel
 from shared.gemini.engine import RewriteOptions, rewrite_sentences
 from shared.gemini.prompt import system_instruction
 from shared.text.offline_engine import split_sentence

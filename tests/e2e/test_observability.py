@@ -42,7 +42,7 @@ def test_a_jobs_trace_runs_from_the_api_through_the_trigger_to_each_chunk(
     assert by_service["api"][0]["parent_id"] == parent
     trigger = [s for s in by_service["on_pdf_uploaded"] if s["name"] == "storage trigger"]
     assert trigger and trigger[0]["attributes"]["job_id"] == job["job_id"]
-    chunks = [s for s in by_service["process_chunk"] if s["name"] == "process chunk"]
+    chunks = [s for s in by_service["run_task"] if s["name"] == "task chunk"]
     assert len(chunks) == job["progress"]["chunk_count"]
     assert {s["attributes"]["job_id"] for s in chunks} == {job["job_id"]}
 
@@ -54,7 +54,7 @@ def test_logs_are_json_with_the_job_and_no_user_identity(
     reader.put_file(created, sample_pdf)
     job = reader.wait(created["job_id"])
 
-    log_file = stack.config.log_dir / "function-process_chunk.log"
+    log_file = stack.config.log_dir / "function-run_task.log"
     entries = [
         json.loads(line) for line in log_file.read_text().splitlines() if line.startswith("{")
     ]

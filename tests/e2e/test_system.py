@@ -145,7 +145,7 @@ def test_a_redelivered_task_changes_nothing(
     }
 
     response = requests.post(
-        stack.function_urls["process_chunk"],
+        stack.function_urls["run_task"],
         json=task,
         headers={"X-CloudTasks-QueueName": stack.queue_path("chunks")},
         timeout=60,
@@ -252,7 +252,7 @@ def test_a_job_cancelled_before_its_upload_stays_cancelled(
 def test_the_worker_refuses_callers_other_than_cloud_tasks(stack: LocalStack) -> None:
     task = {"kind": "expire_upload", "job_id": uuid.uuid4().hex}
 
-    response = requests.post(stack.function_urls["process_chunk"], json=task, timeout=10)
+    response = requests.post(stack.function_urls["run_task"], json=task, timeout=10)
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "CALLER_FORBIDDEN"

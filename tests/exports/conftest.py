@@ -8,7 +8,7 @@ import gspread
 import pytest
 
 from infra.fake_sheets import FakeSheets
-from shared.exports.google_session import BASE_URL_VARIABLE, sheets_client
+from shared.adapters.sheets.google_session import BASE_URL_VARIABLE, sheets_client
 
 TOKEN = "ya29.test-access-token-0123456789"
 NARROW_TOKEN = "ya29.signed-in-without-sheets-scope"

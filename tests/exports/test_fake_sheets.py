@@ -9,7 +9,7 @@ from gspread.http_client import ParamsType
 
 from infra.fake_sheets import FakeSheets
 from infra.fake_sheets.a1 import A1Range, GridRange, format_range, parse
-from shared.exports.google_session import sheets_client
+from shared.adapters.sheets.google_session import sheets_client
 from tests.exports.conftest import FIRST_TAB, TOKEN
 
 RAW: ParamsType = {"valueInputOption": "RAW"}

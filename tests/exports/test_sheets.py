@@ -10,9 +10,12 @@ from google.auth.credentials import Credentials
 from google.auth.transport import Request
 
 from infra.fake_sheets import FakeSheets
-from shared.errors import AppError
-from shared.exports.google_session import BASE_URL_VARIABLE, service_account_client, sheets_client
-from shared.exports.sheets import (
+from shared.adapters.sheets.google_session import (
+    BASE_URL_VARIABLE,
+    service_account_client,
+    sheets_client,
+)
+from shared.adapters.sheets.gspread_rows import (
     DEFAULT_MAX_REQUEST_BYTES,
     GoogleScopeMissing,
     GoogleTokenInvalid,
@@ -26,6 +29,7 @@ from shared.exports.sheets import (
     TabNotFound,
     write_rows,
 )
+from shared.domain.errors import AppError, ErrorKind
 from tests.exports.conftest import FIRST_TAB, NARROW_TOKEN, TOKEN, RecordedSleep
 
 HEADER = ["index", "text", "word_count", "page", "source_index", "method"]
@@ -157,7 +161,7 @@ def test_a_missing_tab_is_an_error_unless_creating_it(
     with pytest.raises(TabNotFound) as raised:
         write_rows(client, HEADER, table(2), target)
 
-    assert (raised.value.status, raised.value.code) == (409, "SHEET_TAB_NOT_FOUND")
+    assert (raised.value.kind, raised.value.code) == (ErrorKind.CONFLICT, "SHEET_TAB_NOT_FOUND")
     assert raised.value.details == {"tab": "Germinal"}
     assert [tab.title for tab in fake.spreadsheet(existing.spreadsheet_id).tabs] == ["Notes"]
     assert fake.requests_to("sheets.values.append") == []
@@ -227,7 +231,11 @@ def test_a_rate_limit_that_lasts_ends_in_a_retryable_error(
         write_rows(client, HEADER, table(2), NEW, max_retries=3, sleep=sleep)
 
     error = raised.value
-    assert (error.status, error.code, error.retryable) == (429, "SHEETS_RATE_LIMITED", True)
+    assert (error.kind, error.code, error.transient) == (
+        ErrorKind.LIMITED,
+        "SHEETS_RATE_LIMITED",
+        True,
+    )
     assert len(sleep.delays) == 3
     assert sleep.delays == sorted(sleep.delays)
     assert len(fake.requests) == 4
@@ -243,7 +251,7 @@ def test_a_server_error_is_retryable_by_the_caller_not_here(
     with pytest.raises(SheetsUnavailable) as raised:
         write_rows(client, HEADER, table(2), NEW, sleep=sleep)
 
-    assert (raised.value.status, raised.value.retryable) == (503, True)
+    assert (raised.value.kind, raised.value.transient) == (ErrorKind.TRANSIENT, True)
     assert sleep.delays == []
     assert_token_absent(raised.value)
 
@@ -255,7 +263,10 @@ def test_an_invalid_token_asks_for_a_new_sign_in(fake: FakeSheets) -> None:
     with pytest.raises(GoogleTokenInvalid) as raised:
         write_rows(client, HEADER, table(2), NEW)
 
-    assert (raised.value.status, raised.value.code) == (401, "GOOGLE_TOKEN_INVALID")
+    assert (raised.value.kind, raised.value.code) == (
+        ErrorKind.UNAUTHENTICATED,
+        "GOOGLE_TOKEN_INVALID",
+    )
     assert [request.status for request in fake.requests] == [401]  # no refresh, no retry
     assert_token_absent(raised.value, expired)
 
@@ -266,7 +277,7 @@ def test_a_token_without_the_scopes_is_reported(fake: FakeSheets) -> None:
     with pytest.raises(GoogleScopeMissing) as raised:
         write_rows(client, HEADER, table(2), NEW)
 
-    assert (raised.value.status, raised.value.code) == (403, "GOOGLE_SCOPE_MISSING")
+    assert (raised.value.kind, raised.value.code) == (ErrorKind.FORBIDDEN, "GOOGLE_SCOPE_MISSING")
     assert_token_absent(raised.value, NARROW_TOKEN)
 
 
@@ -274,7 +285,7 @@ def test_an_unknown_spreadsheet_is_not_found(client: gspread.Client) -> None:
     with pytest.raises(SpreadsheetNotFound) as raised:
         write_rows(client, HEADER, table(2), SheetTarget("1NoSuchSpreadsheet"))
 
-    assert (raised.value.status, raised.value.code) == (404, "SPREADSHEET_NOT_FOUND")
+    assert (raised.value.kind, raised.value.code) == (ErrorKind.NOT_FOUND, "SPREADSHEET_NOT_FOUND")
     assert_token_absent(raised.value)
 
 
@@ -358,4 +369,4 @@ def test_a_service_account_creates_the_sheet_and_shares_it_with_the_user(
 def test_invalid_options_are_refused(make: Callable[[], object]) -> None:
     with pytest.raises(AppError) as raised:
         make()
-    assert raised.value.status == 400
+    assert raised.value.kind is ErrorKind.INVALID_INPUT

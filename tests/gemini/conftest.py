@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from infra.fake_gemini import FakeGemini
-from shared.gemini.client import GenaiModel
-from shared.gemini.model import ModelRequest
+from shared.adapters.genai_model import GenaiModel
+from shared.gemini.ports import ModelRequest
 from shared.gemini.prompt import RESPONSE_SCHEMA
 
 API_KEY = "test-key-0123456789"

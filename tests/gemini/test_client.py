@@ -22,15 +22,14 @@ from infra.fake_gemini import (
     prompt_blocked,
 )
 from infra.fake_gemini.rewriter import rewrite, rewrite_prompt
-from shared.gemini.client import GenaiModel
-from shared.gemini.model import (
+from shared.adapters.genai_model import GenaiModel
+from shared.domain.errors import (
     ModelKeyInvalid,
     ModelRateLimited,
-    ModelRequest,
     ModelRequestRejected,
     ModelUnavailable,
-    Usage,
 )
+from shared.gemini.ports import ModelRequest, Usage
 from tests.gemini.conftest import API_KEY, LONG_SENTENCE, SCHEMA, rewrite_request
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -113,7 +112,7 @@ def test_429_is_rate_limited_and_not_retried_by_the_sdk(
     with pytest.raises(ModelRateLimited) as raised:
         model.generate(rewrite_request(["Il pleut."]))
 
-    assert raised.value.retryable
+    assert raised.value.transient
     assert "RESOURCE_EXHAUSTED" in raised.value.message
     assert len(fake.calls) == 1
 
@@ -125,7 +124,7 @@ def test_server_errors_are_unavailable(fake: FakeGemini, model: GenaiModel, code
     with pytest.raises(ModelUnavailable) as raised:
         model.generate(rewrite_request(["Il pleut."]))
 
-    assert raised.value.retryable
+    assert raised.value.transient
     assert len(fake.calls) == 1
 
 
@@ -136,7 +135,7 @@ def test_an_invalid_key_is_reported_without_the_key() -> None:
         with pytest.raises(ModelKeyInvalid) as raised:
             model.generate(rewrite_request(["Il pleut."]))
 
-    assert not raised.value.retryable
+    assert not raised.value.transient
     assert "API key not valid" in raised.value.message
     assert secret_key not in str(raised.value)
     assert secret_key not in raised.value.message
@@ -153,7 +152,7 @@ def test_other_client_errors_reject_the_request(fake: FakeGemini, model: GenaiMo
     with pytest.raises(ModelRequestRejected) as raised:
         model.generate(rewrite_request(["Il pleut."]))
 
-    assert not raised.value.retryable
+    assert not raised.value.transient
     assert "token count" in raised.value.message
 
 

@@ -21,8 +21,8 @@ from infra.fake_gemini import (
     latency,
 )
 from infra.fake_gemini.rewriter import find_items, find_limit, rewrite, split_sentence, words
-from shared.gemini.client import GenaiModel
-from shared.gemini.model import ModelRateLimited, ModelUnavailable
+from shared.adapters.genai_model import GenaiModel
+from shared.domain.errors import ModelRateLimited, ModelUnavailable
 from tests.gemini.conftest import API_KEY, LONG_SENTENCE, rewrite_request
 
 SENTENCES = [

@@ -11,12 +11,12 @@ import pytest
 
 from infra.fake_gemini import FakeGemini, outcomes
 from shared import cli
+from shared.adapters.genai_model import GenaiModel
+from shared.domain.errors import ModelUnavailable
 from shared.domain.words import count_words
 from shared.gemini import resilient
 from shared.gemini.cache import MemoryCache
-from shared.gemini.client import GenaiModel
 from shared.gemini.engine import RewriteOptions
-from shared.gemini.model import ModelUnavailable
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import RunStats, source_sentences
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shared.gemini.secrets import GEMINI_API_KEY_SECRET, EnvSecrets, TtlCache
+from shared.adapters.secrets import GEMINI_API_KEY_SECRET, EnvSecrets, TtlCache
 
 
 def test_env_secret_is_read_from_the_variable_named_like_it() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,15 +12,16 @@ from google.cloud import firestore
 
 from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_jobs import FirestoreJobRepository
+from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, OutputSentence
-from shared.service import chunks, dispatch, uploads
-from shared.service.deps import Deps, Limits
+from shared.service import chunks
+from shared.service.deps import Limits
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ResultPart
 from shared.text.pipeline import process_pdf
-from tests.drive import all_sentences
-from tests.fakes import FakeObjectStore, FakeTaskQueue
+from tests.drive import all_sentences, chunk_tasks, upload_and_trigger
+from tests.fakes import fake_world
 
 pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("clean_firestore")]
 
@@ -33,7 +35,10 @@ def repo(firestore_client: firestore.Client) -> FirestoreJobRepository:
     return FirestoreJobRepository(firestore_client)
 
 
-def a_job(job_id: str = "a" * 32, status: JobStatus = JobStatus.PROCESSING) -> Job:
+JOB_ID = JobId("a" * 32)
+
+
+def a_job(job_id: JobId = JOB_ID, status: JobStatus = JobStatus.PROCESSING) -> Job:
     return Job(
         id=job_id,
         owner_uid="reader-1",
@@ -62,12 +67,12 @@ def test_a_job_comes_back_as_it_was_stored(repo: FirestoreJobRepository) -> None
 
     assert stored == job
     assert stored is not None and stored.version is not None
-    assert repo.get("b" * 32) is None
+    assert repo.get(JobId("b" * 32)) is None
 
 
 def test_a_change_based_on_a_stale_read_is_refused(repo: FirestoreJobRepository) -> None:
     repo.add(a_job())
-    first = repo.get("a" * 32)
+    first = repo.get(JOB_ID)
     assert first is not None
     assert repo.compare_and_set(first, first.changed(NOW, pages_done=5))
 
@@ -84,10 +89,10 @@ def test_racing_completions_complete_the_job_exactly_once(repo: FirestoreJobRepo
         return current.moved_to(JobStatus.COMPLETED, NOW, completed_at=NOW)
 
     with ThreadPoolExecutor(8) as pool:
-        results = list(pool.map(lambda _: update_job(repo, "a" * 32, complete)[1], range(8)))
+        results = list(pool.map(lambda _: update_job(repo, JOB_ID, complete)[1], range(8)))
 
     assert results.count(True) == 1
-    assert repo.get("a" * 32).status is JobStatus.COMPLETED  # type: ignore[union-attr]
+    assert repo.get(JOB_ID).status is JobStatus.COMPLETED  # type: ignore[union-attr]
 
 
 def _part(chunk: int, texts: list[str]) -> ResultPart:
@@ -99,31 +104,35 @@ def test_a_chunk_is_recorded_once_and_counted_once(repo: FirestoreJobRepository)
     repo.add(a_job())
     record = ChunkRecord(2, sentence_count=2, source_count=1, pages=10, pages_without_text=0, **RAN)
 
-    assert repo.record_chunk("a" * 32, record, [_part(2, ["Il pleut.", "Elle rit."])])
-    assert not repo.record_chunk("a" * 32, record, [_part(2, ["Autre chose."])])
+    assert repo.record_chunk(JOB_ID, record, [_part(2, ["Il pleut.", "Elle rit."])]) == 1
+    assert repo.record_chunk(JOB_ID, record, [_part(2, ["Autre chose."])]) is None
 
-    job = repo.get("a" * 32)
+    job = repo.get(JOB_ID)
     assert job is not None and (job.chunks_done, job.pages_done, job.sentence_count) == (1, 10, 2)
-    assert repo.chunk_recorded("a" * 32, 2) and not repo.chunk_recorded("a" * 32, 1)
-    (part,) = repo.result_parts("a" * 32)
+    assert repo.chunk_recorded(JOB_ID, 2) and not repo.chunk_recorded(JOB_ID, 1)
+    (part,) = repo.result_parts(JOB_ID)
     assert [s.text for s in part.sentences] == ["Il pleut.", "Elle rit."]
 
 
 def test_chunks_recorded_in_parallel_add_up_exactly(repo: FirestoreJobRepository) -> None:
     repo.add(a_job())
 
-    def record(number: int) -> bool:
+    def record(number: int) -> int | None:
         entry = ChunkRecord(
             number, sentence_count=3, source_count=2, pages=5, pages_without_text=0, **RAN
         )
-        return repo.record_chunk("a" * 32, entry, [_part(number, ["Un.", "Deux.", "Trois."])])
+        return repo.record_chunk(JOB_ID, entry, [_part(number, ["Un.", "Deux.", "Trois."])])
 
     with ThreadPoolExecutor(8) as pool:
-        assert all(pool.map(record, [n % 12 for n in range(24)][:12]))
+        counts = list(pool.map(record, [n % 12 for n in range(24)]))
 
-    job = repo.get("a" * 32)
+    # Each chunk is counted once, and each count after a recording is told exactly once:
+    # the one that hears 12 is the last.
+    assert sorted(c for c in counts if c is not None) == list(range(1, 13))
+
+    job = repo.get(JOB_ID)
     assert job is not None and (job.chunks_done, job.sentence_count) == (12, 36)
-    records = repo.chunk_records("a" * 32)
+    records = repo.chunk_records(JOB_ID)
     assert [r.number for r in records] == list(range(12))
     assert records[0].finished_at - records[0].started_at == timedelta(seconds=1)
 
@@ -132,39 +141,27 @@ def test_result_parts_page_in_book_order_from_any_part(repo: FirestoreJobReposit
     repo.add(a_job())
     for number in [3, 0, 7, 1, 5]:
         entry = ChunkRecord(number, 1, 1, 1, 0, **RAN)
-        repo.record_chunk("a" * 32, entry, [_part(number, [f"Phrase {number}."])])
+        repo.record_chunk(JOB_ID, entry, [_part(number, [f"Phrase {number}."])])
 
-    assert [p.chunk for p in repo.result_parts("a" * 32)] == [0, 1, 3, 5, 7]
-    assert [p.chunk for p in repo.result_parts("a" * 32, "00003-0000")] == [3, 5, 7]
+    assert [p.chunk for p in repo.result_parts(JOB_ID)] == [0, 1, 3, 5, 7]
+    assert [p.chunk for p in repo.result_parts(JOB_ID, "00003-0000")] == [3, 5, 7]
 
 
 def test_a_book_in_parallel_chunks_on_firestore_completes_once_with_every_sentence(
     repo: FirestoreJobRepository,
 ) -> None:
-    store, tasks = FakeObjectStore(), FakeTaskQueue()
-    deps = Deps(repo, store, tasks, Limits(pages_per_chunk=4))
-    job, _ = uploads.create_upload(
-        deps, "reader-1", uploads.NewUpload("r.pdf", len(SAMPLE), JobSettings())
-    )
-    generation = store.write(job.object_name, SAMPLE, "application/pdf")
-    dispatch.on_object_finalized(
-        deps, dispatch.FinalizedObject("uploads", job.object_name, generation, len(SAMPLE))
-    )
-    payloads = [t.payload for t in tasks.of_kind("chunk")]
-    work = [
-        chunks.ChunkTask(
-            job.id, generation, chunks.Chunk(p["chunk"], p["first_page"], p["last_page"])
-        )  # type: ignore[arg-type]
-        for p in payloads
-    ]
+    world = fake_world(Limits(pages_per_chunk=4))
+    world.deps = deps = dataclasses.replace(world.deps, jobs=repo)
+    job_id = upload_and_trigger(world, SAMPLE, owner="reader-1")
+    work = chunk_tasks(world)
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda task: chunks.run_chunk(deps, task, 1), work + work[:3]))
 
-    done = repo.get(job.id)
+    done = repo.get(job_id)
     assert done is not None and done.status is JobStatus.COMPLETED
     assert done.chunks_done == len(work) == 8
-    found = all_sentences(deps, job.id, "reader-1")
+    found = all_sentences(deps, job_id, "reader-1")
     expected = [s.to_dict() for s in process_pdf(SAMPLE, 8)]
     assert [{k: v for k, v in s.items() if k != "index"} for s in found] == expected
 

@@ -17,8 +17,7 @@ from google.cloud.storage.retry import DEFAULT_RETRY
 from infra.local_stack.ports import LOOPBACK, free_ports
 from shared.adapters.gcs_store import GcsObjectStore
 from shared.adapters.signing import LocalSigner
-from shared.errors import Unavailable
-from shared.service.ports import ObjectMissing
+from shared.domain.errors import ObjectMissing, Unavailable
 from tests.integration.conftest import PROJECT, UPLOADS_BUCKET
 
 pytestmark = pytest.mark.stack

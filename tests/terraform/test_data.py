@@ -9,8 +9,8 @@ import pytest
 
 from shared.adapters import firestore_cache, firestore_jobs, firestore_rate_limiter
 from shared.adapters.gcs_store import GcsObjectStore
+from shared.adapters.secrets import GEMINI_API_KEY_SECRET
 from shared.config import Settings
-from shared.gemini.secrets import GEMINI_API_KEY_SECRET
 from tests.terraform.hcl_config import Config, block, blocks, instances, load, reference
 
 BUCKET = "google_storage_bucket"

@@ -83,7 +83,7 @@ def production_required_fields(monkeypatch: pytest.MonkeyPatch) -> set[str]:
             or name
             in {
                 "GOOGLE_CLOUD_PROJECT",
-                "FUNCTION_URL_PROCESS_CHUNK",
+                "FUNCTION_URL_RUN_TASK",
                 "CLOUD_TASKS_EMULATOR_HOST",
             }
         ):

@@ -8,8 +8,8 @@ import re
 import pytest
 import yaml
 
-from shared.entrypoints import chunk_worker, storage_trigger
-from shared.gemini import client as gemini_client
+from shared.adapters import genai_model as gemini_client
+from shared.entrypoints import storage_trigger, task_worker
 from shared.service import chunks, dispatch
 from tests.terraform.hcl_config import REPO_ROOT, TERRAFORM_DIR, Config, block, load, tfvars
 
@@ -113,8 +113,8 @@ def test_log_based_metrics_match_the_lines_the_code_writes(config: Config) -> No
     worker_line = "task %s attempt %d: %s"
     trigger_line = "event %s for %s: %s"
     retry_line = "task %s attempt %d failed: %s"
-    assert f'"{worker_line}"' in inspect.getsource(chunk_worker.handle)
-    assert f'"{retry_line}"' in inspect.getsource(chunk_worker.handle)
+    assert f'"{worker_line}"' in inspect.getsource(task_worker.TaskWorker.handle)
+    assert f'"{retry_line}"' in inspect.getsource(task_worker.TaskWorker.handle)
     assert f'"{trigger_line}"' in inspect.getsource(storage_trigger)
     assert 'f"failed: {error.code}"' in inspect.getsource(chunks)
     assert 'f"rejected: {problem.code}"' in inspect.getsource(dispatch)

@@ -6,17 +6,14 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.signing import throwaway_service_account
-from shared.auth import (
-    ExpiredToken,
+from shared.adapters.firebase_tokens import (
+    EMULATOR_HOST_ENV,
     FirebaseTokenVerifier,
-    InvalidToken,
-    MissingToken,
-    UnsafeAuthConfiguration,
-    User,
     mint_emulator_token,
 )
-from shared.auth.firebase_tokens import EMULATOR_HOST_ENV
+from shared.adapters.signing import throwaway_service_account
+from shared.domain.errors import ExpiredToken, InvalidToken, MissingToken, UnsafeConfiguration
+from shared.domain.users import User
 
 PROJECT = "demo-novel"
 NOW = 1_800_000_000.0
@@ -156,7 +153,7 @@ def test_verifiers_for_two_projects_coexist(emulator: None) -> None:
 
 
 def test_emulator_mode_is_impossible_in_production(emulator: None) -> None:
-    with pytest.raises(UnsafeAuthConfiguration):
+    with pytest.raises(UnsafeConfiguration):
         FirebaseTokenVerifier(PROJECT, production=True)
 
 
@@ -165,7 +162,7 @@ def test_emulator_variable_set_after_startup_is_refused_in_production(
 ) -> None:
     verifier = FirebaseTokenVerifier(PROJECT, production=True, clock=lambda: NOW)
     monkeypatch.setenv(EMULATOR_HOST_ENV, "127.0.0.1:9099")
-    with pytest.raises(UnsafeAuthConfiguration):
+    with pytest.raises(UnsafeConfiguration):
         verifier.verify(_bearer(mint_emulator_token(PROJECT, "u-1", now=NOW)))
 
 

@@ -1,12 +1,13 @@
 import pytest
 
-from shared.auth import ForbiddenCaller, LocalCallerCheck, UnsafeAuthConfiguration
+from shared.adapters.oidc_callers import LocalCallerCheck
+from shared.domain.errors import ErrorKind, ForbiddenCaller, UnsafeConfiguration
 
 QUEUE_HEADER = "X-CloudTasks-QueueName"
 
 
 def test_refused_in_production() -> None:
-    with pytest.raises(UnsafeAuthConfiguration):
+    with pytest.raises(UnsafeConfiguration):
         LocalCallerCheck(production=True, required_headers={QUEUE_HEADER: None})
 
 
@@ -33,4 +34,4 @@ def test_refuses_a_missing_header_or_an_unexpected_value(headers: dict[str, str]
     )
     with pytest.raises(ForbiddenCaller) as caught:
         check.verify(headers)
-    assert caught.value.status == 403
+    assert caught.value.kind is ErrorKind.FORBIDDEN

@@ -17,12 +17,13 @@ from google.auth import crypt, jwt
 from google.auth.exceptions import TransportError
 from google.auth.transport.requests import Request
 
-from shared.auth import (
+from shared.adapters.oidc_callers import OidcCallerVerifier
+from shared.domain.errors import (
+    ErrorKind,
     ExpiredToken,
     ForbiddenCaller,
     InvalidToken,
     MissingToken,
-    OidcCallerVerifier,
 )
 
 AUDIENCE = "https://europe-west1-demo-novel.cloudfunctions.net/worker"
@@ -120,8 +121,8 @@ def verifier(issuer: Issuer) -> OidcCallerVerifier:
     return OidcCallerVerifier(AUDIENCE, frozenset({CALLER}), certs_url=issuer.certs_url)
 
 
-def _bearer(token: str) -> str:
-    return f"Bearer {token}"
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def test_valid_token_yields_the_caller(issuer: Issuer, verifier: OidcCallerVerifier) -> None:
@@ -154,7 +155,7 @@ def test_other_or_unverified_email_is_forbidden(
 ) -> None:
     with pytest.raises(ForbiddenCaller) as caught:
         verifier.verify(_bearer(issuer.token(**overrides)))
-    assert caught.value.status == 403
+    assert caught.value.kind is ErrorKind.FORBIDDEN
 
 
 def test_expired_token_is_refused(issuer: Issuer, verifier: OidcCallerVerifier) -> None:
@@ -190,7 +191,7 @@ def test_garbage_is_refused(verifier: OidcCallerVerifier, token: str) -> None:
 @pytest.mark.parametrize("header", [None, "", "Basic xxx"])
 def test_missing_token_is_refused(verifier: OidcCallerVerifier, header: str | None) -> None:
     with pytest.raises(MissingToken):
-        verifier.verify(header)
+        verifier.verify({"Authorization": header} if header is not None else {})
 
 
 def test_certificates_are_fetched_once_by_default(issuer: Issuer) -> None:

@@ -9,7 +9,7 @@ from shared.config import EMULATOR_VARIABLES, Profile, Settings, UnsafeConfigura
 PRODUCTION = {
     "FNT_PROFILE": "production",
     "GOOGLE_CLOUD_PROJECT": "novels-prod",
-    "FNT_WORKER_URL": "https://process-chunk-abc.a.run.app",
+    "FNT_WORKER_URL": "https://run-task-abc.a.run.app",
     "FNT_TASKS_SERVICE_ACCOUNT": "tasks@novels-prod.iam.gserviceaccount.com",
     "FNT_SIGNING_SERVICE_ACCOUNT": "api@novels-prod.iam.gserviceaccount.com",
 }
@@ -17,7 +17,7 @@ PRODUCTION = {
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [*EMULATOR_VARIABLES, *PRODUCTION, "FUNCTION_URL_PROCESS_CHUNK"]:
+    for name in [*EMULATOR_VARIABLES, *PRODUCTION, "FUNCTION_URL_RUN_TASK"]:
         monkeypatch.delenv(name, raising=False)
 
 
@@ -68,7 +68,7 @@ def test_production_refuses_an_emulator_only_project(monkeypatch: pytest.MonkeyP
 def test_local_settings_take_the_worker_url_from_the_local_stack(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("FUNCTION_URL_PROCESS_CHUNK", "http://127.0.0.1:5000")
+    monkeypatch.setenv("FUNCTION_URL_RUN_TASK", "http://127.0.0.1:5000")
     monkeypatch.setenv("FNT_PAGES_PER_CHUNK", "12")
 
     settings = Settings()

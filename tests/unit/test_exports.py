@@ -5,52 +5,28 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from shared.domain.exports import ExportKind, ExportStatus, SheetsOptions
+from shared.domain.errors import JobNotCompleted, JobNotFound
+from shared.domain.exports import ExportKind, ExportStatus
 from shared.domain.jobs import JobSettings
-from shared.errors import JobNotCompleted, JobNotFound
 from shared.service import exports, uploads
 from shared.service.deps import Limits
-from shared.service.ports import WrittenSheet
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import process_pdf, source_sentences
 from tests.drive import OWNER, completed_job
-from tests.fakes import FakeWorld, fake_world
+from tests.fakes import FakeWorld, RecordingSheets, fake_world
 
 SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
 ALL = ("index", "sentence", "original", "page", "word_count", "method")
 
 
-class RecordingSheets:
-    """A SheetsWriter that keeps what it was asked to write."""
-
-    service_account_mode = False
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str | None, list[str], list[list[object]], SheetsOptions]] = []
-
-    def __call__(
-        self,
-        google_token: str | None,
-        header: Sequence[str],
-        rows: Sequence[Sequence[object]],
-        options: SheetsOptions,
-        owner_email: str | None,
-    ) -> WrittenSheet:
-        self.calls.append((google_token, list(header), [list(r) for r in rows], options))
-        return WrittenSheet("https://docs.google.com/spreadsheets/d/fake", len(rows))
-
-
 @pytest.fixture
 def world() -> FakeWorld:
-    world = fake_world(Limits(pages_per_chunk=15, export_inline_rows=500))
-    world.deps = dataclasses.replace(world.deps, sheets=RecordingSheets())
-    return world
+    return fake_world(Limits(pages_per_chunk=15, export_inline_rows=500))
 
 
 def read_csv(world: FakeWorld, url: str) -> list[list[str]]:

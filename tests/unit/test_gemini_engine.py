@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from shared.domain.errors import ModelKeyInvalid, ModelRateLimited
 from shared.domain.sentences import Method, SourceSentence
 from shared.domain.words import count_words
 from shared.gemini import engine
 from shared.gemini.cache import MemoryCache
 from shared.gemini.checks import check_rewrite
-from shared.gemini.model import ModelAnswer, ModelKeyInvalid, ModelRateLimited, ModelRequest
+from shared.gemini.ports import ModelAnswer, ModelRequest
 from shared.gemini.prompt import system_instruction
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import source_sentences

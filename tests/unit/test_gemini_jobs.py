@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from shared.domain.errors import GeminiNotConfigured, ModelKeyInvalid, ModelRateLimited
 from shared.domain.jobs import Engine, JobSettings, JobStatus
 from shared.domain.words import count_words
-from shared.gemini.cache import MemoryCache
-from shared.gemini.model import ModelAnswer, ModelKeyInvalid, ModelRateLimited, ModelRequest
+from shared.gemini.ports import ModelAnswer, ModelRequest
 from shared.gemini.prompt import PROMPT_VERSION
-from shared.service import chunks, estimate, uploads
-from shared.service.deps import GeminiSetup, Limits
+from shared.service import chunks, estimate
+from shared.service.deps import Limits
 from tests.books.builder import scanned_pdf
 from tests.drive import all_sentences, chunk_tasks, run_chunk_tasks, upload_and_trigger
-from tests.fakes import FakeWorld, ScriptedModel, fake_world
+from tests.fakes import FakeWorld, ScriptedModel, fake_world, with_gemini
 
 SAMPLE = (Path(__file__).parents[2] / "samples" / "sample-novel.pdf").read_bytes()
 TRANSCRIPTION = "Il pleuvait sur la ville, et elle attendait, immobile, que le jour se lève enfin."
@@ -40,7 +40,7 @@ def model() -> ReadingModel:
 @pytest.fixture
 def world(model: ReadingModel) -> FakeWorld:
     world = fake_world(Limits(pages_per_chunk=10, chunk_max_attempts=3))
-    world.deps = dataclasses.replace(world.deps, gemini=GeminiSetup(model, MemoryCache()))
+    world.deps = with_gemini(world.deps, model)
     return world
 
 
@@ -74,7 +74,7 @@ def test_without_a_key_auto_is_offline_and_gemini_is_refused() -> None:
     job_id = start(world)
 
     assert world.jobs.get(job_id).engine is Engine.OFFLINE  # type: ignore[union-attr]
-    with pytest.raises(uploads.GeminiNotConfigured):
+    with pytest.raises(GeminiNotConfigured):
         start(world, engine=Engine.GEMINI)
 
 

@@ -9,15 +9,18 @@ import flask
 import pytest
 from cloudevents.http import CloudEvent
 
-from shared.entrypoints import api, chunk_worker, storage_trigger
-from tests.unit.entrypoint_env import local_settings  # noqa: F401 (autouse fixture)
+from tests.apps import (
+    api_router,
+    auth_emulator_mode,  # noqa: F401 (an autouse fixture)
+    call,
+    storage_trigger,
+    task_worker,
+)
+from tests.fakes import fake_world
 
-app = flask.Flask(__name__)
-
-
-def call(handler: Any, path: str, method: str = "GET", **kwargs: Any) -> flask.Response:
-    with app.test_request_context(path, method=method, **kwargs):
-        return handler(flask.request)
+WORLD = fake_world()
+API = api_router(WORLD.deps).dispatch
+WORKER = task_worker(WORLD.deps).handle
 
 
 def error_of(response: flask.Response) -> dict[str, Any]:
@@ -25,14 +28,14 @@ def error_of(response: flask.Response) -> dict[str, Any]:
 
 
 def test_health_needs_no_token_and_echoes_a_sane_request_id() -> None:
-    response = call(api.handle, "/api/v1/health", headers={"X-Request-ID": "client-req-0001"})
+    response = call(API, "/api/v1/health", headers={"X-Request-ID": "client-req-0001"})
 
     assert (response.status_code, response.get_json()["status"]) == (200, "ok")
     assert response.headers["X-Request-ID"] == "client-req-0001"
 
 
 def test_an_unsafe_request_id_is_replaced() -> None:
-    response = call(api.handle, "/api/v1/health", headers={"X-Request-ID": "<script>"})
+    response = call(API, "/api/v1/health", headers={"X-Request-ID": "<script>"})
 
     assert response.headers["X-Request-ID"] != "<script>"
     assert len(response.headers["X-Request-ID"]) == 32
@@ -49,7 +52,7 @@ def test_an_unsafe_request_id_is_replaced() -> None:
     ],
 )
 def test_routing_and_auth_errors_have_codes(path: str, method: str, status: int, code: str) -> None:
-    response = call(api.handle, path, method)
+    response = call(API, path, method)
 
     assert response.status_code == status
     error = error_of(response)
@@ -59,14 +62,14 @@ def test_routing_and_auth_errors_have_codes(path: str, method: str, status: int,
 
 def test_a_body_over_the_routes_limit_is_refused_before_it_is_read() -> None:
     response = call(
-        api.handle, "/api/v1/uploads", "POST", data=b"x" * (70 * 1024), content_type="text/plain"
+        API, "/api/v1/uploads", "POST", data=b"x" * (70 * 1024), content_type="text/plain"
     )
 
     assert (response.status_code, error_of(response)["code"]) == (413, "PAYLOAD_TOO_LARGE")
 
 
 def test_the_worker_refuses_a_caller_without_cloud_tasks_headers() -> None:
-    response = call(chunk_worker.handle, "/", "POST", json={"kind": "expire_upload"})
+    response = call(WORKER, "/", "POST", json={"kind": "expire_upload"})
 
     assert (response.status_code, error_of(response)["code"]) == (403, "CALLER_FORBIDDEN")
 
@@ -83,7 +86,7 @@ def test_the_worker_refuses_a_caller_without_cloud_tasks_headers() -> None:
 def test_the_worker_drops_a_task_that_can_never_succeed(body: bytes) -> None:
     headers = {"X-CloudTasks-QueueName": "projects/p/locations/l/queues/chunks"}
 
-    response = call(chunk_worker.handle, "/", "POST", data=body, headers=headers)
+    response = call(WORKER, "/", "POST", data=body, headers=headers)
 
     assert response.status_code == 200  # a 4xx would make Cloud Tasks retry it
     assert response.get_json()["outcome"].startswith("dropped")
@@ -109,6 +112,6 @@ def test_the_trigger_ignores_events_it_does_not_own(
     event: CloudEvent, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level("WARNING"):
-        storage_trigger.handle(event)  # reaching the service would need Firestore
+        storage_trigger(WORLD.deps).handle(event)
 
     assert "ignored event" in caplog.text

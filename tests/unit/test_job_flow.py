@@ -9,10 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from shared.domain.errors import NotAPdf
-from shared.domain.jobs import InvalidTransition, Job, JobSettings, JobStatus
-from shared.errors import DispatchInProgress, FileTooLarge, InvalidRequest, JobNotFound, Unavailable
-from shared.service import chunks, dispatch, queries, uploads
+from shared.domain.errors import (
+    DispatchInProgress,
+    FileTooLarge,
+    InvalidInput,
+    InvalidTransition,
+    JobNotFound,
+    NotAPdf,
+    Unavailable,
+)
+from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.service import chunks, dispatch, history, queries, upload_expiry, uploads
 from shared.service.deps import Limits
 from shared.service.ports import SignedUpload
 from shared.text.pipeline import process_pdf
@@ -91,7 +98,7 @@ def test_the_trigger_queues_the_job_with_one_task_per_chunk(world: FakeWorld) ->
     stored = world.jobs.get(job.id)
     assert stored is not None and stored.status is JobStatus.QUEUED
     assert (stored.page_count, stored.chunk_count, stored.tasks_enqueued) == (30, 5, True)
-    ranges = [(t.chunk.first_page, t.chunk.last_page) for t in chunk_tasks(world)]
+    ranges = [(t.first_page, t.last_page) for t in chunk_tasks(world)]
     assert ranges == [(1, 6), (7, 12), (13, 18), (19, 24), (25, 30)]
     assert outcome == "queued: 5 chunks"
 
@@ -262,7 +269,7 @@ def test_another_users_job_is_not_found(world: FakeWorld) -> None:
     with pytest.raises(JobNotFound):
         queries.sentence_page(world.deps, "someone-else", job.id, None, 10)
     with pytest.raises(JobNotFound):
-        queries.cancel_job(world.deps, "someone-else", job.id)
+        history.cancel_job(world.deps, "someone-else", job.id)
     assert queries.get_job(world.deps, OWNER, job.id).status is JobStatus.COMPLETED
 
 
@@ -272,29 +279,35 @@ def test_a_cancelled_job_stops_its_chunks_and_cannot_be_cancelled_again(world: F
     tasks = chunk_tasks(world)
     chunks.run_chunk(world.deps, tasks[0], 1)
 
-    cancelled = queries.cancel_job(world.deps, OWNER, job.id)
+    cancelled = history.cancel_job(world.deps, OWNER, job.id)
 
     assert cancelled.status is JobStatus.CANCELLED
     assert chunks.run_chunk(world.deps, tasks[1], 1) == "ignored: the job is cancelled"
     with pytest.raises(InvalidTransition):
-        queries.cancel_job(world.deps, OWNER, job.id)
+        history.cancel_job(world.deps, OWNER, job.id)
 
 
 def test_a_job_whose_upload_never_came_expires(world: FakeWorld) -> None:
     job, _ = uploads.create_upload(world.deps, OWNER, uploads.NewUpload("r.pdf", 10, JobSettings()))
     with pytest.raises(Unavailable):  # an early delivery of the expiry task
-        chunks.expire_upload(world.deps, job.id)
+        upload_expiry.expire_upload(world.deps, job.id)
 
     world.clock.advance(LIMITS.upload_url_ttl + LIMITS.upload_grace)
 
-    assert queries.get_job(world.deps, OWNER, job.id).error.code == "UPLOAD_EXPIRED"  # type: ignore[union-attr]
-    assert chunks.expire_upload(world.deps, job.id) == "ignored: the job is failed"
+    seen = queries.get_job(world.deps, OWNER, job.id)  # before the task has run: shown failed
+    assert seen.error is not None and seen.error.code == "UPLOAD_EXPIRED"
+    [listed], _ = history.list_jobs(world.deps, OWNER, None, 10, None)
+    assert listed == seen
+    stored = world.jobs.get(job.id)
+    assert stored is not None and stored.status is JobStatus.AWAITING_UPLOAD  # reads write nothing
+    assert upload_expiry.expire_upload(world.deps, job.id) == "expired"
+    assert upload_expiry.expire_upload(world.deps, job.id) == "ignored: the job is failed"
 
 
 def test_an_expired_job_ignores_a_late_upload(world: FakeWorld) -> None:
     job = start_job(world)
     world.clock.advance(timedelta(hours=1))
-    chunks.expire_upload(world.deps, job.id)
+    upload_expiry.expire_upload(world.deps, job.id)
 
     assert dispatch.on_object_finalized(world.deps, event_for(world, job)).startswith("ignored")
     assert not world.tasks.of_kind("chunk")
@@ -310,9 +323,9 @@ def test_sentences_wait_for_completion_and_reject_forged_cursors(world: FakeWorl
         queries.encode_cursor("../x", 0),
         queries.encode_cursor("00001-0000", -1),
     ]:
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             queries.sentence_page(world.deps, OWNER, job.id, cursor, 10)
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidInput):
         queries.sentence_page(world.deps, OWNER, job.id, None, 0)
 
 
@@ -384,17 +397,17 @@ def test_the_deadline_task_resumes_a_dispatch_its_trigger_abandoned(world: FakeW
     with pytest.raises(Unavailable):
         dispatch.on_object_finalized(world.deps, event_for(world, job))
     with pytest.raises(DispatchInProgress):  # the lease is still held
-        chunks.expire_upload(world.deps, job.id)
+        upload_expiry.expire_upload(world.deps, job.id)
 
     world.clock.advance(LIMITS.upload_url_ttl + LIMITS.upload_grace)
 
-    assert chunks.expire_upload(world.deps, job.id) == "resumed: tasks enqueued"
+    assert upload_expiry.expire_upload(world.deps, job.id) == "resumed: tasks enqueued"
     assert len(chunk_tasks(world)) == 5
 
 
 def test_an_upload_arriving_after_its_job_was_cancelled_is_deleted(world: FakeWorld) -> None:
     job = start_job(world)
-    queries.cancel_job(world.deps, OWNER, job.id)
+    history.cancel_job(world.deps, OWNER, job.id)
 
     outcome = dispatch.on_object_finalized(world.deps, event_for(world, job))
 

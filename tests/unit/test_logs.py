@@ -2,7 +2,7 @@ import json
 import logging
 import sys
 
-from shared.logs import CloudLoggingFormatter
+from shared.observability.logs import CloudLoggingFormatter
 
 
 def _format(record: logging.LogRecord) -> dict[str, object]:

@@ -14,26 +14,29 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from pydantic import BaseModel, computed_field, create_model
 from pydantic.json_schema import JsonSchemaMode
 
-from shared import bootstrap
 from shared.entrypoints import api, docs
 from shared.http.openapi import openapi_document
-from shared.http.router import Call, Route, Router
+from shared.http.router import Call, Route, Routes
 from shared.http.schemas import ErrorResponse
-from tests.unit.entrypoint_env import local_settings  # noqa: F401 (autouse fixture)
+from tests.apps import (
+    api_router,
+    auth_emulator_mode,  # noqa: F401 (an autouse fixture)
+    call,
+)
+from tests.fakes import fake_world
 
 REF = "#/components/schemas/{model}"
-app = flask.Flask(__name__)
 
 
-def routes() -> list[Route]:
-    docs.register(api.router, api.PREFIX)  # a no-op once api.py registers the docs itself
-    return list(api.router.routes.values())
+def routes() -> list[Route[Any]]:
+    docs.register(api.routes, api.PREFIX)  # a no-op once api.py registers the docs itself
+    return list(api.routes.routes.values())
 
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     routes()
-    return openapi_document(api.router, title="API", version="v1")
+    return openapi_document(api.routes, title="API", version="v1")
 
 
 def template(rule: str) -> str:
@@ -60,8 +63,7 @@ def model_schema(model: type[BaseModel], mode: JsonSchemaMode) -> dict[str, Any]
 
 
 def get(path: str, **kwargs: Any) -> flask.Response:
-    with app.test_request_context(path, **kwargs):
-        return api.handle(flask.request)
+    return call(api_router(fake_world().deps).dispatch, path, **kwargs)
 
 
 def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
@@ -71,7 +73,7 @@ def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
 
 
 def test_a_server_url_is_declared_only_when_given(document: dict[str, Any]) -> None:
-    served = openapi_document(api.router, title="API", version="v1", server_url="https://x.test")
+    served = openapi_document(api.routes, title="API", version="v1", server_url="https://x.test")
 
     assert "servers" not in document  # clients then call the origin the document came from
     assert served["servers"] == [{"url": "https://x.test"}]
@@ -210,13 +212,20 @@ def test_models_of_one_name_or_two_modes_get_a_schema_each() -> None:
         def long(self) -> bool:  # only in the serialized Book
             return self.pages > 300
 
-    def handler(call: Call) -> BaseModel:
+    def handler(call: Call[Any, None], context: object) -> BaseModel:
         raise AssertionError("only documented")
 
-    router = Router(bootstrap.api_guard)
-    router.route("POST", "/first", "First", body=first, response=Book)(handler)
-    router.route("PUT", "/second", "Second", body=Book, response=second)(handler)
-    document = openapi_document(router, title="Clash", version="1")
+    def declared(body: type[BaseModel], response: type[BaseModel]) -> Any:
+        def typed(call: Call[Any, None], context: object) -> BaseModel:
+            return handler(call, context)
+
+        typed.__annotations__ = {"call": Call[body, None], "context": object, "return": response}  # type: ignore[valid-type]
+        return typed
+
+    table: Routes[object] = Routes()
+    table.route("POST", "/first", "First")(declared(first, Book))
+    table.route("PUT", "/second", "Second")(declared(Book, second))
+    document = openapi_document(table, title="Clash", version="1")
 
     used: dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, Any]] = {
         (first, "validation"): document["paths"]["/first"]["post"]["requestBody"],
@@ -321,8 +330,8 @@ def test_a_path_to_anything_but_a_docs_file_is_not_found(path: str) -> None:
 
 
 def test_registering_the_docs_twice_changes_nothing() -> None:
-    before = dict(api.router.routes)
+    before = dict(api.routes.routes)
 
-    docs.register(api.router, api.PREFIX)
+    docs.register(api.routes, api.PREFIX)
 
-    assert api.router.routes == before
+    assert api.routes.routes == before

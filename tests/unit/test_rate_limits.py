@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.errors import AppError
+from shared.domain.errors import AppError
+from shared.http.responses import error_headers, http_status, rate_limit_headers
 from shared.ratelimit import (
     DEFAULT_POLICY,
     Decision,
@@ -21,7 +22,6 @@ from shared.ratelimit import (
     Window,
     check_rate_limit,
     policy_from_json,
-    rate_limit_headers,
     role_of,
 )
 
@@ -150,7 +150,7 @@ def test_headers_of_an_admitted_request() -> None:
 def test_headers_of_a_refused_request_say_when_to_retry() -> None:
     decision = Decision(False, 10, 0, HOUR_START + timedelta(hours=1), 42)
 
-    headers = rate_limit_headers(decision)
+    headers = error_headers(RateLimited(EndpointClass.READS, decision))
 
     assert headers["Retry-After"] == "42"
     assert headers["X-RateLimit-Remaining"] == "0"
@@ -178,7 +178,7 @@ def test_check_raises_rate_limited_with_the_decision() -> None:
 
     error = raised.value
     assert isinstance(error, AppError)
-    assert (error.code, error.status) == ("RATE_LIMITED", 429)
+    assert (error.code, http_status(error)) == ("RATE_LIMITED", 429)
     assert error.decision.retry_after_seconds == 39 * 60 + 30
     assert error.details["limit"] == 10
     assert error.details["reset_at"] == "2026-03-01T13:00:00+00:00"

@@ -1,4 +1,4 @@
-"""The real `process_chunk` function, with faults a test can plan per job.
+"""The real `run_task` function, with faults a test can plan per job.
 
 A test writes FAULTS_DIR/<job_id>.json before uploading, e.g.
 {"read_fails": {"1": 1}, "answer_lost": [2]}: the first read of the PDF by chunk 1
@@ -6,12 +6,16 @@ fails (a crash before the work), chunk 2's first answer is lost after its work w
 recorded (Cloud Tasks sees a 500 and redelivers). `read_fails` counts are per
 attempt number: {"0": 99} fails every attempt of chunk 0. Every delivery is
 appended to FAULTS_DIR/<job_id>.deliveries.jsonl.
+
+The faults are in a wrapper of the uploads store, handed to a worker built from the
+instance's own wiring: no module of the product is patched.
 """
 
 from __future__ import annotations
 
 import contextvars
 import dataclasses
+import functools
 import json
 import os
 from pathlib import Path
@@ -19,10 +23,9 @@ from pathlib import Path
 import flask
 import functions_framework
 
-from shared import bootstrap
-from shared.entrypoints import chunk_worker
-from shared.entrypoints.runtime import configure_instance
-from shared.service.deps import Deps
+from shared.bootstrap import configure_instance, wiring
+from shared.entrypoints.task_worker import TaskWorker
+from shared.service.ports import ObjectStore
 
 configure_instance()
 FAULTS = Path(os.environ["FAULTS_DIR"])
@@ -35,7 +38,9 @@ def _plan(job_id: str) -> dict[str, object]:
 
 
 class _FaultyStore:
-    def __init__(self, store: object) -> None:
+    """The real store, whose reads fail as the delivery's plan says."""
+
+    def __init__(self, store: ObjectStore) -> None:
         self._store = store
 
     def __getattr__(self, name: str) -> object:
@@ -49,26 +54,22 @@ class _FaultyStore:
             assert isinstance(failures, dict)
             if retry < int(failures.get(str(chunk), 0)):
                 raise ConnectionError("injected: connection reset while reading the PDF")
-        return self._store.read(name, generation)  # type: ignore[attr-defined]
+        return self._store.read(name, generation)
 
 
-_real_deps = bootstrap.deps
-
-
-def _deps_with_faults() -> Deps:
-    deps = _real_deps()
-    return dataclasses.replace(deps, store=_FaultyStore(deps.store))
-
-
-bootstrap.deps = _deps_with_faults  # type: ignore[assignment]
+@functools.cache
+def _worker() -> TaskWorker:
+    instance = wiring()
+    deps = dataclasses.replace(instance.deps, store=_FaultyStore(instance.deps.store))  # type: ignore[arg-type]
+    return TaskWorker(deps, instance.worker_callers)
 
 
 @functions_framework.http
-def process_chunk(request: flask.Request) -> flask.Response:
+def run_task(request: flask.Request) -> flask.Response:
     try:
         payload = json.loads(request.get_data())
     except ValueError:
-        return chunk_worker.handle(request)
+        return _worker().handle(request)
     job_id, chunk = str(payload.get("job_id", "")), int(payload.get("chunk", -1))
     retry = int(request.headers.get("X-CloudTasks-TaskRetryCount", "0"))
     record = {"kind": payload.get("kind"), "chunk": chunk, "retry": retry}
@@ -76,7 +77,7 @@ def process_chunk(request: flask.Request) -> flask.Response:
         log.write(json.dumps(record) + "\n")
     token = _delivery.set((job_id, chunk, retry))
     try:
-        response = chunk_worker.handle(request)
+        response = _worker().handle(request)
     finally:
         _delivery.reset(token)
     lost = _plan(job_id).get("answer_lost", [])

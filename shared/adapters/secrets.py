@@ -6,19 +6,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Protocol
 
 from google.api_core.exceptions import FailedPrecondition, NotFound
 from google.cloud import secretmanager
 
 # The name the API key is stored under (in the environment: GEMINI_API_KEY).
 GEMINI_API_KEY_SECRET = "gemini-api-key"
-
-
-class SecretSource(Protocol):
-    def get(self, name: str) -> str | None:
-        """The secret's value, or None when it is not set."""
-        ...
 
 
 class EnvSecrets:

@@ -16,17 +16,14 @@ import httpx2
 from google import genai
 from google.genai import errors, types
 
-from shared.gemini.model import (
-    INLINE_PDF_MAX_BYTES,
-    ModelAnswer,
+from shared.domain.errors import (
     ModelError,
     ModelKeyInvalid,
     ModelRateLimited,
-    ModelRequest,
     ModelRequestRejected,
     ModelUnavailable,
-    Usage,
 )
+from shared.gemini.ports import INLINE_PDF_MAX_BYTES, ModelAnswer, ModelRequest, Usage
 
 _log = logging.getLogger(__name__)
 

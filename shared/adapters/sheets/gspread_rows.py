@@ -6,7 +6,7 @@ to a tab (the header too when the tab is empty). Rows go in batches of at most
 request limit, with `values.append` INSERT_ROWS so nothing below is overwritten. Sheets
 has per-minute quotas: a 429 is retried with exponential backoff, call by call (a
 rate-limited call did nothing, so repeating it is safe). The header's formats go in one
-batchUpdate. gspread's errors become the AppErrors below; none carries the access token.
+batchUpdate. gspread's errors become the domain's AppErrors; none carries the access token.
 """
 
 from __future__ import annotations
@@ -31,7 +31,17 @@ from gspread.http_client import ParamsType
 from gspread.urls import DRIVE_FILES_API_V3_URL
 from gspread.utils import InsertDataOption, MimeType, ValueInputOption, absolute_range_name
 
-from shared.errors import AppError, Conflict, InvalidRequest, NotFound, Unavailable
+from shared.domain.errors import (
+    AppError,
+    GoogleScopeMissing,
+    GoogleTokenInvalid,
+    InvalidInput,
+    SheetsRateLimited,
+    SheetsRequestFailed,
+    SheetsUnavailable,
+    SpreadsheetNotFound,
+    TabNotFound,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -52,44 +62,6 @@ _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
 
-class GoogleTokenInvalid(AppError):
-    """The Google access token is missing or expired: the frontend must sign in again."""
-
-    code = "GOOGLE_TOKEN_INVALID"
-    status = 401
-
-
-class GoogleScopeMissing(AppError):
-    """The user signed in without granting the Sheets and Drive scopes."""
-
-    code = "GOOGLE_SCOPE_MISSING"
-    status = 403
-
-
-class SpreadsheetNotFound(NotFound):
-    code = "SPREADSHEET_NOT_FOUND"
-
-
-class TabNotFound(Conflict):
-    code = "SHEET_TAB_NOT_FOUND"
-
-
-class SheetsRateLimited(Unavailable):
-    code = "SHEETS_RATE_LIMITED"
-    status = 429
-
-
-class SheetsUnavailable(Unavailable):
-    code = "SHEETS_UNAVAILABLE"
-
-
-class SheetsRequestFailed(AppError):
-    """Google refused a request for another reason (the details carry its message)."""
-
-    code = "SHEETS_REQUEST_FAILED"
-    status = 502
-
-
 @dataclass(frozen=True)
 class SheetTarget:
     """Where the rows go: a new spreadsheet (no id) or an existing one."""
@@ -102,7 +74,7 @@ class SheetTarget:
 
     def __post_init__(self) -> None:
         if self.spreadsheet_id is None and not self.title:
-            raise InvalidRequest("A new spreadsheet needs a title.")
+            raise InvalidInput("A new spreadsheet needs a title.")
 
 
 @dataclass(frozen=True)
@@ -114,7 +86,7 @@ class SheetStyle:
 
     def __post_init__(self) -> None:
         if self.header_colour is not None and not _COLOUR.fullmatch(self.header_colour):
-            raise InvalidRequest("The header colour must look like #RRGGBB.")
+            raise InvalidInput("The header colour must look like #RRGGBB.")
 
 
 @dataclass(frozen=True)
@@ -125,7 +97,7 @@ class Sharing:
 
     def __post_init__(self) -> None:
         if any("@" not in email for email in self.collaborators):
-            raise InvalidRequest("Collaborators are given by email address.")
+            raise InvalidInput("Collaborators are given by email address.")
 
 
 @dataclass(frozen=True)
@@ -152,7 +124,7 @@ def write_rows(
 ) -> SheetResult:
     """Write the table where `target` says, style its header, share the spreadsheet."""
     if not header:
-        raise InvalidRequest("A table needs a header.")
+        raise InvalidInput("A table needs a header.")
     call = _Retrying(max_retries, sleep)
     with _translated_errors():
         if target.spreadsheet_id is None:

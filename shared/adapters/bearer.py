@@ -1,6 +1,6 @@
 """Extraction of the bearer token from an Authorization header."""
 
-from shared.auth.errors import MissingToken
+from shared.domain.errors import MissingToken
 
 
 def bearer_token(authorization_header: str | None) -> str:

@@ -8,12 +8,12 @@ from google.auth.transport import Request
 from google.auth.transport.requests import Request as RequestsRequest
 from google.oauth2 import id_token
 
-from shared.auth.bearer import bearer_token
-from shared.auth.errors import (
+from shared.adapters.bearer import bearer_token
+from shared.domain.errors import (
     ExpiredToken,
     ForbiddenCaller,
     InvalidToken,
-    UnsafeAuthConfiguration,
+    UnsafeConfiguration,
 )
 
 # Google's signing certificates for OIDC ID tokens, as {key id: PEM certificate}.
@@ -34,7 +34,7 @@ class OidcCallerVerifier:
     """Accepts Google-signed OIDC ID tokens minted for `audience` on behalf of allowed accounts.
 
     A failure to fetch the certificates is not the caller's fault: it propagates as
-    google.auth.exceptions.TransportError rather than as an AuthError.
+    google.auth.exceptions.TransportError rather than as an Unauthenticated error.
     """
 
     def __init__(
@@ -53,9 +53,12 @@ class OidcCallerVerifier:
         self._certs_url = certs_url
         self._request = request or _caching_request()
 
-    def verify(self, authorization_header: str | None) -> str:
+    def verify(self, headers: Mapping[str, str]) -> str:
         """Return the email of the service account that signed the request in."""
-        token = bearer_token(authorization_header)
+        authorization = {name.lower(): value for name, value in headers.items()}.get(
+            "authorization"
+        )
+        token = bearer_token(authorization)
         try:
             claims = id_token.verify_token(
                 token, self._request, audience=self._audience, certs_url=self._certs_url
@@ -79,7 +82,7 @@ class LocalCallerCheck:
 
     def __init__(self, production: bool, required_headers: Mapping[str, str | None]) -> None:
         if production:
-            raise UnsafeAuthConfiguration(
+            raise UnsafeConfiguration(
                 "The header-only caller check would let anyone call the workers in production."
             )
         # HTTP header names are case-insensitive.

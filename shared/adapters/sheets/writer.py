@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import google.auth
 
+from shared.adapters.sheets.google_session import SCOPES, service_account_client, sheets_client
+from shared.adapters.sheets.gspread_rows import Sharing, SheetStyle, SheetTarget, write_rows
+from shared.domain.errors import InvalidInput
 from shared.domain.exports import SheetsOptions
-from shared.errors import InvalidRequest
-from shared.exports.google_session import SCOPES, service_account_client, sheets_client
-from shared.exports.sheets import Sharing, SheetStyle, SheetTarget, write_rows
 from shared.service.ports import WrittenSheet
 
 
@@ -36,7 +36,7 @@ class GspreadSheetsWriter:
         elif google_token:
             client = sheets_client(google_token, base_url=self._base_url)
         else:
-            raise InvalidRequest("A Google access token is needed to write to the user's Drive.")
+            raise InvalidInput("A Google access token is needed to write to the user's Drive.")
         result = write_rows(
             client,
             list(header),

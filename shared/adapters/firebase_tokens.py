@@ -7,31 +7,22 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import firebase_admin
 from firebase_admin import auth, credentials
 from google.auth.credentials import AnonymousCredentials, Credentials
 
-from shared.auth.bearer import bearer_token
-from shared.auth.errors import ExpiredToken, InvalidToken, UnsafeAuthConfiguration
+from shared.adapters.bearer import bearer_token
+from shared.domain.errors import ExpiredToken, InvalidToken, UnsafeConfiguration
+from shared.domain.users import DEFAULT_ROLE, ROLES, User
 
 EMULATOR_HOST_ENV = "FIREBASE_AUTH_EMULATOR_HOST"
-ROLES = ("free", "premium", "admin")
-DEFAULT_ROLE = "free"
 # Tolerated drift between the issuer's clock and ours for `iat`.
 MAX_CLOCK_SKEW_SECONDS = 300
 
 
-@dataclass(frozen=True)
-class User:
-    uid: str
-    email: str | None
-    role: str
-
-
-class _AnonymousCredential(credentials.Base):
+class _AnonymousCredential(credentials.Base):  # type: ignore[misc]  # untyped library
     """Lets firebase-admin start without Google credentials; verifying ID tokens needs none."""
 
     def get_credential(self) -> Credentials:
@@ -78,7 +69,7 @@ class FirebaseTokenVerifier:
 
     def _refuse_emulator_in_production(self) -> None:
         if self._production and emulator_mode():
-            raise UnsafeAuthConfiguration(
+            raise UnsafeConfiguration(
                 f"{EMULATOR_HOST_ENV} is set in production, where it would let unsigned "
                 "Firebase ID tokens through."
             )

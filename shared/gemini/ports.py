@@ -1,16 +1,15 @@
-"""What the Gemini engine needs from a model: one request in, one answer or a typed error out.
+"""What the Gemini engine needs from outside: a model (one request in, one answer or a
+typed `ModelError` out) and a cache of accepted answers.
 
-`shared/gemini/client.py` implements it with google-genai; tests drive that client
-against a local fake of the Gemini REST API.
+`shared/adapters/genai_model.py` implements the model with google-genai (tests drive it
+against a local fake of the Gemini REST API); `shared/adapters/firestore_cache.py` the cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-
-from shared.errors import AppError
 
 DEFAULT_MODEL = "gemini-2.5-flash"
 # A PDF above this goes through the Files API: inline data is base64 (4/3 larger) and a
@@ -79,34 +78,9 @@ class TextModel(Protocol):
         ...
 
 
-class ModelError(AppError):
-    code = "GEMINI_ERROR"
-    status = 502
+class RewriteCache(Protocol):
+    def get_many(self, keys: Sequence[str]) -> dict[str, list[str]]:
+        """The cached rewrites among `keys` (missing ones are left out)."""
+        ...
 
-
-class ModelRateLimited(ModelError):
-    """429 RESOURCE_EXHAUSTED: the task is retried later, with the queue's backoff."""
-
-    code = "GEMINI_RATE_LIMITED"
-    status = 429
-    retryable = True
-
-
-class ModelUnavailable(ModelError):
-    """5xx, a timeout or no connection: worth another attempt."""
-
-    code = "GEMINI_UNAVAILABLE"
-    status = 503
-    retryable = True
-
-
-class ModelKeyInvalid(ModelError):
-    """The API key is missing, invalid or not allowed: no retry can help."""
-
-    code = "GEMINI_KEY_INVALID"
-
-
-class ModelRequestRejected(ModelError):
-    """Any other 4xx: the request itself is wrong (too large, bad model name...)."""
-
-    code = "GEMINI_REQUEST_REJECTED"
+    def put_many(self, entries: Mapping[str, Sequence[str]]) -> None: ...

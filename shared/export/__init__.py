@@ -1,1 +1,0 @@
-"""File exports of a job's sentences."""

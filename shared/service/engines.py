@@ -1,0 +1,150 @@
+"""The engines a job can run on, each one strategy behind one interface.
+
+Which engine runs is decided once, when the job is made (`Engines.for_settings`:
+"auto" is Gemini when a key is configured, else offline) and recorded on the job; every
+later step asks `Engines.for_job` for that engine and lets it do its part: where its
+chunk tasks queue, whether it can read a book without a text layer, how a chunk's
+sentences are made, and what a book would cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from shared.domain.errors import GeminiNotConfigured, NoTextLayer
+from shared.domain.jobs import Chunk, Engine, Job, JobSettings
+from shared.domain.sentences import OutputSentence, SourceSentence
+from shared.gemini.ports import Usage
+from shared.text.pdf_source import PdfBook
+from shared.text.pipeline import RunStats, shorten, source_sentences
+
+CHUNKS_QUEUE = "chunks"
+
+
+@dataclass(frozen=True, slots=True)
+class EngineChoice:
+    """What a job records of its engine when it is made."""
+
+    engine: Engine
+    model: str | None = None
+    prompt_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkOutput:
+    """A chunk's sentences (with the source sentences they come from) and their cost."""
+
+    sentences: list[OutputSentence]
+    sources: list[SourceSentence]
+    usage: Usage = field(default_factory=Usage)
+    model_calls: int = 0
+    flagged: int = 0  # sentences the offline engine made after the model's rewrite failed
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCost:
+    """What the model would be asked for a book (nothing for the offline engine)."""
+
+    sentences_for_model: int = 0
+    calls: int = 0
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+
+
+class TextEngine(Protocol):
+    @property
+    def available(self) -> bool:
+        """False for a stand-in of an engine that is not configured here."""
+        ...
+
+    @property
+    def choice(self) -> EngineChoice: ...
+
+    @property
+    def queue(self) -> str:
+        """The task queue its chunks go to."""
+        ...
+
+    @property
+    def reads_scans(self) -> bool:
+        """Whether it can process a book whose pages have no text layer."""
+        ...
+
+    def run_chunk(
+        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, stats: RunStats
+    ) -> ChunkOutput:
+        """The sentences that start on the chunk's pages, each within the job's limit."""
+        ...
+
+    def shorten_sentences(
+        self, sources: Sequence[SourceSentence], settings: JobSettings, stats: RunStats
+    ) -> ChunkOutput:
+        """Each source sentence as sentences within the settings' limit, in order."""
+        ...
+
+    def cost(self, sentences: Sequence[SourceSentence], settings: JobSettings) -> ModelCost: ...
+
+    def scan_cost(self, pages: int) -> ModelCost:
+        """What reading a book of `pages` page images would cost (raises if it cannot)."""
+        ...
+
+
+def count_outputs(
+    stats: RunStats, sources: Sequence[SourceSentence], outputs: Sequence[OutputSentence]
+) -> None:
+    stats.source_sentences, stats.output_sentences = len(sources), len(outputs)
+    stats.methods.update(str(output.method) for output in outputs)
+
+
+class OfflineEngine:
+    """The text engine alone: no network, no cost."""
+
+    available = True
+    choice = EngineChoice(Engine.OFFLINE)
+    queue = CHUNKS_QUEUE
+    reads_scans = False
+
+    def run_chunk(
+        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, stats: RunStats
+    ) -> ChunkOutput:
+        try:
+            sources = list(source_sentences(book, chunk.first_page, chunk.last_page, stats))
+        except NoTextLayer:  # a chunk of pictures in a book with text: nothing to add
+            return ChunkOutput([], [])
+        return self.shorten_sentences(sources, job.settings, stats)
+
+    def shorten_sentences(
+        self, sources: Sequence[SourceSentence], settings: JobSettings, stats: RunStats
+    ) -> ChunkOutput:
+        limit = settings.sentence_length_limit
+        outputs = [output for source in sources for output in shorten(source, limit, stats)]
+        count_outputs(stats, sources, outputs)
+        return ChunkOutput(outputs, list(sources))
+
+    def cost(self, sentences: Sequence[SourceSentence], settings: JobSettings) -> ModelCost:
+        return ModelCost()
+
+    def scan_cost(self, pages: int) -> ModelCost:
+        raise NoTextLayer("The PDF has no text layer (a scanned book?): its pages are images.")
+
+
+@dataclass(frozen=True, slots=True)
+class Engines:
+    offline: TextEngine
+    # The Gemini engine, or a stand-in that refuses work when no key is configured.
+    gemini: TextEngine
+
+    def for_settings(self, settings: JobSettings) -> TextEngine:
+        """The engine a new job runs on."""
+        wanted = settings.engine
+        if wanted is Engine.GEMINI and not self.gemini.available:
+            raise GeminiNotConfigured("The Gemini engine is not configured here; choose offline.")
+        if wanted is Engine.OFFLINE or not self.gemini.available:
+            return self.offline
+        return self.gemini
+
+    def for_job(self, job: Job) -> TextEngine:
+        """The engine the job was made for (Gemini's stand-in fails its chunks)."""
+        return self.gemini if job.engine is Engine.GEMINI else self.offline

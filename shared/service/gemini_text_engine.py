@@ -1,0 +1,202 @@
+"""The Gemini engine as a job's engine: a chunk's sentences (transcribed first for a
+scanned book), rewritten by the model where the offline engine falls short; and its
+stand-in where no key is configured."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from shared.domain.errors import GeminiNotConfigured, ModelKeyInvalid, NoTextLayer
+from shared.domain.jobs import Chunk, Engine, Job, JobSettings
+from shared.domain.sentences import DEFAULT_LIMIT, SourceSentence
+from shared.domain.words import count_words
+from shared.gemini.cache import rewrite_key
+from shared.gemini.engine import (
+    RewriteOptions,
+    RewriteReport,
+    estimated_tokens,
+    needs_model,
+    plan_batches,
+    rewrite_sentences,
+)
+from shared.gemini.ports import ModelRequest, RewriteCache, TextModel
+from shared.gemini.prompt import PROMPT_VERSION, system_instruction, transcription_prompt
+from shared.gemini.resilient import rewrite_with_fallback
+from shared.service.engines import ChunkOutput, EngineChoice, ModelCost, count_outputs
+from shared.text.pdf_source import PdfBook, extract_pages
+from shared.text.pipeline import RunStats, shorten, source_sentences
+from shared.text.segmenter import balance_quotes, split_sentences
+
+GEMINI_QUEUE = "gemini"  # paced to the model's quota
+TRANSCRIPTION_VERSION = "transcribe-2026-11-v1"
+TRANSCRIPTION_MAX_OUTPUT_TOKENS = 32_768
+# Gemini reads a PDF page as about this many tokens, and writes about this many back.
+TOKENS_PER_SCANNED_PAGE = 258
+TOKENS_PER_TRANSCRIBED_PAGE = 500
+# A rewrite runs a little longer than its source (carried subjects, periods).
+OUTPUT_RATIO = 1.15
+SCAN_PAGES_PER_CALL = 30
+
+
+@dataclass(frozen=True, slots=True)
+class GeminiSetup:
+    """The model, its answer cache and the engine's defaults (the limit is the job's)."""
+
+    model: TextModel
+    cache: RewriteCache
+    options: RewriteOptions = field(default_factory=lambda: RewriteOptions(DEFAULT_LIMIT))
+
+
+class GeminiEngine:
+    available = True
+    queue = GEMINI_QUEUE
+    reads_scans = True
+
+    def __init__(self, setup: GeminiSetup) -> None:
+        self._setup = setup
+
+    @property
+    def choice(self) -> EngineChoice:
+        return EngineChoice(Engine.GEMINI, self._setup.model.model_name, PROMPT_VERSION)
+
+    def run_chunk(
+        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, stats: RunStats
+    ) -> ChunkOutput:
+        transcription = RewriteReport()
+        try:
+            sources = list(source_sentences(book, chunk.first_page, chunk.last_page, stats))
+        except NoTextLayer:
+            sources = self._transcribed(job, chunk, data, transcription)
+        output = self.shorten_sentences(sources, job.settings, stats)
+        return dataclasses.replace(
+            output,
+            usage=output.usage + transcription.usage,
+            model_calls=output.model_calls + transcription.calls,
+        )
+
+    def shorten_sentences(
+        self, sources: Sequence[SourceSentence], settings: JobSettings, stats: RunStats
+    ) -> ChunkOutput:
+        outputs, report = rewrite_sentences(
+            self._setup.model, self._setup.cache, sources, self._options(settings), stats
+        )
+        count_outputs(stats, sources, outputs)
+        return ChunkOutput(outputs, list(sources), report.usage, report.calls, report.flags.total())
+
+    def cost(self, sentences: Sequence[SourceSentence], settings: JobSettings) -> ModelCost:
+        """The engine's own batching over the sentences it would send."""
+        options = self._options(settings)
+        stats = RunStats()
+        over = [s for s in sentences if count_words(s.text) > options.limit]
+        for_model = [s for s in over if needs_model(s, shorten(s, options.limit, stats), options)]
+        calls = len(plan_batches(for_model, options))
+        sent = sum(estimated_tokens(s.text) for s in for_model)
+        system = estimated_tokens(system_instruction(options.limit))
+        return ModelCost(
+            sentences_for_model=len(for_model),
+            calls=calls,
+            prompt_tokens=calls * system + sent,
+            output_tokens=round(sent * OUTPUT_RATIO),
+        )
+
+    def scan_cost(self, pages: int) -> ModelCost:
+        """A scan: the transcription dominates; its sentences are unknown until then."""
+        return ModelCost(
+            calls=-(-pages // SCAN_PAGES_PER_CALL),
+            prompt_tokens=pages * TOKENS_PER_SCANNED_PAGE,
+            output_tokens=pages * TOKENS_PER_TRANSCRIBED_PAGE,
+        )
+
+    def _options(self, settings: JobSettings) -> RewriteOptions:
+        return dataclasses.replace(
+            self._setup.options,
+            limit=settings.sentence_length_limit,
+            keep_dialogue=settings.keep_dialogue,
+        )
+
+    def _transcribed(
+        self, job: Job, chunk: Chunk, data: bytes, report: RewriteReport
+    ) -> list[SourceSentence]:
+        """The chunk's pages read by the model (cached: a retry does not pay twice).
+
+        Sentences are dated to the chunk's first page, and a sentence running over a
+        chunk boundary comes out in two pieces: a scan has no text to find where it ends.
+        """
+        setup = self._setup
+        key = rewrite_key(
+            setup.model.model_name,
+            TRANSCRIPTION_VERSION,
+            chunk.first_page,
+            f"{job.object_name}#{job.generation}:{chunk.first_page}-{chunk.last_page}",
+        )
+        cached = setup.cache.get_many([key])
+        if key in cached:
+            paragraphs = cached[key]
+        else:
+            answer = setup.model.generate(
+                ModelRequest(
+                    system="Tu transcris des pages de romans français.",
+                    prompt=transcription_prompt(),
+                    max_output_tokens=TRANSCRIPTION_MAX_OUTPUT_TOKENS,
+                    pdf=extract_pages(data, chunk.first_page, chunk.last_page),
+                )
+            )
+            report.count_call(answer)
+            paragraphs = [line.strip() for line in answer.text.splitlines() if line.strip()]
+            if not answer.blocked:
+                setup.cache.put_many({key: paragraphs})
+        texts = [text for paragraph in paragraphs for _, text in split_sentences(paragraph)]
+        return [
+            SourceSentence(index, balance_quotes(text), chunk.first_page)
+            for index, text in enumerate(texts)
+        ]
+
+
+class GeminiUnavailable:
+    """Where no Gemini key is configured: new jobs cannot choose it, and a job made
+    while one was fails its chunks (the key was removed since)."""
+
+    available = False
+    choice = EngineChoice(Engine.GEMINI)
+    queue = GEMINI_QUEUE
+    reads_scans = True
+
+    def run_chunk(
+        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, stats: RunStats
+    ) -> ChunkOutput:
+        raise ModelKeyInvalid("The Gemini engine is not configured any more.")
+
+    def shorten_sentences(
+        self, sources: Sequence[SourceSentence], settings: JobSettings, stats: RunStats
+    ) -> ChunkOutput:
+        raise ModelKeyInvalid("The Gemini engine is not configured any more.")
+
+    def cost(self, sentences: Sequence[SourceSentence], settings: JobSettings) -> ModelCost:
+        raise GeminiNotConfigured("The Gemini engine is not configured here; choose offline.")
+
+    def scan_cost(self, pages: int) -> ModelCost:
+        raise GeminiNotConfigured("The Gemini engine is not configured here; choose offline.")
+
+
+class FallbackGeminiEngine(GeminiEngine):
+    """For the local command, which has no task queue to retry it: the model is retried a
+    few times, then the offline engine stands in (flagged), so every sentence is written.
+    `on_fallback` hears why, once per distinct error."""
+
+    def __init__(self, setup: GeminiSetup, on_fallback: Callable[[str], None]) -> None:
+        super().__init__(setup)
+        self._on_fallback = on_fallback
+
+    def shorten_sentences(
+        self, sources: Sequence[SourceSentence], settings: JobSettings, stats: RunStats
+    ) -> ChunkOutput:
+        setup = self._setup
+        outputs, report, errors = rewrite_with_fallback(
+            setup.model, setup.cache, sources, self._options(settings), stats
+        )
+        for error in dict.fromkeys(errors):
+            self._on_fallback(error)
+        count_outputs(stats, sources, outputs)
+        return ChunkOutput(outputs, list(sources), report.usage, report.calls, report.flags.total())
