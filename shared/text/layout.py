@@ -44,6 +44,7 @@ _BAND_ABOVE = 0.5
 _BAND_BELOW = 0.9
 _NOTE_GAP = 1.4
 _SHORT_LINE = 0.25  # of the measure left empty at a line's end
+_ELIDED = frozenset("l d j m n s t c qu lorsqu puisqu jusqu quoiqu presqu".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,12 +254,18 @@ def _join_note(parts: list[str]) -> str:
 
 def _with_drop_cap(line: Line) -> str:
     """The line with its drop cap: glued to the word it opens, or a word of its own
-    ("Ô choses", but "Longtemps")."""
+    ("Ô choses", "À l'un", but "Longtemps", "L'homme")."""
     cap = line.drop_cap
     if not cap:
         return line.text
-    first = line.text.split(" ", 1)[0]
-    letters = "".join(ch for ch in first if ch.isalpha() or ch in "'’")
-    word = (cap + letters).lower().split("'", 1)[-1].split("’", 1)[-1]
-    glued = bool(letters) and (frequency(word) > 0 or not frequency(cap.lower()))
+    first = line.text.split(" ", 1)[0].replace("’", "'")
+    letters = "".join(ch for ch in first if ch.isalpha() or ch == "'")
+    glued = bool(letters) and (_is_word(cap + letters) or not frequency(cap.lower()))
     return cap + ("" if glued else " ") + line.text
+
+
+def _is_word(text: str) -> bool:
+    head, apostrophe, tail = text.lower().partition("'")
+    if apostrophe:
+        return head in _ELIDED and frequency(tail) > 0
+    return frequency(head) > 0

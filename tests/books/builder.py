@@ -911,7 +911,7 @@ def _draw_line(pdf: FPDF, composer: _Composer, line: _Line, x0: float, y: float)
         if k:
             x += gaps[k]
         if k == 0 and line.drop_cap:
-            _draw_small_caps(pdf, composer, word, x, y)
+            _draw_small_caps(pdf, composer, word, x, y, line.widths[k])
         elif line.call and FOOTNOTE_MARK in word and layout.notes != "unicode":
             before, after = word.split(FOOTNOTE_MARK, 1)
             _draw_word(pdf, composer, before, x, y)
@@ -924,14 +924,20 @@ def _draw_line(pdf: FPDF, composer: _Composer, line: _Line, x0: float, y: float)
         x += line.widths[k]
 
 
-def _draw_small_caps(pdf: FPDF, composer: _Composer, word: str, x: float, y: float) -> None:
-    """Lower-case letters as capitals set smaller; capitals and signs at full size."""
+def _draw_small_caps(
+    pdf: FPDF, composer: _Composer, word: str, x: float, y: float, room: float
+) -> None:
+    """Lower-case letters as capitals set smaller, capitals and signs at full size, all
+    within the ``room`` the word was given."""
     full = composer.layout.font_size
-    for char in word.replace(SOFT_HYPHEN, ""):
-        size = round(full * 0.8, 2) if char.islower() else full
+    chars = [(char.upper(), char.islower()) for char in word.replace(SOFT_HYPHEN, "")]
+    natural = sum(composer.width(char, full * 0.8 if small else full) for char, small in chars)
+    small_size = round(full * 0.8 * min(1.0, room / natural), 2)
+    for char, small in chars:
+        size = small_size if small else full
         pdf.set_font_size(size)
-        pdf.text(x, y, char.upper())
-        x += composer.width(char.upper(), size)
+        pdf.text(x, y, char)
+        x += composer.width(char, size)
     pdf.set_font_size(full)
 
 

@@ -160,3 +160,11 @@ def test_line_normalization_and_calls() -> None:
     assert note_mark("(2) Voir plus loin.") == ("2", "Voir plus loin.")
     assert note_mark("¹ Note.") == ("1", "Note.")
     assert note_mark("1815, dit-il.") is None
+
+
+def test_a_drop_cap_before_an_elided_word_stays_apart() -> None:
+    cap = glyphs("À", 40, 472, 40)
+    first = glyphs("L'UN des plus grands orateurs", 64, 500, 9.6)
+    filler = glyphs("qui honorent l'Angleterre, succédait", 64, 486, 12)
+    lines, _ = build_lines(cap + first + filler)
+    assert clean(list(lines)).lines[0] == "À l'un des plus grands orateurs"
