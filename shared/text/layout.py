@@ -24,9 +24,10 @@ from shared.text.page_layout import Line, PageLayout
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+|p\.\s*)?[\s\-–—\[(]*(?:\d{1,4}|[ivxlcdm]{1,7})[\s\-–—\])]*$", re.IGNORECASE
 )
+# A folio beside a running header: arabic, or lower-case roman ("CHAPITRE II" is a title).
 _FOLIO_AT_EDGE = re.compile(
-    r"^[\s\-–—]*(?:\d{1,4}|[ivxlcdmIVXLCDM]{1,7})[\s\-–—]+(?=\S)|"
-    r"(?<=\S)[\s\-–—]+(?:\d{1,4}|[ivxlcdmIVXLCDM]{1,7})[\s\-–—]*$"
+    r"^[\s\-–—]*(?:\d{1,4}|[ivxlcdm]{1,7})[\s\-–—]+(?=\S)|"
+    r"(?<=\S)[\s\-–—]+(?:\d{1,4}|[ivxlcdm]{1,7})[\s\-–—]*$"
 )
 _HEADING_WORDS = re.compile(
     r"^(?:Chapitre|CHAPITRE|Livre|LIVRE|Partie|PARTIE|Tome|TOME|Prologue|PROLOGUE|Épilogue|"

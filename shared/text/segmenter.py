@@ -47,14 +47,14 @@ def _boundaries(text: str) -> Iterator[int]:
         probe = end
         while True:
             step = probe
-            while step < len(text) and text[step] == " ":
+            while step < len(text) and text[step].isspace():
                 step += 1
             if step < len(text) and text[step] in _CLOSERS:
                 probe = step + 1
                 continue
             break
         after = probe
-        while after < len(text) and text[after] == " ":
+        while after < len(text) and text[after].isspace():
             after += 1
         if after >= len(text):
             continue  # the paragraph's end is a boundary anyway

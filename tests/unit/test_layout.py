@@ -168,3 +168,9 @@ def test_a_drop_cap_before_an_elided_word_stays_apart() -> None:
     filler = glyphs("qui honorent l'Angleterre, succédait", 64, 486, 12)
     lines, _ = build_lines(cap + first + filler)
     assert clean(list(lines)).lines[0] == "À l'un des plus grands orateurs"
+
+
+def test_a_chapter_number_in_a_running_header_is_no_folio() -> None:
+    header = Line("CHAPITRE II 13", 120.0, RIGHT, 530.0, 9.0)
+    cleaned = clean([header, *prose_lines()])
+    assert cleaned.removed == {"headers": 1, "folios": 1}

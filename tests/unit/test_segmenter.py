@@ -61,3 +61,8 @@ def test_balance_quotes_closes_and_opens() -> None:
     assert balance_quotes("« Je pars.") == "« Je pars. »"
     assert balance_quotes("Tu restes. »") == "« Tu restes. »"
     assert balance_quotes("« Oui », dit-il.") == "« Oui », dit-il."
+
+
+def test_narrow_no_break_spaces_are_spaces() -> None:
+    text = "Quel bonheur\u202f!\u202fDans un moment\u202f», il viendra."
+    assert sentences(text) == ["Quel bonheur\u202f!", "Dans un moment\u202f», il viendra."]
