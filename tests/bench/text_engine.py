@@ -55,7 +55,6 @@ from tests.bench.quality import (
 from tests.books.builder import (
     Book,
     Chapter,
-    Layout,
     RenderedBook,
     corpus_names,
     load_sentences,
@@ -63,24 +62,11 @@ from tests.books.builder import (
     novel,
     render_pdf,
 )
-from tests.books.house_styles import with_subtitles
+from tests.books.house_styles import PRINTED_STYLES, with_subtitles
 
 LIMITS = (8, 12)
 CHUNK_PAGES = 30
-BENCH_LAYOUT = Layout(
-    page_number_position="top",
-    note_style="raised-page",
-    notes_per_chapter=3,
-    drop_caps=True,
-    chapter_subtitles=True,
-    narrow_spaces=True,
-    front_matter=True,
-    contents="end",
-    colophon=True,
-    soft_hyphen_rate=0.2,
-    ligatures=True,
-    seed=3,
-)
+BENCH_LAYOUT = PRINTED_STYLES["edition"]
 ANTHOLOGY_LAYOUT = replace(BENCH_LAYOUT, seed=7)
 
 

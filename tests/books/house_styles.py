@@ -13,18 +13,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.books.builder import Book, Layout
+from tests.books.builder import LAYOUT_VARIANTS, Book, Layout
 
 PRINTED_STYLES: dict[str, Layout] = {
-    "pocket-page-notes": Layout(
-        page_width=110,
-        page_height=178,
-        margin_top=16,
-        margin_bottom=16,
-        margin_inner=13,
-        margin_outer=11,
-        font_size=9.5,
+    "edition": Layout(
         page_number_position="top",
+        note_style="raised-page",
+        notes_per_chapter=3,
+        drop_caps=True,
+        chapter_subtitles=True,
+        narrow_spaces=True,
+        front_matter=True,
+        contents="end",
+        colophon=True,
+        soft_hyphen_rate=0.2,
+        ligatures=True,
+        seed=3,
+    ),
+    "pocket-page-notes": replace(
+        LAYOUT_VARIANTS["pocket"],
         note_style="raised-page",
         notes_per_chapter=3,
         drop_caps=True,

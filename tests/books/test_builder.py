@@ -242,3 +242,48 @@ def test_layout_validation_and_missing_font(monkeypatch: pytest.MonkeyPatch) -> 
             builder.font_path()
     finally:
         builder.font_path.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("style", "marks"),
+    [
+        ("raised-page", None),
+        ("raised-chapter", None),
+        ("symbols", ("*", "†", "‡")),
+        ("unicode", ("1",)),
+    ],
+)
+def test_notes_are_numbered_as_the_style_says(style: str, marks: tuple[str, ...] | None) -> None:
+    layout = Layout(note_style=style, notes_per_chapter=3)  # type: ignore[arg-type]
+    rendered = _novel(layout=layout)
+    assert len(rendered.notes) >= 3 * 2
+    pages = _pages(rendered.pdf)
+    on_page: dict[int, list[str]] = {}
+    for mark, text, page in rendered.notes:
+        assert " ".join(text.split()[:4]) in " ".join(pages[page - 1].split())
+        on_page.setdefault(page, []).append(mark)
+    if marks is not None:
+        assert {mark for mark, _, _ in rendered.notes} <= set(marks)
+    elif style == "raised-page":
+        assert all(
+            found == [str(k) for k in range(1, len(found) + 1)] for found in on_page.values()
+        )
+    else:
+        assert {mark for mark, _, _ in rendered.notes} == {"1", "2", "3"}
+
+
+def test_matter_pages_contents_and_french_spacing() -> None:
+    layout = Layout(
+        front_matter=True, contents="start", colophon=True, narrow_spaces=True, drop_caps=True
+    )
+    rendered = _novel(layout=layout)
+    pages = _pages(rendered.pdf)
+    kinds = rendered.matter_pages
+    assert [kinds[n] for n in (1, 2, 3, 4)] == ["front_matter"] * 3 + ["table_of_contents"]
+    assert kinds[rendered.page_count] == "back_matter"
+    assert "DU MÊME AUTEUR" in pages[1] and "ISBN" in pages[-1]
+    contents = pages[3]
+    assert "TABLE DES MATIÈRES" in contents and ". . ." in contents
+    first_chapter = rendered.chapter_pages[0] + 1
+    assert re.search(rf"CHAPITRE PREMIER\W+{first_chapter}\b", contents)
+    assert "\u202f" in "".join(pages)

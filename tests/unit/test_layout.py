@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import pytest
+
 from shared.text.book_profile import BookProfile, PageSpan
 from shared.text.glyphs import NO_SPACE, PRINTED_SPACE, Glyph, build_lines
 from shared.text.layout import PageCleaner
@@ -143,14 +145,6 @@ def test_small_caps_read_as_lower_case_and_drop_caps_join_their_word() -> None:
     assert 1 not in cleaned.starts  # beside the drop cap, not a new paragraph
 
 
-def test_a_drop_cap_that_is_a_word_stays_one() -> None:
-    cap = glyphs("Ô", 40, 472, 40)
-    first = glyphs("CHOSES QUI PASSEZ", 64, 500, 9.6)
-    filler = glyphs("comme un rêve, vous voilà déjà loin", 40, 486, 12)
-    lines, _ = build_lines(cap + first + filler)
-    assert clean(list(lines)).lines[0] == "Ô choses qui passez"
-
-
 def test_line_normalization_and_calls() -> None:
     assert normalize_line("  la ﬁn  du\u00a0ﬂeuve\u202f! ") == "la fin du fleuve !"
     assert normalize_line("fenê\u00adtre ouverte") == "fenêtre ouverte"
@@ -162,12 +156,19 @@ def test_line_normalization_and_calls() -> None:
     assert note_mark("1815, dit-il.") is None
 
 
-def test_a_drop_cap_before_an_elided_word_stays_apart() -> None:
-    cap = glyphs("À", 40, 472, 40)
-    first = glyphs("L'UN des plus grands orateurs", 64, 500, 9.6)
-    filler = glyphs("qui honorent l'Angleterre, succédait", 64, 486, 12)
-    lines, _ = build_lines(cap + first + filler)
-    assert clean(list(lines)).lines[0] == "À l'un des plus grands orateurs"
+@pytest.mark.parametrize(
+    ("cap", "set_small", "line"),
+    [
+        ("Ô", "CHOSES QUI PASSEZ", "Ô choses qui passez"),
+        ("À", "L'UN des plus grands", "À l'un des plus grands"),
+        ("L", "'HOMME était parti", "L'homme était parti"),
+    ],
+)
+def test_a_drop_cap_is_a_word_or_opens_one(cap: str, set_small: str, line: str) -> None:
+    first = glyphs(set_small, 64, 500, 9.6)
+    filler = glyphs("comme un rêve, vous voilà déjà loin", 64, 486, 12)
+    lines, _ = build_lines(glyphs(cap, 40, 472, 40) + first + filler)
+    assert clean(list(lines)).lines[0] == line
 
 
 def test_a_chapter_number_in_a_running_header_is_no_folio() -> None:
