@@ -30,7 +30,7 @@ class HyphenDecisions:
 class PageSpan:
     first: int
     last: int
-    kind: str  # "front_matter" | "back_matter" | "table_of_contents"
+    kind: str  # "front_matter" | "back_matter" | "table_of_contents" | "notes"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 Glyphs come in drawing order, each with its box. A glyph joins a recent line when it
 sits on that line's baseline at a compatible size, or above it in smaller type (a
-raised note call); otherwise it opens a line. Raised glyphs after a word are note
-calls and leave the text; at a line's start they are a note's own number. Capitals
+raised note call); otherwise it opens a line. Raised digits and symbols after a word
+are note calls and leave the text (raised letters, as in "Mme", stay); at a line's
+start they are a note's own number. Capitals
 set smaller than their line are small caps and read as lower case. One or two
 letters far larger than the text beside them are a drop cap, kept for the line they
 open.
@@ -28,6 +29,7 @@ _RAISED_MAX = 0.75  # ...and rises by less than this share of it
 _SMALL_CAPS = 0.9
 _DROP_CAP = 1.8  # times the page's body size
 _WORD_GAP = 0.25  # of the size: a wider gap between glyphs is a space
+_CALL_SYMBOLS = "*†‡§¶"
 
 
 @dataclass(slots=True)
@@ -132,10 +134,7 @@ def _to_line(builder: _LineBuilder, page_size: float) -> Line:
                 leading_mark = True
             previous_right = right
             continue
-        after_call = bool(call)
-        if call:
-            calls.append("".join(call))
-            call = []
+        after_call = _flush_raised(call, text, calls)
         # A reader sees a gap after a raised call where the text has none.
         spaced = space_before == PRINTED_SPACE or (space_before and not after_call)
         spaced = spaced or gap or leading_mark
@@ -148,8 +147,7 @@ def _to_line(builder: _LineBuilder, page_size: float) -> Line:
                 char = char.lower()
         text.append(char)
         previous_right = right
-    if call:
-        calls.append("".join(call))
+    _flush_raised(call, text, calls)
     return Line(
         "".join(text).strip(),
         glyphs[0][1],
@@ -158,6 +156,20 @@ def _to_line(builder: _LineBuilder, page_size: float) -> Line:
         builder.size,
         calls=tuple(calls),
     )
+
+
+def _flush_raised(raised: list[str], text: list[str], calls: list[str]) -> bool:
+    """End a run of raised glyphs after a word: a note call ("12", "*", "†") leaves the
+    text; raised letters stay in it ("Mme", "XIXe", "1er"). True for a note call."""
+    if not raised:
+        return False
+    run = "".join(raised)
+    raised.clear()
+    if all(char.isdigit() or char in _CALL_SYMBOLS for char in run):
+        calls.append(run)
+        return True
+    text.append(run)
+    return False
 
 
 def _attach_drop_caps(lines: list[Line], page_size: float) -> list[Line]:

@@ -45,6 +45,8 @@ _BAND_ABOVE = 0.5
 _BAND_BELOW = 0.9
 _NOTE_GAP = 1.4
 _SHORT_LINE = 0.25  # of the measure left empty at a line's end
+_ENDNOTES_MIN = 2
+_ENDNOTES_SHARE = 0.3
 _ELIDED = frozenset("l d j m n s t c qu lorsqu puisqu jusqu quoiqu presqu".split())
 
 
@@ -111,12 +113,16 @@ class PageCleaner:
     def clean(self, page: PageLayout) -> CleanPage:
         cleaned = CleanPage(page.number)
         kind = self.profile.page_kind(page.number)
-        if kind:
+        if kind == "notes":
+            body = self._without_furniture(list(page.lines), page.number, cleaned.removed)
+            cleaned.notes.extend(_notes(body, page.number))
+            cleaned.removed["notes"] += len(cleaned.notes)
+        elif kind:
             cleaned.removed[kind] += len(page.lines)
-            return cleaned
-        body = self._without_furniture(list(page.lines), page.number, cleaned.removed)
-        body = self._without_notes(body, page.number, cleaned)
-        self._read_body(body, page.number, cleaned)
+        else:
+            body = self._without_furniture(list(page.lines), page.number, cleaned.removed)
+            body = self._without_notes(body, page.number, cleaned)
+            self._read_body(body, page.number, cleaned)
         return cleaned
 
     def _without_furniture(self, lines: list[Line], page: int, removed: Counter[str]) -> list[Line]:
@@ -199,6 +205,12 @@ class PageCleaner:
             and abs(line.centre - (left + right) / 2) < 0.06 * measure
         )
         return centred or (line.x1 < right - _SHORT_LINE * measure and is_heading(line.text))
+
+
+def is_notes_page(page: PageLayout) -> bool:
+    """A page of endnotes: most of its lines open on a note's mark."""
+    marked = sum(note_mark(normalize_line(line.text)) is not None for line in page.lines)
+    return marked >= _ENDNOTES_MIN and marked >= _ENDNOTES_SHARE * len(page.lines)
 
 
 def _note_zone_start(lines: list[Line], profile: BookProfile) -> int:

@@ -3,9 +3,10 @@
 The prose's type size, line pitch and block come from the most common values over the
 whole book, so chapter openings, short pages and notes do not sway them. Pages before
 the first page of prose are front matter, pages after the last are back matter, and
-pages made of lines ending (or opening) on page numbers are tables of contents,
-wherever they stand. Lines that repeat at the edges of many pages are running lines.
-Then every line-end break is judged by how the book spells the word elsewhere.
+pages made of lines ending (or opening) on page numbers are tables of contents, and
+pages of lines opening on note marks are endnotes, wherever they stand. Lines that
+repeat at the edges of many pages are running lines. Then every line-end break is
+judged by how the book spells the word elsewhere.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from shared.text.layout import (
     in_bottom_band,
     in_top_band,
     is_heading,
+    is_notes_page,
     is_prose_size,
     signature,
 )
+from shared.text.lines import note_mark
 from shared.text.page_layout import Line, PageLayout
 from shared.text.pdf_source import PdfBook
 
@@ -189,7 +192,7 @@ def _is_prose_line(line: Line, page: int, profile: BookProfile) -> bool:
     size = profile.body_size
     if not left - 0.5 * size <= line.x0 <= left + profile.indent + size and not line.drop_cap:
         return False
-    if _is_contents_line(line) or _LEGAL_LINE.search(text):
+    if _is_contents_line(line) or _LEGAL_LINE.search(text) or note_mark(text) is not None:
         return False
     return line.x1 >= right - 1.5 * size or text.endswith(_TERMINAL)
 
@@ -200,6 +203,7 @@ def _is_flush(line: Line, page: int, profile: BookProfile) -> bool:
 
 def _matter(pages: Sequence[PageLayout], profile: BookProfile) -> tuple[PageSpan, ...]:
     contents: set[int] = set()
+    endnotes: set[int] = set()
     prose: list[int] = []
     open_paragraph = False  # the last prose page ends inside a paragraph
     for page in pages:
@@ -210,6 +214,8 @@ def _matter(pages: Sequence[PageLayout], profile: BookProfile) -> tuple[PageSpan
         body = [line for line in lines if is_prose_size(line, profile)]
         if enough and listed >= _TOC_SHARE * (len(lines) - titled):
             contents.add(page.number)
+        elif is_notes_page(page):
+            endnotes.add(page.number)
         elif any(_is_prose_line(line, page.number, profile) for line in lines) or (
             open_paragraph and body and _is_flush(body[0], page.number, profile)
         ):
@@ -218,9 +224,10 @@ def _matter(pages: Sequence[PageLayout], profile: BookProfile) -> tuple[PageSpan
             continue
         open_paragraph = False
     kinds: dict[int, str] = dict.fromkeys(contents, "table_of_contents")
+    kinds.update(dict.fromkeys(endnotes, "notes"))
     if prose:
         for page in pages:
-            if page.number not in contents and not prose[0] <= page.number <= prose[-1]:
+            if page.number not in kinds and not prose[0] <= page.number <= prose[-1]:
                 kinds[page.number] = "front_matter" if page.number < prose[0] else "back_matter"
     spans: list[PageSpan] = []
     for number in sorted(kinds):

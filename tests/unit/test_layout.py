@@ -175,3 +175,9 @@ def test_a_chapter_number_in_a_running_header_is_no_folio() -> None:
     header = Line("CHAPITRE II 13", 120.0, RIGHT, 530.0, 9.0)
     cleaned = clean([header, *prose_lines()])
     assert cleaned.removed == {"headers": 1, "folios": 1}
+
+
+def test_raised_letters_are_no_note_calls() -> None:
+    text = glyphs("Chez M", 40, 500, 12) + glyphs("me", 76, 505, 7) + glyphs(" Fabre", 83, 500, 12)
+    lines, _ = build_lines(text)
+    assert [(line.text, line.calls) for line in lines] == [("Chez Mme Fabre", ())]

@@ -55,3 +55,17 @@ def test_the_json_is_small_deterministic_and_round_trips() -> None:
     record["version"] = 99
     with pytest.raises(ValueError, match="version"):
         BookProfile.from_json(json.dumps(record))
+
+
+def test_pages_of_endnotes_are_notes() -> None:
+    endnotes = [
+        "1. Le porteclefs était alors un office de la ville, confié aux plus anciens.",
+        "On le voit encore dans les registres de la paroisse jusqu'à la Révolution.",
+        "2. Les geôliers de la ville basse portaient la clef à la ceinture.",
+    ]
+    pages = [page(1, PROSE), page(2, PROSE), page(3, endnotes), page(4, PROSE)]
+    profile, cleaned = learn_pages(pages)
+    assert profile.page_kind(3) == "notes"
+    assert [(note.number, note.page) for note in cleaned[2].notes] == [("1", 3), ("2", 3)]
+    assert cleaned[2].notes[0].text.endswith("jusqu'à la Révolution.")
+    assert cleaned[2].lines == []
