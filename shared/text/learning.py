@@ -135,7 +135,7 @@ def _measure(pages: Sequence[PageLayout]) -> BookProfile:
     )
     # A sentence's line set where prose starts reaches as high or as low as the block.
     sentences = [
-        line.baseline
+        round(line.baseline, 1)
         for page, lines in zip(pages, prose, strict=True)
         for line in lines
         if _is_prose_line(line, page.number, draft) and any(ch.islower() for ch in line.text)
