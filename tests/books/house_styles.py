@@ -15,31 +15,30 @@ from dataclasses import replace
 
 from tests.books.builder import LAYOUT_VARIANTS, Book, Layout
 
+_EDITION = Layout(
+    page_number_position="top",
+    note_style="raised-page",
+    notes_per_chapter=3,
+    drop_caps=True,
+    chapter_subtitles=True,
+    narrow_spaces=True,
+    front_matter=True,
+    contents="end",
+    colophon=True,
+    soft_hyphen_rate=0.2,
+    ligatures=True,
+    seed=3,
+)
+_POCKET_GEOMETRY = (
+    *("page_width", "page_height", "font_size"),
+    *("margin_top", "margin_bottom", "margin_inner", "margin_outer"),
+)
+_POCKET = {name: getattr(LAYOUT_VARIANTS["pocket"], name) for name in _POCKET_GEOMETRY}
+
 PRINTED_STYLES: dict[str, Layout] = {
-    "edition": Layout(
-        page_number_position="top",
-        note_style="raised-page",
-        notes_per_chapter=3,
-        drop_caps=True,
-        chapter_subtitles=True,
-        narrow_spaces=True,
-        front_matter=True,
-        contents="end",
-        colophon=True,
-        soft_hyphen_rate=0.2,
-        ligatures=True,
-        seed=3,
-    ),
+    "edition": _EDITION,
     "pocket-page-notes": replace(
-        LAYOUT_VARIANTS["pocket"],
-        note_style="raised-page",
-        notes_per_chapter=3,
-        drop_caps=True,
-        chapter_subtitles=True,
-        narrow_spaces=True,
-        front_matter=True,
-        contents="end",
-        seed=21,
+        _EDITION, **_POCKET, colophon=False, soft_hyphen_rate=0.5, seed=21
     ),
     "classic-symbols": Layout(
         page_number_position="top-centre",
