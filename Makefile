@@ -14,7 +14,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: setup run run-gemini dev process sample test lint terraform-check bench bench-stack bench-gemini bench-load clean
+.PHONY: setup run run-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,9 +53,17 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: $(STAMP) terraform-check
-	$(PY) -m ruff check .
-	$(PY) -m pytest -q
+# The shape of the code: strict types over shared/ and functions/, and the layers and
+# no-cycle contracts of pyproject.toml.
+shape: $(STAMP)
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
+
+# Every test, with line coverage of shared/ and functions/ (the local stack's function
+# processes included), printed at the end.
+test: lint shape terraform-check
+	rm -f .coverage .coverage.*
+	$(PY) -m pytest -q --cov --cov-report=term
 
 # python-hcl2 for tests/terraform, in the project's venv.
 $(TERRAFORM_STAMP): $(STAMP) requirements-terraform.txt
@@ -94,4 +102,4 @@ bench-gemini: $(STAMP)
 	$(PY) -m tests.bench.gemini_stack
 
 clean:
-	rm -rf $(VENV) .local .pytest_cache .ruff_cache
+	rm -rf $(VENV) .local .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*

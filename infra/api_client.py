@@ -96,13 +96,19 @@ class ApiClient:
             time.sleep(interval)
 
     def sentences(self, job_id: str, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        return self._pages(f"/jobs/{job_id}/sentences", "sentences", page_size)
+
+    def notes(self, job_id: str, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        return self._pages(f"/jobs/{job_id}/notes", "notes", page_size)
+
+    def _pages(self, path: str, items: str, page_size: int) -> Iterator[dict[str, Any]]:
         cursor: str | None = None
         while True:
             params: dict[str, Any] = {"limit": page_size}
             if cursor:
                 params["cursor"] = cursor
-            page = self.call("GET", f"/jobs/{job_id}/sentences", params=params)
-            yield from page["sentences"]
+            page = self.call("GET", path, params=params)
+            yield from page[items]
             cursor = page["next_cursor"]
             if not cursor:
                 return

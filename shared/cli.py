@@ -9,6 +9,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -18,7 +19,14 @@ from shared.adapters.genai_model import GenaiModel
 from shared.adapters.secrets import GEMINI_API_KEY_SECRET, EnvSecrets
 from shared.domain.errors import GeminiNotConfigured, InvalidInput
 from shared.domain.jobs import Engine, JobSettings
-from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT, Method, OutputSentence
+from shared.domain.sentences import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MIN_LIMIT,
+    Method,
+    Note,
+    OutputSentence,
+)
 from shared.exports.files import ExportFormat, write_csv, write_json, write_xlsx
 from shared.gemini.cache import MemoryCache
 from shared.gemini.engine import RewriteOptions
@@ -79,8 +87,16 @@ def _engine(args: argparse.Namespace, console: Console) -> TextEngine:
     return Engines(OfflineEngine(), gemini).for_settings(JobSettings(args.limit, args.engine))
 
 
-def _run(args: argparse.Namespace, console: Console) -> tuple[list[OutputSentence], RunStats]:
+@dataclass(frozen=True, slots=True)
+class LocalRun:
+    sentences: list[OutputSentence]
+    notes: list[Note]
+    stats: RunStats
+
+
+def _run(args: argparse.Namespace, console: Console) -> LocalRun:
     stats = RunStats()
+    notes: list[Note] = []
     with Progress(
         TextColumn("[bold]pages"),
         BarColumn(),
@@ -98,7 +114,8 @@ def _run(args: argparse.Namespace, console: Console) -> tuple[list[OutputSentenc
         engine = _engine(args, console)
         started = time.perf_counter()
         book = open_pdf(args.pdf, max_pages=args.max_pages)
-        sources = list(source_sentences(book, args.first_page, args.last_page, stats, on_page))
+        pages = (args.first_page, args.last_page)
+        sources = list(source_sentences(book, *pages, stats, on_page, notes=notes))
         settings = JobSettings(args.limit, engine.choice.engine)
         output = engine.shorten_sentences(sources, settings, stats)
         stats.seconds = time.perf_counter() - started
@@ -109,16 +126,17 @@ def _run(args: argparse.Namespace, console: Console) -> tuple[list[OutputSentenc
             f"{output.usage.output_tokens} out; {len(rewritten)} sentences rewritten, "
             f"{output.flagged} by the offline engine after the model failed"
         )
-    return output.sentences, stats
+    return LocalRun(output.sentences, notes, stats)
 
 
-def _write(args: argparse.Namespace, sentences: list[OutputSentence], stats: RunStats) -> None:
+def _write(args: argparse.Namespace, run: LocalRun) -> None:
     if args.format is ExportFormat.CSV:
-        write_csv(sentences, args.out)
+        write_csv(run.sentences, args.out)
     elif args.format is ExportFormat.XLSX:
-        write_xlsx(sentences, args.out)
+        write_xlsx(run.sentences, args.out)
     else:
-        write_json(sentences, args.out, {"limit": args.limit, **stats.to_dict()})
+        stats = {"limit": args.limit, **run.stats.to_dict()}
+        write_json(run.sentences, args.out, stats, run.notes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"[red]error[/red] FILE_NOT_FOUND: no such file: {args.pdf}")
         return 2
     try:
-        sentences, stats = _run(args, console)
+        run = _run(args, console)
     except GeminiNotConfigured as exc:
         console.print(
             f"[red]error[/red] {exc.code}: --engine gemini needs the GEMINI_API_KEY variable."
@@ -137,8 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidInput as exc:
         console.print(f"[red]error[/red] {exc.code}: {exc.message}")
         return 1
-    _write(args, sentences, stats)
+    _write(args, run)
     if not args.quiet:
+        stats = run.stats
         methods = ", ".join(f"{count} {name}" for name, count in sorted(stats.methods.items()))
         console.print(
             f"[green]done[/green] {stats.pages} pages -> {stats.source_sentences} sentences -> "

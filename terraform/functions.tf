@@ -74,8 +74,8 @@ locals {
 }
 
 # api: the HTTP API. Public at the network and IAM level; every route but health and
-# the API docs check a Firebase ID token in the code (shared/auth), with per-user
-# rate limits.
+# the API docs check a Firebase ID token in the code
+# (shared/adapters/firebase_tokens.py), with per-user rate limits.
 resource "google_cloudfunctions2_function" "api" {
   #checkov:skip=CKV_GCP_124:The API is called by browsers from anywhere; it is meant to be reachable from the internet (ingress ALLOW_ALL). Every route but health and the API docs check a Firebase ID token in the code. The trigger and the worker are internal-only.
   name        = local.function_names.api

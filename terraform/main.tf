@@ -13,7 +13,7 @@ locals {
   }
 
   # The worker's URL is both where tasks are posted and the OIDC audience the
-  # worker checks (shared/auth/oidc.py), so every function must hold the same
+  # worker checks (shared/adapters/oidc_callers.py), so every function must hold the same
   # string. It cannot come from the worker's own resource (the worker needs it in
   # its environment before it exists), so it is the function's predictable
   # cloudfunctions.net URL, which Cloud Functions also accepts as a token audience.

@@ -1,4 +1,4 @@
-# The Gemini API key (shared/gemini/secrets.py reads its latest version). Created
+# The Gemini API key (shared/adapters/secrets.py reads its latest version). Created
 # EMPTY on purpose: no value lives in this repository or in Terraform state. Until a
 # version is added jobs run on the offline engine; add one with
 #   printf %s "$KEY" | gcloud secrets versions add gemini-api-key --data-file=-

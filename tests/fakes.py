@@ -49,6 +49,7 @@ class FakeJobRepository:
         self._revisions = itertools.count(1)
         self._lock = threading.Lock()
         self.reads = 0  # of jobs, by `get`
+        self.profiles: dict[tuple[str, int], str] = {}
 
     def add(self, job: Job) -> None:
         with self._lock:
@@ -99,6 +100,12 @@ class FakeJobRepository:
             )
             return job.chunks_done + 1
 
+    def save_profile(self, job_id: str, generation: int, profile: str) -> None:
+        self.profiles[job_id, generation] = profile
+
+    def profile(self, job_id: str, generation: int) -> str | None:
+        return self.profiles.get((job_id, generation))
+
     def chunk_recorded(self, job_id: str, number: int) -> bool:
         return number in self._chunks.get(job_id, {})
 
@@ -137,6 +144,8 @@ class FakeJobRepository:
             self._jobs.pop(job_id, None)
             self._chunks.pop(job_id, None)
             self._parts.pop(job_id, None)
+            for key in [key for key in self.profiles if key[0] == job_id]:
+                del self.profiles[key]
 
 
 class FakeExportRepository:

@@ -25,12 +25,13 @@ from google.cloud.firestore_v1.field_path import FieldPath
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.ids import JobId
 from shared.domain.jobs import Engine, Job, JobError, JobSettings, JobStatus
-from shared.domain.sentences import Method, OutputSentence
+from shared.domain.sentences import Method, Note, OutputSentence
 from shared.service.ports import ChunkRecord, JobCursor, ResultPart
 
 JOBS = "jobs"
 CHUNKS = "chunks"
 RESULTS = "results"
+PROFILES = "profiles"
 # Result parts fetched per query while paging through sentences (each up to ~400 KB).
 _PARTS_PER_READ = 3
 
@@ -98,6 +99,17 @@ class FirestoreJobRepository:
     def chunk_recorded(self, job_id: str, number: int) -> bool:
         marks = self._jobs.document(job_id).collection(CHUNKS)
         return marks.document(_chunk_id(number)).get().exists
+
+    @transient_errors_as_unavailable
+    def save_profile(self, job_id: str, generation: int, profile: str) -> None:
+        profiles = self._jobs.document(job_id).collection(PROFILES)
+        profiles.document(str(generation)).set({"json": profile})
+
+    @transient_errors_as_unavailable
+    def profile(self, job_id: str, generation: int) -> str | None:
+        profiles = self._jobs.document(job_id).collection(PROFILES)
+        snapshot = profiles.document(str(generation)).get()
+        return (snapshot.to_dict() or {}).get("json") if snapshot.exists else None
 
     @transient_errors_as_unavailable
     def chunk_records(self, job_id: str) -> list[ChunkRecord]:
@@ -235,6 +247,7 @@ def part_to_document(part: ResultPart) -> dict[str, Any]:
             }
             for s in part.sentences
         ],
+        "notes": [note.to_dict() for note in part.notes],
     }
 
 
@@ -244,7 +257,8 @@ def part_from_document(part_id: str, document: Mapping[str, Any]) -> ResultPart:
         for s in document["sentences"]
     )
     originals = {int(index): text for index, text in document.get("originals", {}).items()}
-    return ResultPart(part_id, document["chunk"], document["offset"], sentences, originals)
+    notes = tuple(Note(n["number"], n["text"], n["page"]) for n in document.get("notes", ()))
+    return ResultPart(part_id, document["chunk"], document["offset"], sentences, originals, notes)
 
 
 def _plain_datetime(value: Any) -> Any:

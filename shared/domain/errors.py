@@ -197,6 +197,12 @@ class TooManyPages(PdfError):
     code = "PDF_TOO_MANY_PAGES"
 
 
+class BookProfileMismatch(AppError):
+    """A page range was given the profile of another book: a fault of ours."""
+
+    code = "BOOK_PROFILE_MISMATCH"
+
+
 # --------------------------------------------------------------------------- jobs
 
 

@@ -29,6 +29,8 @@ class JobStatus(StrEnum):
         return self in FINAL_STATUSES
 
 
+# The prefix of a job's stats that count what its pages held that is not prose, by kind.
+REMOVED = "removed_"
 # The code a job fails with when its PDF did not arrive before the upload URL expired.
 UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
 

@@ -31,6 +31,8 @@ from shared.http.schemas import (
     LegacySheetExport,
     LegacySheetExported,
     MeView,
+    NotesPageView,
+    NotesQuery,
     SentencesPageView,
     SentencesQuery,
     SettingsIn,
@@ -131,6 +133,16 @@ def get_sentences(call: Call[None, SentencesQuery], deps: Deps) -> SentencesPage
     min_words = query.min_words or _saved(deps, call.user).min_sentence_words
     page = queries.sentence_page(deps, call.user.uid, job_id, query.cursor, query.limit, min_words)
     return SentencesPageView.of(job_id, page)
+
+
+@routes.route(
+    "GET", f"{PREFIX}/jobs/<job_id>/notes", "A completed job's notes (kept apart from the prose)",
+    errors=(404, 409),
+)  # fmt: skip
+def get_notes(call: Call[None, NotesQuery], deps: Deps) -> NotesPageView:
+    job_id = _job_id(call)
+    page = queries.note_page(deps, call.user.uid, job_id, call.query.cursor, call.query.limit)
+    return NotesPageView.of(job_id, page)
 
 
 @routes.route(

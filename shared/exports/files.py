@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from shared.domain.sentences import OutputSentence
+from shared.domain.sentences import Note, OutputSentence
 from shared.exports.tables import csv_bytes, xlsx_bytes
 
 COLUMNS = ("index", "text", "word_count", "page", "source_index", "method")
@@ -35,10 +35,14 @@ def write_xlsx(sentences: Iterable[OutputSentence], path: Path) -> None:
 
 
 def write_json(
-    sentences: Iterable[OutputSentence], path: Path, stats: Mapping[str, Any] | None = None
+    sentences: Iterable[OutputSentence],
+    path: Path,
+    stats: Mapping[str, Any] | None = None,
+    notes: Iterable[Note] = (),
 ) -> None:
     document = {
         "sentences": [sentence.to_dict() for sentence in sentences],
+        "notes": [note.to_dict() for note in notes],
         "stats": dict(stats or {}),
     }
     path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")

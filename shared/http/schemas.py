@@ -9,12 +9,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
-from shared.domain.jobs import Engine, Job, JobSettings, JobStatus
+from shared.domain.jobs import REMOVED, Engine, Job, JobSettings, JobStatus
 from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
 from shared.domain.users import MAX_MIN_SENTENCE_WORDS, User, UserSettings
 from shared.service.health import HealthReport
 from shared.service.ports import SignedUpload
-from shared.service.queries import SentencePage
+from shared.service.queries import NotePage, SentencePage
 from shared.service.usage import QuotaUse
 
 ColumnName = Literal["index", "sentence", "original", "page", "word_count", "method"]
@@ -115,6 +115,9 @@ class ProgressView(BaseModel):
 class CountsView(BaseModel):
     sentences: int
     source_sentences: int
+    # What the book's pages held that is not prose, by kind (headers, folios, notes,
+    # table_of_contents, front_matter...), once the job has completed.
+    not_prose: dict[str, int]
 
 
 class ModelUsageView(BaseModel):
@@ -171,7 +174,13 @@ class JobView(BaseModel):
                 percent=round(100 * job.pages_done / pages, 1) if pages else 0.0,
             ),
             counts=CountsView(
-                sentences=job.sentence_count, source_sentences=job.source_sentence_count
+                sentences=job.sentence_count,
+                source_sentences=job.source_sentence_count,
+                not_prose={
+                    kind.removeprefix(REMOVED): count
+                    for kind, count in job.stats.items()
+                    if kind.startswith(REMOVED)
+                },
             ),
             usage=ModelUsageView(
                 model=job.model,
@@ -227,6 +236,28 @@ class SentenceView(BaseModel):
     source_index: int
     method: str
     flag: str | None = None
+
+
+class NotesQuery(Strict):
+    cursor: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=500, ge=1, le=1000)
+
+
+class NoteView(BaseModel):
+    number: str  # its mark as printed ("1", "*", "†"); "" when the mark was lost
+    text: str
+    page: int
+
+
+class NotesPageView(BaseModel):
+    job_id: str
+    notes: list[NoteView]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, job_id: str, page: NotePage) -> NotesPageView:
+        notes = [NoteView(number=n.number, text=n.text, page=n.page) for n in page.notes]
+        return cls(job_id=job_id, notes=notes, next_cursor=page.next_cursor)
 
 
 class SentencesPageView(BaseModel):

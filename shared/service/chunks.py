@@ -9,7 +9,9 @@ redelivered task changes nothing. The job completes through a compare-and-set fr
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import accumulate
 
 from shared.domain.errors import (
@@ -19,14 +21,14 @@ from shared.domain.errors import (
     ObjectMissing,
 )
 from shared.domain.ids import JobId
-from shared.domain.jobs import Job, JobStatus
-from shared.domain.sentences import OutputSentence
+from shared.domain.jobs import REMOVED, Job, JobStatus
+from shared.domain.sentences import Note, OutputSentence
 from shared.observability.metrics import instruments
 from shared.service.deps import Deps
-from shared.service.engines import ChunkOutput
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ResultPart
 from shared.service.task_messages import ChunkTask
+from shared.text.book_profile import BookProfile
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import RunStats
 
@@ -104,13 +106,22 @@ def finish_if_last(deps: Deps, job: Job) -> bool:
             completed_at=now,
             chunk_offsets=tuple(accumulate(sentences[:-1], initial=0)),
             source_offsets=tuple(accumulate(sources[:-1], initial=0)),
-            stats={"pages_without_text": sum(r.pages_without_text for r in records)},
+            stats=_job_stats(records),
         )
 
     stored, changed = update_job(deps.jobs, job.id, complete)
     if changed:
         _count_finished(stored)
     return changed
+
+
+def _job_stats(records: Sequence[ChunkRecord]) -> dict[str, int]:
+    """The book's counts: pages without text, and what was not prose, by kind."""
+    removed: Counter[str] = Counter()
+    for record in records:
+        removed.update(record.removed)
+    stats = {"pages_without_text": sum(r.pages_without_text for r in records)}
+    return stats | {f"{REMOVED}{kind}": count for kind, count in sorted(removed.items())}
 
 
 def _start(deps: Deps, job: Job) -> None:
@@ -137,7 +148,8 @@ def _process(deps: Deps, job: Job, task: ChunkTask) -> tuple[ChunkRecord, list[R
     book = open_pdf(data, max_pages=deps.limits.max_pages)
     stats = RunStats()
     chunk = task.pages
-    output: ChunkOutput = deps.engines.for_job(job).run_chunk(job, chunk, data, book, stats)
+    engine = deps.engines.for_job(job)
+    output = engine.run_chunk(job, chunk, data, book, _profile(deps, job), stats)
     record = ChunkRecord(
         number=chunk.number,
         sentence_count=len(output.sentences),
@@ -151,42 +163,78 @@ def _process(deps: Deps, job: Job, task: ChunkTask) -> tuple[ChunkRecord, list[R
         thinking_tokens=output.usage.thinking_tokens,
         model_calls=output.model_calls,
         flagged=output.flagged,
+        removed=dict(sorted(stats.removed.items())),
     )
     originals = {source.index: source.text for source in output.sources}
-    return record, split_into_parts(chunk.number, output.sentences, originals)
+    return record, split_into_parts(chunk.number, output.sentences, originals, output.notes)
+
+
+def _profile(deps: Deps, job: Job) -> BookProfile | None:
+    """What the storage trigger learned from the whole book; None when it could not
+    (a scan, or a job queued before profiles): the chunk then learns it itself."""
+    assert job.generation is not None  # a queued job's upload was accepted
+    saved = deps.jobs.profile(job.id, job.generation)
+    try:
+        return BookProfile.from_json(saved) if saved else None
+    except ValueError:  # the profile of an older version of the engine
+        return None
 
 
 def split_into_parts(
-    chunk: int, sentences: list[OutputSentence], originals: Mapping[int, str] | None = None
+    chunk: int,
+    sentences: Sequence[OutputSentence],
+    originals: Mapping[int, str] | None = None,
+    notes: Sequence[Note] = (),
 ) -> list[ResultPart]:
-    """Cut a chunk's sentences (with their source sentences) into parts that fit a stored
-    document, in order."""
+    """Cut a chunk's sentences (with their source sentences), then its notes, into parts
+    that fit a stored document, in order."""
     originals = originals or {}
-    parts: list[ResultPart] = []
-    start, chars = 0, 0
+    parts: list[_PartBuilder] = []
     for index, sentence in enumerate(sentences):
         size = len(sentence.text) + len(originals.get(sentence.source_index, ""))
-        full = index - start >= PART_MAX_SENTENCES or chars + size > PART_MAX_CHARS
-        if full and index > start:
-            parts.append(_part(chunk, len(parts), start, sentences[start:index], originals))
-            start, chars = index, 0
-        chars += size
-    if start < len(sentences):
-        parts.append(_part(chunk, len(parts), start, sentences[start:], originals))
-    return parts
+        if not parts or not parts[-1].fits(size):
+            parts.append(_PartBuilder(offset=index))
+        parts[-1].add(size, sentence)
+    for note in notes:
+        size = len(note.text) + len(note.number)
+        if not parts or not parts[-1].fits(size):
+            parts.append(_PartBuilder(offset=len(sentences)))
+        parts[-1].add(size, note)
+    return [part.build(chunk, number, originals) for number, part in enumerate(parts)]
 
 
-def _part(
-    chunk: int,
-    number: int,
-    offset: int,
-    sentences: list[OutputSentence],
-    originals: Mapping[int, str],
-) -> ResultPart:
-    kept = {
-        s.source_index: originals[s.source_index] for s in sentences if s.source_index in originals
-    }
-    return ResultPart(f"{chunk:05d}-{number:04d}", chunk, offset, tuple(sentences), kept)
+@dataclass
+class _PartBuilder:
+    offset: int
+    sentences: list[OutputSentence] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    chars: int = 0
+
+    def fits(self, size: int) -> bool:
+        items = len(self.sentences) + len(self.notes)
+        return items < PART_MAX_SENTENCES and self.chars + size <= PART_MAX_CHARS
+
+    def add(self, size: int, item: OutputSentence | Note) -> None:
+        self.chars += size
+        if isinstance(item, Note):
+            self.notes.append(item)
+        else:
+            self.sentences.append(item)
+
+    def build(self, chunk: int, number: int, originals: Mapping[int, str]) -> ResultPart:
+        kept = {
+            s.source_index: originals[s.source_index]
+            for s in self.sentences
+            if s.source_index in originals
+        }
+        return ResultPart(
+            f"{chunk:05d}-{number:04d}",
+            chunk,
+            self.offset,
+            tuple(self.sentences),
+            kept,
+            tuple(self.notes),
+        )
 
 
 def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:

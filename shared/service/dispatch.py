@@ -23,6 +23,7 @@ from shared.service.job_updates import update_job
 from shared.service.ports import Task
 from shared.service.task_messages import ChunkTask
 from shared.service.uploads import job_id_of
+from shared.text.learning import learn_book
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import has_text_layer
 
@@ -150,9 +151,15 @@ def _inspect(deps: Deps, job: Job, obj: FinalizedObject) -> tuple[JobError | Non
     data = deps.store.read(obj.name, obj.generation)
     try:
         book = open_pdf(data, max_pages=deps.limits.max_pages)
+        printed = has_text_layer(book)
         # Gemini can read page images: a scanned book is transcribed chunk by chunk.
-        if not deps.engines.for_job(job).reads_scans and not has_text_layer(book):
+        if not printed and not deps.engines.for_job(job).reads_scans:
             raise NoTextLayer("The PDF has no text layer (a scanned book?): its pages are images.")
+        # Learned once from the whole book, so that every chunk cleans its pages as the
+        # whole book would be cleaned (headers, notes, matter pages, line-end hyphens).
+        profile = learn_book(book) if printed else None
     except PdfError as error:
         return JobError(error.code, error.message), 0
+    if profile is not None:
+        deps.jobs.save_profile(job.id, obj.generation, profile.to_json())
     return None, book.page_count

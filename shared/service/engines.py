@@ -9,18 +9,22 @@ sentences are made, and what a book would cost.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from shared.domain.errors import GeminiNotConfigured, NoTextLayer
 from shared.domain.jobs import Chunk, Engine, Job, JobSettings
-from shared.domain.sentences import OutputSentence, SourceSentence
+from shared.domain.sentences import Note, OutputSentence, SourceSentence
 from shared.gemini.ports import Usage
+from shared.text.book_profile import BookProfile
 from shared.text.pdf_source import PdfBook
 from shared.text.pipeline import RunStats, shorten, source_sentences
 
 CHUNKS_QUEUE = "chunks"
+# What the text engine learned from the whole book, if it could (None: not a text book).
+Profile = BookProfile | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class ChunkOutput:
     usage: Usage = field(default_factory=Usage)
     model_calls: int = 0
     flagged: int = 0  # sentences the offline engine made after the model's rewrite failed
+    notes: list[Note] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +78,11 @@ class TextEngine(Protocol):
         ...
 
     def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, stats: RunStats
+        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
     ) -> ChunkOutput:
-        """The sentences that start on the chunk's pages, each within the job's limit."""
+        """The sentences that start on the chunk's pages, each within the job's limit, and
+        the notes printed on them; `profile` is what was learned from the whole book
+        (None: the chunk learns it itself)."""
         ...
 
     def shorten_sentences(
@@ -89,6 +96,14 @@ class TextEngine(Protocol):
     def scan_cost(self, pages: int) -> ModelCost:
         """What reading a book of `pages` page images would cost (raises if it cannot)."""
         ...
+
+
+def chunk_sources(
+    book: PdfBook, chunk: Chunk, profile: Profile, stats: RunStats, notes: list[Note]
+) -> list[SourceSentence]:
+    """The sentences that start on the chunk's pages; their notes go to `notes`."""
+    pages = (chunk.first_page, chunk.last_page)
+    return list(source_sentences(book, *pages, stats, profile=profile, notes=notes))
 
 
 def count_outputs(
@@ -107,13 +122,15 @@ class OfflineEngine:
     reads_scans = False
 
     def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, stats: RunStats
+        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
     ) -> ChunkOutput:
+        notes: list[Note] = []
         try:
-            sources = list(source_sentences(book, chunk.first_page, chunk.last_page, stats))
+            sources = chunk_sources(book, chunk, profile, stats, notes)
         except NoTextLayer:  # a chunk of pictures in a book with text: nothing to add
             return ChunkOutput([], [])
-        return self.shorten_sentences(sources, job.settings, stats)
+        output = self.shorten_sentences(sources, job.settings, stats)
+        return dataclasses.replace(output, notes=notes)
 
     def shorten_sentences(
         self, sources: Sequence[SourceSentence], settings: JobSettings, stats: RunStats

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from shared.domain.errors import GeminiNotConfigured, ModelKeyInvalid, NoTextLayer
 from shared.domain.jobs import Chunk, Engine, Job, JobSettings
-from shared.domain.sentences import DEFAULT_LIMIT, SourceSentence
+from shared.domain.sentences import DEFAULT_LIMIT, Note, SourceSentence
 from shared.domain.words import count_words
 from shared.gemini.cache import rewrite_key
 from shared.gemini.engine import (
@@ -24,9 +24,16 @@ from shared.gemini.engine import (
 from shared.gemini.ports import ModelRequest, RewriteCache, TextModel
 from shared.gemini.prompt import PROMPT_VERSION, system_instruction, transcription_prompt
 from shared.gemini.resilient import rewrite_with_fallback
-from shared.service.engines import ChunkOutput, EngineChoice, ModelCost, count_outputs
+from shared.service.engines import (
+    ChunkOutput,
+    EngineChoice,
+    ModelCost,
+    Profile,
+    chunk_sources,
+    count_outputs,
+)
 from shared.text.pdf_source import PdfBook, extract_pages
-from shared.text.pipeline import RunStats, shorten, source_sentences
+from shared.text.pipeline import RunStats, shorten
 from shared.text.segmenter import balance_quotes, split_sentences
 
 GEMINI_QUEUE = "gemini"  # paced to the model's quota
@@ -62,11 +69,12 @@ class GeminiEngine:
         return EngineChoice(Engine.GEMINI, self._setup.model.model_name, PROMPT_VERSION)
 
     def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, stats: RunStats
+        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
     ) -> ChunkOutput:
         transcription = RewriteReport()
+        notes: list[Note] = []
         try:
-            sources = list(source_sentences(book, chunk.first_page, chunk.last_page, stats))
+            sources = chunk_sources(book, chunk, profile, stats, notes)
         except NoTextLayer:
             sources = self._transcribed(job, chunk, data, transcription)
         output = self.shorten_sentences(sources, job.settings, stats)
@@ -74,6 +82,7 @@ class GeminiEngine:
             output,
             usage=output.usage + transcription.usage,
             model_calls=output.model_calls + transcription.calls,
+            notes=notes,
         )
 
     def shorten_sentences(
@@ -164,7 +173,7 @@ class GeminiUnavailable:
     reads_scans = True
 
     def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, stats: RunStats
+        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
     ) -> ChunkOutput:
         raise ModelKeyInvalid("The Gemini engine is not configured any more.")
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from shared.domain.exports import Export, SheetsOptions
 from shared.domain.ids import ExportId, JobId
 from shared.domain.jobs import Job, JobStatus
-from shared.domain.sentences import OutputSentence
+from shared.domain.sentences import Note, OutputSentence
 from shared.domain.users import User, UserSettings
 from shared.service.task_messages import TaskMessage
 
@@ -99,11 +99,13 @@ class ChunkRecord:
     thinking_tokens: int = 0
     model_calls: int = 0
     flagged: int = 0  # sentences the offline engine made after the model's rewrite failed
+    # What its pages held that is not prose, by kind ("headers", "notes", "folios"...).
+    removed: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class ResultPart:
-    """A slice of one chunk's sentences, small enough for one stored document.
+    """A slice of one chunk's sentences and notes, small enough for one stored document.
 
     `offset` is the position of its first sentence within the chunk; `source_index`
     of each sentence is local to the chunk too. Part ids sort in book order.
@@ -115,6 +117,8 @@ class ResultPart:
     sentences: tuple[OutputSentence, ...]
     # The source sentences these come from, by chunk-local source_index (for exports).
     originals: Mapping[int, str] = field(default_factory=dict)
+    # The book's notes printed on the chunk's pages, kept apart from the sentences.
+    notes: tuple[Note, ...] = ()
 
 
 class JobRepository(Protocol):
@@ -139,6 +143,14 @@ class JobRepository(Protocol):
         ...
 
     def chunk_recorded(self, job_id: JobId, number: int) -> bool: ...
+
+    def save_profile(self, job_id: JobId, generation: int, profile: str) -> None:
+        """Keep what the text engine learned from that upload of the book (JSON)."""
+        ...
+
+    def profile(self, job_id: JobId, generation: int) -> str | None:
+        """The profile saved for that upload, or None."""
+        ...
 
     def chunk_records(self, job_id: JobId) -> list[ChunkRecord]:
         """Every recorded chunk of the job, by number."""

@@ -9,22 +9,32 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from shared.domain.errors import InvalidInput, JobNotCompleted, JobNotFound
 from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.results import NumberedSentence
+from shared.domain.sentences import Note
 from shared.service.deps import Deps
 from shared.service.ports import ResultPart
 
 MAX_PAGE_SIZE = 1000
+T = TypeVar("T")
 _PART_ID = re.compile(r"\d{5}-\d{4}")
 
 
 @dataclass(frozen=True, slots=True)
 class SentencePage:
     sentences: list[NumberedSentence]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotePage:
+    notes: list[Note]
     next_cursor: str | None
 
 
@@ -44,24 +54,71 @@ def sentence_page(
 ) -> SentencePage:
     """Up to `page_size` sentences in book order, after the position `cursor` names,
     leaving out those of fewer than `min_words` words."""
+    job = _completed_job(deps, owner_uid, job_id, page_size)
+    found, next_cursor = _page(
+        deps.jobs.result_parts(job.id, _start_part(cursor)),
+        cursor,
+        page_size,
+        lambda part: part.sentences,
+        lambda part, offset: (
+            _numbered(job, part, offset) if part.sentences[offset].word_count >= min_words else None
+        ),
+    )
+    return SentencePage(found, next_cursor)
+
+
+def note_page(
+    deps: Deps, owner_uid: str, job_id: JobId, cursor: str | None, page_size: int
+) -> NotePage:
+    """Up to `page_size` of the book's notes in book order, after the position `cursor`
+    names."""
+    job = _completed_job(deps, owner_uid, job_id, page_size)
+    found, next_cursor = _page(
+        deps.jobs.result_parts(job.id, _start_part(cursor)),
+        cursor,
+        page_size,
+        lambda part: part.notes,
+        lambda part, offset: part.notes[offset],
+    )
+    return NotePage(found, next_cursor)
+
+
+def _completed_job(deps: Deps, owner_uid: str, job_id: JobId, page_size: int) -> Job:
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
     job = owned_job(deps, owner_uid, job_id)
     if job.status is not JobStatus.COMPLETED:
         raise JobNotCompleted(
-            f"The job is {job.status}; its sentences are ready once it is completed.",
+            f"The job is {job.status}; its results are ready once it is completed.",
             details={"status": str(job.status)},
         )
+    return job
+
+
+def _start_part(cursor: str | None) -> str | None:
+    return decode_cursor(cursor)[0] if cursor else None
+
+
+def _page(
+    parts: Iterable[ResultPart],
+    cursor: str | None,
+    page_size: int,
+    items_of: Callable[[ResultPart], Sequence[object]],
+    pick: Callable[[ResultPart, int], T | None],
+) -> tuple[list[T], str | None]:
+    """Up to `page_size` items of the parts (those `pick` keeps) from the cursor on, and
+    the cursor of what follows."""
     start_part, start_offset = decode_cursor(cursor) if cursor else (None, 0)
-    found: list[NumberedSentence] = []
-    for part in deps.jobs.result_parts(job.id, start_part):
+    found: list[T] = []
+    for part in parts:
         first = start_offset if part.id == start_part else 0
-        for offset in range(first, len(part.sentences)):
+        for offset in range(first, len(items_of(part))):
             if len(found) == page_size:
-                return SentencePage(found, encode_cursor(part.id, offset))
-            if part.sentences[offset].word_count >= min_words:
-                found.append(_numbered(job, part, offset))
-    return SentencePage(found, None)
+                return found, encode_cursor(part.id, offset)
+            item = pick(part, offset)
+            if item is not None:
+                found.append(item)
+    return found, None
 
 
 def encode_cursor(part_id: str, offset: int) -> str:

@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from shared.domain.errors import InvalidPageRange, NoTextLayer
+from shared.domain.errors import BookProfileMismatch, InvalidPageRange, NoTextLayer
 from shared.domain.sentences import Method, Note, OutputSentence, SourceSentence, check_limit
 from shared.domain.words import count_words, is_word
 from shared.text.book_profile import BookProfile
@@ -95,7 +95,7 @@ def source_sentences(
         pages: Iterable[CleanPage] = islice(cleaned, read_from - 1, None)
     else:
         if profile.page_count != book.page_count:
-            raise ValueError("The book profile was learned from another book.")
+            raise BookProfileMismatch("The book profile was learned from another book.")
         cleaner = PageCleaner(profile)
         pages = map(cleaner.clean, book.page_layouts(read_from, book.page_count))
 

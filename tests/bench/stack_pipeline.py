@@ -1,12 +1,13 @@
-"""Upload-to-result time of a generated novel on the local stack, against the engine alone.
+"""A generated novel, printed like an edition, on the local stack against the local command.
 
     python -m tests.bench.stack_pipeline [--pages 300] [--pages-per-chunk 30] [--runs 2]
 
 Prints, as JSON: the time from the start of the signed-URL PUT to the job's
-completion (the trigger's checks, the chunk tasks, the Firestore writes and the
-polling included), the text engine alone on the same file in one process, their
-ratio, the number of chunks, and how many chunks ran at once (from the start and
-end times each chunk records).
+completion (the trigger's checks and learning of the book's profile, the chunk tasks,
+the Firestore writes and the polling included), the text engine alone on the same file
+in one process, their ratio, the number of chunks, how many chunks ran at once (from
+the start and end times each chunk records), and how the stack's sentences and notes
+compare with the local command's on the whole book (they must be the same).
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import product_config
 from shared.adapters.firestore_jobs import FirestoreJobRepository
+from shared.domain.ids import JobId
+from shared.domain.sentences import Note
 from shared.service.ports import ChunkRecord
 from shared.text.pipeline import process_pdf
-from tests.books.builder import Layout, novel, render_pdf
+from tests.books.builder import novel, render_pdf
+from tests.books.house_styles import PRINTED_STYLES, with_subtitles
 
 SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
 LIMIT = 8
@@ -41,9 +45,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
 
-    layout = Layout(soft_hyphen_rate=0.2, ligatures=True, seed=3)
-    pdf = render_pdf(novel(args.pages, layout=layout), layout).pdf
+    layout = PRINTED_STYLES["edition"]  # the text engine's benchmark prints the same
+    pdf = render_pdf(with_subtitles(novel(args.pages, layout=layout)), layout).pdf
     engine = min(_engine_alone(pdf) for _ in range(args.runs + 1))  # +1: a warm-up
+    local_notes: list[Note] = []
+    local = [s.to_dict() for s in process_pdf(pdf, LIMIT, notes=local_notes)]
 
     env = {"FNT_PAGES_PER_CHUNK": str(args.pages_per_chunk)}
     with LocalStack(product_config(env=env, log_dir=LOG_DIR / "bench")) as stack:
@@ -55,7 +61,12 @@ def main() -> None:
         repo = FirestoreJobRepository(
             firestore.Client(project=stack.config.project, credentials=AnonymousCredentials())
         )
-        records = repo.chunk_records(str(best["job_id"]))
+        records = repo.chunk_records(JobId(str(best["job_id"])))
+        served = [
+            {k: v for k, v in s.items() if k != "index" and (k != "flag" or v is not None)}
+            for s in client.sentences(str(best["job_id"]))
+        ]
+        served_notes = list(client.notes(str(best["job_id"])))
 
     stack_seconds = float(best["put_to_completed_seconds"])  # type: ignore[arg-type]
     report = {
@@ -72,8 +83,17 @@ def main() -> None:
         "chunk_seconds_sum": round(sum(_seconds(r) for r in records), 2),
         "chunk_seconds_max": round(max(_seconds(r) for r in records), 2),
         "all_runs_put_to_completed_seconds": [r["put_to_completed_seconds"] for r in runs],
+        "sentences_of_the_local_command": len(local),
+        "sentences_differing_from_the_local_command": _differences(served, local),
+        "notes": len(served_notes),
+        "notes_equal_to_the_local_command": served_notes == [n.to_dict() for n in local_notes],
     }
     print(json.dumps(report, indent=2))
+
+
+def _differences(served: list[dict[str, object]], local: list[dict[str, object]]) -> int:
+    """Positions where the two lists differ, each extra or missing sentence counted."""
+    return sum(a != b for a, b in zip(served, local, strict=False)) + abs(len(served) - len(local))
 
 
 def _engine_alone(pdf: bytes) -> float:

@@ -17,8 +17,11 @@ import requests
 
 from infra.api_client import ApiClient, ApiError
 from infra.local_stack import LocalStack
+from shared.domain.sentences import Note
 from shared.service.uploads import object_name_for
-from tests.books.builder import not_a_pdf
+from shared.text.pipeline import process_pdf
+from tests.books.builder import Book, Chapter, corpus_names, load_text, not_a_pdf, render_pdf
+from tests.books.house_styles import PRINTED_STYLES
 from tests.e2e.conftest import CHUNK_MAX_ATTEMPTS
 
 pytestmark = pytest.mark.stack
@@ -81,6 +84,34 @@ def test_a_book_goes_through_the_system_whole_and_in_order(
     assert job["counts"]["sentences"] == len(expected_sentences)
     assert list(reader.sentences(job["job_id"], page_size=100)) == expected_sentences
     assert chunk_deliveries(deliveries, job["job_id"]) == Counter(range(5))
+
+
+def test_a_printed_edition_gives_the_local_commands_sentences_and_notes(
+    reader: ApiClient,
+) -> None:
+    """Headers that change per chapter, notes, a table of contents, matter pages: the
+    trigger learns them once from the whole book, and every chunk uses what it learned."""
+    book = Book(
+        "Premières pages",
+        [
+            Chapter(f"CHAPITRE {n}", load_text(name))
+            for n, name in enumerate(corpus_names(), start=1)
+        ],
+    )
+    data = render_pdf(book, PRINTED_STYLES["classic-symbols"]).pdf
+    notes: list[Note] = []
+    expected = [
+        {"flag": None, **sentence.to_dict(), "index": index}
+        for index, sentence in enumerate(process_pdf(data, 8, notes=notes))
+    ]
+
+    job = reader.wait(upload(reader, data)["job_id"])
+
+    assert job["status"] == "completed", job["error"]
+    assert job["progress"]["chunk_count"] > 2
+    assert list(reader.sentences(job["job_id"])) == expected
+    assert notes and list(reader.notes(job["job_id"], page_size=3)) == [n.to_dict() for n in notes]
+    assert job["counts"]["not_prose"]["table_of_contents"] > 0
 
 
 def test_duplicate_events_create_no_second_set_of_tasks(

@@ -10,6 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from shared.cli import main
+from shared.domain.sentences import Note
+from shared.text.pipeline import process_pdf
 from tests.books.builder import not_a_pdf
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,7 +23,10 @@ def test_json_output_has_the_stable_shape(book_pdf: Path, tmp_path: Path) -> Non
         main(["process", str(book_pdf), "--limit", "8", "--format", "json", "--out", str(out)]) == 0
     )
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert set(document) == {"sentences", "stats"}
+    assert set(document) == {"sentences", "notes", "stats"}
+    expected: list[Note] = []
+    list(process_pdf(book_pdf, 8, notes=expected))
+    assert document["notes"] == [note.to_dict() for note in expected]
     first = document["sentences"][0]
     assert set(first) == {"text", "word_count", "page", "source_index", "method"}
     assert all(s["word_count"] <= 8 for s in document["sentences"])

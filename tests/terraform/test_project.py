@@ -186,7 +186,8 @@ def test_cloud_build_checks_then_deploys_main_only() -> None:
     script = {name: " ".join(map(str, step.get("args", []))) for name, step in steps.items()}
     for needle, step in {
         "ruff check": "lint",
-        "mypy": "typecheck",
+        "mypy": "shape",
+        "lint-imports": "shape",
         "make test": "test",
         "pip-audit -r requirements.txt": "audit",
         "main.py": "package",
@@ -197,7 +198,7 @@ def test_cloud_build_checks_then_deploys_main_only() -> None:
         assert needle in script[step], f"step {step} should run {needle}"
     assert '"$BRANCH_NAME" = "main"' in script["terraform-apply"]
     # Nothing is planned or applied before every check has passed.
-    checks = {"lint", "typecheck", "audit", "test", "package"}
+    checks = {"lint", "shape", "audit", "test", "package"}
     assert checks <= set(steps["terraform-init"]["waitFor"])
     assert steps["terraform-plan"]["waitFor"] == ["terraform-init"]
     assert steps["terraform-apply"]["waitFor"] == ["terraform-plan"]

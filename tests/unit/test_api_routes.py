@@ -126,6 +126,10 @@ def test_every_route_answers_its_happy_path(frontend: Frontend) -> None:
     assert len(page["sentences"]) == 5 and page["next_cursor"]
     assert all(s["word_count"] <= 10 for s in page["sentences"])
 
+    notes = ui.json("GET", f"{PREFIX}/jobs/{job_id}/notes")
+    assert notes["notes"] and all(note["text"] and note["page"] >= 1 for note in notes["notes"])
+    assert job["counts"]["not_prose"]["notes"] >= len(notes["notes"])
+
     listed = ui.json("GET", f"{PREFIX}/jobs")
     assert [j["job_id"] for j in listed["jobs"]] == [job_id]
 

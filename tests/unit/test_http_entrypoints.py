@@ -10,6 +10,7 @@ import pytest
 from cloudevents.http import CloudEvent
 
 from tests.apps import (
+    ORIGINS,
     api_router,
     auth_emulator_mode,  # noqa: F401 (an autouse fixture)
     call,
@@ -115,3 +116,21 @@ def test_the_trigger_ignores_events_it_does_not_own(
         storage_trigger(WORLD.deps).handle(event)
 
     assert "ignored event" in caplog.text
+
+
+def test_cors_grants_only_the_configured_origins() -> None:
+    [allowed] = ORIGINS
+    asked = {"Access-Control-Request-Method": "POST"}
+
+    preflight = call(API, "/api/v1/uploads", "OPTIONS", headers={"Origin": allowed, **asked})
+    refused = call(API, "/api/v1/uploads", "OPTIONS", headers={"Origin": "https://evil.example"})
+    answer = call(API, "/api/v1/health", headers={"Origin": allowed})
+    other = call(API, "/api/v1/health", headers={"Origin": "https://evil.example"})
+
+    assert preflight.status_code == refused.status_code == 204
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Methods" not in refused.headers
+    assert answer.headers["Access-Control-Allow-Origin"] == allowed
+    assert "X-Request-ID" in answer.headers["Access-Control-Expose-Headers"]
+    assert "Access-Control-Allow-Origin" not in other.headers
