@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 from functools import cached_property
 
-import flask
 import google.auth
 import google.cloud.storage as storage
 import grpc
@@ -32,15 +30,15 @@ from shared.adapters.secrets import EnvSecrets, SecretManagerSecrets
 from shared.adapters.sheets.writer import GspreadSheetsWriter
 from shared.adapters.signing import IamSigner, LocalSigner, UrlSigner
 from shared.config import Settings
-from shared.domain.users import User
 from shared.entrypoints import api
+from shared.entrypoints.api_guard import ApiGuard
 from shared.entrypoints.storage_trigger import StorageTrigger
 from shared.entrypoints.task_worker import TaskWorker
 from shared.http.router import Router
 from shared.observability.logs import configure_logging
 from shared.observability.metrics import configure_metrics
 from shared.observability.tracing import configure_tracing
-from shared.ratelimit import Decision, EndpointClass, check_rate_limit, policy_from_json
+from shared.ratelimit import policy_from_json
 from shared.service.deps import Deps
 from shared.service.engines import CHUNKS_QUEUE, Engines, OfflineEngine, TextEngine
 from shared.service.gemini_text_engine import (
@@ -67,27 +65,6 @@ def configure_instance() -> None:
     configure_logging()
     configure_tracing(service, production)
     configure_metrics(service, production)
-
-
-@dataclass(frozen=True, slots=True)
-class ApiGuard:
-    """The API's callers: Firebase users, counted against their role's quotas."""
-
-    users: UserVerifier
-    deps: Deps
-    origins: frozenset[str]
-
-    def authenticate(self, request: flask.Request) -> User:
-        return self.users.verify(request.headers.get("Authorization"))
-
-    def admit(self, user: User, rate_class: EndpointClass) -> Decision | None:
-        deps = self.deps
-        return check_rate_limit(
-            deps.rate_limiter, deps.rate_policy, user.uid, user.role, rate_class, deps.clock()
-        )
-
-    def allowed_origins(self) -> frozenset[str]:
-        return self.origins
 
 
 class Wiring:

@@ -17,8 +17,8 @@ from cloudevents.http import CloudEvent
 from shared.adapters.firebase_tokens import EMULATOR_HOST_ENV, FirebaseTokenVerifier
 from shared.adapters.firebase_tokens import mint_emulator_token as mint
 from shared.adapters.oidc_callers import LocalCallerCheck
-from shared.bootstrap import ApiGuard
 from shared.entrypoints import api
+from shared.entrypoints.api_guard import ApiGuard
 from shared.entrypoints.storage_trigger import StorageTrigger
 from shared.entrypoints.task_worker import TaskWorker
 from shared.http.router import Router

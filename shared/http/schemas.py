@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
+from shared.domain.ids import ID_PATTERN
 from shared.domain.jobs import REMOVED, Engine, Job, JobSettings, JobStatus
 from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
 from shared.domain.users import MAX_MIN_SENTENCE_WORDS, User, UserSettings
@@ -402,7 +403,7 @@ class LegacySheetExport(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     sentences: list[str] | None = Field(default=None, max_length=200_000)
-    job_id: str | None = Field(default=None, alias="jobId", pattern=r"^[0-9a-f]{32}$")
+    job_id: str | None = Field(default=None, alias="jobId", pattern=ID_PATTERN)
     sheet_name: str | None = Field(default=None, alias="sheetName", max_length=200)
     folder_id: str | None = Field(
         default=None, alias="folderId", pattern=r"^[A-Za-z0-9_-]{10,100}$"
