@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from infra.fake_gemini import rewriter
+from infra.fake_gemini.rules import CHARS_PER_TOKEN
 
 # Google's status name and message for the HTTP errors a test is likely to script.
 _ERRORS: dict[int, tuple[str, str]] = {
@@ -45,6 +46,10 @@ class GenerateCall:
     body: dict[str, Any]
     api_key: str
     received_at: float  # time.monotonic()
+    prompt_tokens: int = 0  # text and document pages, as Google counts them
+    thought_tokens: int = 0  # what the model spends thinking before it answers
+    max_output_tokens: int = 65_536  # thoughts and answer together
+    document_pages: int = 0
 
     @property
     def system(self) -> str:
@@ -164,6 +169,11 @@ def ok(
     finish_reason: str = "STOP",
     usage: Mapping[str, int] | None = None,
 ) -> Reply:
+    """A candidate with `text`, after the call's thinking: if thoughts and text together
+    pass maxOutputTokens, the text is cut there and the answer stops at MAX_TOKENS."""
+    room = max(0, call.max_output_tokens - call.thought_tokens) * CHARS_PER_TOKEN
+    if len(text) > room:
+        text, finish_reason = text[:room], "MAX_TOKENS"
     candidate: dict[str, Any] = {"finishReason": finish_reason, "index": 0}
     if text:
         candidate["content"] = {"parts": [{"text": text}], "role": "model"}
@@ -224,14 +234,13 @@ class Script:
 
 
 def _meta(call: GenerateCall, text: str, usage: Mapping[str, int] | None = None) -> dict[str, Any]:
-    """usageMetadata (about four characters a token) and the model version."""
-    prompt_tokens = (len(call.system) + len(call.prompt)) // 4
-    output_tokens = len(text) // 4
+    """usageMetadata (about four characters a token, 258 a PDF page) and the model version."""
+    output_tokens = len(text) // CHARS_PER_TOKEN
     counts = {
-        "promptTokenCount": prompt_tokens,
+        "promptTokenCount": call.prompt_tokens,
         "candidatesTokenCount": output_tokens,
-        "thoughtsTokenCount": 0,
-        "totalTokenCount": prompt_tokens + output_tokens,
+        "thoughtsTokenCount": call.thought_tokens,
+        "totalTokenCount": call.prompt_tokens + call.thought_tokens + output_tokens,
         **(usage or {}),
     }
     return {"usageMetadata": counts, "modelVersion": call.model, "responseId": "fake-response"}

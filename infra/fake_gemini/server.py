@@ -1,12 +1,18 @@
 """A local fake of the Gemini REST API, for the google-genai SDK pointed at it by base URL.
 
-It serves what the SDK calls, under any API version (v1, v1beta...):
+It serves what the SDK calls, under the API versions Google serves (v1, v1beta; any other
+is 404), for the models of its catalogue (catalogue.py; any other name is 404):
+- GET /{version}/models and /{version}/models/{model}: the models' metadata
 - POST /{version}/models/{model}:generateContent
 - POST /upload/{version}/files: the resumable upload's start, then its upload/finalize
   commands on the returned x-goog-upload-url
 - GET and DELETE /{version}/files/{id}
-It checks the API key like Google (x-goog-api-key header or ?key=), records every call,
-and answers as its Behaviour says. Runs on a thread in tests, or as its own process:
+It is as strict as the API is documented to be (rules.py): unknown fields, thinking
+settings the model refuses and bodies over 20 MB are 400s; thought tokens count against
+maxOutputTokens; a PDF page costs 258 input tokens; an X-Server-Timeout header (which the
+SDK sends with its timeout) ends a slower call with 504 DEADLINE_EXCEEDED. It checks the
+API key like Google (x-goog-api-key header or ?key=), records every call, and answers as
+its Behaviour says. Runs on a thread in tests, or as its own process:
 `python -m infra.fake_gemini --port N [--latency S]`.
 """
 
@@ -22,11 +28,12 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from infra.fake_gemini import rewriter
+from infra.fake_gemini import rewriter, rules
+from infra.fake_gemini.catalogue import CATALOGUE, FakeModel, find_model, not_found_message
 from infra.fake_gemini.outcomes import (
     Behaviour,
     GenerateCall,
@@ -44,6 +51,8 @@ DEFAULT_TRANSCRIPTION = (
 READY_LINE = "fake gemini ready at"
 
 _GENERATE = re.compile(r"/(v1\w*)/models/([^/:]+):generateContent")
+_MODEL = re.compile(r"/(v1\w*)/models/([^/:]+)")
+_MODELS = re.compile(r"/(v1\w*)/models")
 _UPLOAD = re.compile(r"/upload/(v1\w*)/files")
 _FILE = re.compile(r"/(v1\w*)/files/([a-z0-9]+)")
 _KEY_INVALID_MESSAGE = "API key not valid. Please pass a valid API key."
@@ -78,8 +87,10 @@ class FakeGemini(FakeServer):
     """The fake server: `with FakeGemini() as fake:` then point the client at `fake.url`.
 
     `valid_keys` None accepts any non-empty key. `latency` is added to every
-    generateContent call. `processing_polls`: how many times an uploaded file is
-    reported PROCESSING (the upload's answer included) before ACTIVE.
+    generateContent call. `transcription` is the text of each page of a PDF it is asked
+    to read. `processing_polls`: how many times an uploaded file is reported PROCESSING
+    (the upload's answer included) before ACTIVE. `request_limit_bytes`: the largest
+    generateContent body it takes.
     """
 
     def __init__(
@@ -92,6 +103,7 @@ class FakeGemini(FakeServer):
         latency: float = 0.0,
         transcription: str = DEFAULT_TRANSCRIPTION,
         processing_polls: int = 0,
+        request_limit_bytes: int = rules.REQUEST_LIMIT_BYTES,
     ) -> None:
         self.valid_keys = valid_keys
         self.script = Script()
@@ -99,6 +111,7 @@ class FakeGemini(FakeServer):
         self.latency = latency
         self.transcription = transcription
         self.processing_polls = processing_polls
+        self.request_limit_bytes = request_limit_bytes
         self.calls: list[GenerateCall] = []
         self.uploads: list[UploadedFile] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request
@@ -124,6 +137,10 @@ class FakeGemini(FakeServer):
             return self._checked(request) or self._start_upload(request, match.group(1))
         if request.method in ("GET", "DELETE") and (match := _FILE.fullmatch(request.path)):
             return self._checked(request) or self._file(request.method, match.group(2))
+        if request.method == "GET" and (match := _MODEL.fullmatch(request.path)):
+            return self._checked(request) or _model(*match.groups())
+        if request.method == "GET" and (match := _MODELS.fullmatch(request.path)):
+            return self._checked(request) or _models(match.group(1))
         return _error(404, "NOT_FOUND", f"Method not found: {request.method} {request.path}")
 
     def _checked(self, request: Request) -> Response | None:
@@ -155,23 +172,78 @@ class FakeGemini(FakeServer):
             return json_response(400, body)
         return None
 
-    def _generate(self, request: Request, api_version: str, model: str) -> Response | None:
+    def _generate(self, request: Request, api_version: str, name: str) -> Response | None:
+        model = find_model(api_version, name)
+        if model is None:
+            return _error(404, "NOT_FOUND", not_found_message(api_version, name))
+        if request.size > self.request_limit_bytes:
+            message = f"Request payload size exceeds the limit: {self.request_limit_bytes} bytes."
+            return _error(400, "INVALID_ARGUMENT", message)
         try:
             body = camel_keys(json.loads(request.body or b"{}"))
         except ValueError:
             return _error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
-        call = GenerateCall(model, api_version, body, _api_key(request), time.monotonic())
+        refusal = rules.refusal(model, body)
+        if refusal is not None:
+            return _error(400, "INVALID_ARGUMENT", refusal)
+        call = GenerateCall(name, api_version, body, _api_key(request), time.monotonic())
+        pages = self._document_pages(call)
+        if isinstance(pages, Response):
+            return pages
+        call = self._costed(call, model, pages)
+        if call.prompt_tokens > model.input_tokens:
+            message = (
+                f"The input token count ({call.prompt_tokens}) exceeds the maximum number of"
+                f" tokens allowed ({model.input_tokens})."
+            )
+            return _error(400, "INVALID_ARGUMENT", message)
         self.calls.append(call)
-        for document in call.documents:
-            file_id = document.get("fileData", {}).get("fileUri", "").rpartition("/files/")[2]
-            if "fileData" in document and f"files/{file_id}" not in self.files:
-                return _file_not_found(file_id)
         outcome = self.behaviour(call) or default()
+        text = (
+            "\n".join([self.transcription] * pages)
+            if call.documents
+            else rewriter.rewrite_prompt(call.prompt)
+        )
+        delay = self.latency + outcome.delay
+        deadline = _server_timeout(request)
+        if deadline is not None and (outcome.reply is None or delay > deadline):
+            message = "Deadline expired before operation could complete."
+            return json_response(504, error_body(504, "DEADLINE_EXCEEDED", message), delay=deadline)
         if outcome.reply is None:
             return None
-        text = self.transcription if call.documents else rewriter.rewrite_prompt(call.prompt)
         reply = outcome.reply(call, text)
-        return json_response(reply.status, reply.body, delay=self.latency + outcome.delay)
+        return json_response(reply.status, reply.body, delay=delay)
+
+    def _document_pages(self, call: GenerateCall) -> int | Response:
+        """The pages of the call's PDFs, or Google's refusal of one of them."""
+        pages = 0
+        for document in call.documents:
+            if "fileData" in document:
+                file_id = document["fileData"].get("fileUri", "").rpartition("/files/")[2]
+                with self._lock:
+                    stored = self._files.get(f"files/{file_id}")
+                if stored is None:
+                    return _file_not_found(file_id)
+                data: bytes | None = stored.file.data
+            else:
+                data = rules.inline_bytes(document)
+            counted = rules.pdf_pages(data) if data is not None else None
+            if counted is None:
+                return _error(400, "INVALID_ARGUMENT", "The document has no pages.")
+            pages += counted
+        return pages
+
+    @staticmethod
+    def _costed(call: GenerateCall, model: FakeModel, pages: int) -> GenerateCall:
+        config = call.generation_config
+        return replace(
+            call,
+            prompt_tokens=rules.text_tokens(call.system, call.prompt)
+            + pages * rules.TOKENS_PER_PAGE,
+            thought_tokens=model.thought_tokens(config.get("thinkingConfig", {})),
+            max_output_tokens=int(config.get("maxOutputTokens", model.output_tokens)),
+            document_pages=pages,
+        )
 
     def _start_upload(self, request: Request, api_version: str) -> Response:
         if request.headers.get("x-goog-upload-command") != "start":
@@ -244,6 +316,27 @@ class FakeGemini(FakeServer):
             "state": state,
             "source": "UPLOADED",
         }
+
+
+def _model(api_version: str, name: str) -> Response:
+    model = find_model(api_version, name)
+    if model is None:
+        return _error(404, "NOT_FOUND", not_found_message(api_version, name))
+    return json_response(200, model.resource())
+
+
+def _models(api_version: str) -> Response:
+    if api_version not in CATALOGUE:
+        return _error(404, "NOT_FOUND", f"API version {api_version} is not served.")
+    return json_response(200, {"models": [m.resource() for m in CATALOGUE[api_version].values()]})
+
+
+def _server_timeout(request: Request) -> float | None:
+    """The X-Server-Timeout header's seconds: Google stops working on the call then."""
+    try:
+        return float(request.headers["x-server-timeout"])
+    except (KeyError, ValueError):
+        return None
 
 
 def _error(code: int, status: str, message: str) -> Response:

@@ -1,134 +1,259 @@
 """The TextModel port on the official google-genai SDK (Gemini Developer API, API key).
 
 One call is one HTTP request: the SDK's own retries stay off, since the task queue
-retries whatever this raises as retryable. A base URL (the argument, else the SDK's
-GOOGLE_GEMINI_BASE_URL variable) points it at a local fake of the REST API.
+retries whatever this raises as retryable. The API version is set explicitly (the SDK's
+default changed between releases); the request's generation settings follow the model's
+family (`genai_families.py`). The key comes from `ApiKeys`: a key Gemini refuses is read
+again once from its source, so a rotated secret takes effect without a redeploy. A base
+URL (the argument, else the SDK's GOOGLE_GEMINI_BASE_URL variable) points it at a local
+fake of the REST API.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
-import httpx
-import httpx2
 from google import genai
-from google.genai import errors, types
+from google.genai import types
 
+from shared.adapters.genai_errors import CALL_ERRORS, described, model_error
+from shared.adapters.genai_families import family_of, request_settings
 from shared.domain.errors import (
-    ModelError,
     ModelKeyInvalid,
-    ModelRateLimited,
+    ModelNotFound,
     ModelRequestRejected,
     ModelUnavailable,
 )
-from shared.gemini.ports import INLINE_PDF_MAX_BYTES, ModelAnswer, ModelRequest, Usage
+from shared.gemini.ports import (
+    DEFAULT_MODEL,
+    INLINE_PDF_MAX_BYTES,
+    ModelAnswer,
+    ModelRequest,
+    Usage,
+)
 
 _log = logging.getLogger(__name__)
 
+# v1beta documents every field and route used here (system instructions, JSON-schema
+# output, thinking levels, the Files API, model metadata); `make smoke-gemini` checks
+# another version against the real API before FNT_GEMINI_API_VERSION names it.
+DEFAULT_API_VERSION = "v1beta"
+API_VERSIONS = ("v1", "v1beta")
+
 _PDF = "application/pdf"
 _FILE_POLL_SECONDS = 1.0
-# What a call can fail with: Google's answer, or no answer. The SDK sends with httpx2 by
-# default and with httpx when GOOGLE_GENAI_HTTP_CLIENT=httpx; a timeout is a TransportError.
-_CALL_ERRORS = (errors.APIError, httpx2.TransportError, httpx.TransportError)
+_T = TypeVar("_T")
+
+
+class ApiKeys(Protocol):
+    def current(self) -> str | None:
+        """The key to use now (possibly cached); None when none is configured."""
+        ...
+
+    def renewed(self) -> str | None:
+        """The key read again from its source, past any cache."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FixedKey:
+    """A key given once (the local command, tests)."""
+
+    key: str
+
+    def current(self) -> str | None:
+        return self.key.strip() or None
+
+    def renewed(self) -> str | None:
+        return self.current()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFacts:
+    """What Gemini says of a model (models.get)."""
+
+    name: str
+    input_tokens: int | None
+    output_tokens: int | None
+    thinking: bool | None
 
 
 class GenaiModel:
     def __init__(
         self,
-        api_key: str,
-        model_name: str = "gemini-2.5-flash",
+        keys: ApiKeys | str,
+        model_name: str = DEFAULT_MODEL,
         *,
+        api_version: str = DEFAULT_API_VERSION,
         timeout_seconds: float = 120.0,
         base_url: str | None = None,
         inline_pdf_max_bytes: int = INLINE_PDF_MAX_BYTES,
     ) -> None:
-        if not api_key.strip():
-            # The SDK would fall back to GEMINI_API_KEY / GOOGLE_API_KEY: be explicit instead.
-            raise ModelKeyInvalid("No Gemini API key is configured.")
-        self._api_key = api_key
+        if isinstance(keys, str):
+            if not keys.strip():
+                # The SDK would fall back to GEMINI_API_KEY / GOOGLE_API_KEY: be explicit.
+                raise ModelKeyInvalid("No Gemini API key is configured.")
+            keys = FixedKey(keys)
+        self._keys = keys
         self._model_name = model_name
+        self._family = family_of(model_name)
+        self._api_version = api_version
         self._timeout_seconds = timeout_seconds
+        self._base_url = base_url
         self._inline_pdf_max_bytes = inline_pdf_max_bytes
-        self._client = genai.Client(
-            vertexai=False,
-            api_key=api_key,
-            # base_url None leaves the SDK to GOOGLE_GEMINI_BASE_URL, then Google's endpoint.
-            http_options=types.HttpOptions(
-                timeout=round(timeout_seconds * 1000), base_url=base_url
-            ),
-        )
+        self._lock = threading.Lock()
+        self._client: tuple[str, genai.Client] | None = None
+        self._keys_seen: set[str] = set()  # redacted from every error
 
     @property
     def model_name(self) -> str:
         return self._model_name
 
     def generate(self, request: ModelRequest) -> ModelAnswer:
-        try:
-            if request.pdf is None:
-                return self._generate(request, [])
-            if len(request.pdf) <= self._inline_pdf_max_bytes:
-                return self._generate(
-                    request, [types.Part.from_bytes(data=request.pdf, mime_type=_PDF)]
-                )
-            return self._generate_with_upload(request, request.pdf)
-        except _CALL_ERRORS as exc:
-            raise _model_error(exc, self._api_key) from exc
+        return self._with_key(lambda client: self._generate(client, request))
 
-    def _generate_with_upload(self, request: ModelRequest, pdf: bytes) -> ModelAnswer:
+    def describe(self, timeout_seconds: float = 10.0) -> ModelFacts:
+        """Gemini's metadata of the configured model; ModelNotFound if it has none."""
+        quick = types.GetModelConfig(
+            http_options=types.HttpOptions(timeout=round(timeout_seconds * 1000))
+        )
+        model = self._with_key(
+            lambda client: client.models.get(model=self._model_name, config=quick)
+        )
+        actions = model.supported_actions or []
+        if actions and "generateContent" not in actions:
+            raise ModelNotFound(f"The Gemini model {self._model_name!r} does not generate text.")
+        return ModelFacts(
+            model.name or self._model_name,
+            model.input_token_limit,
+            model.output_token_limit,
+            model.thinking,
+        )
+
+    def _with_key(self, call: Callable[[genai.Client], _T]) -> _T:
+        """`call` with the current key; a refused key is read again once, then tried once."""
+        key = self._keys.current()
+        if key is None:
+            raise ModelKeyInvalid("No Gemini API key is configured.")
+        try:
+            return self._call(key, call)
+        except ModelKeyInvalid:
+            fresh = self._keys.renewed()
+            if fresh is None or fresh == key:
+                raise
+            _log.warning("Gemini refused the API key; trying the secret's newest version once")
+            return self._call(fresh, call)
+
+    def _call(self, key: str, call: Callable[[genai.Client], _T]) -> _T:
+        try:
+            return call(self._client_for(key))
+        except CALL_ERRORS as exc:
+            failure = exc
+        # Raised outside the handler: the SDK's exception is not kept as the context.
+        keys = self._known_keys()
+        raise model_error(failure, keys, self._model_name, self._api_version) from described(
+            failure, keys
+        )
+
+    def _client_for(self, key: str) -> genai.Client:
+        with self._lock:
+            if self._client is None or self._client[0] != key:
+                self._keys_seen.add(key)
+                client = genai.Client(
+                    vertexai=False,
+                    api_key=key,
+                    # base_url None leaves the SDK to GOOGLE_GEMINI_BASE_URL, then Google.
+                    http_options=types.HttpOptions(
+                        api_version=self._api_version,
+                        timeout=round(self._timeout_seconds * 1000),
+                        base_url=self._base_url,
+                    ),
+                )
+                self._client = (key, client)
+            return self._client[1]
+
+    def _known_keys(self) -> list[str]:
+        with self._lock:
+            return list(self._keys_seen)
+
+    def _generate(self, client: genai.Client, request: ModelRequest) -> ModelAnswer:
+        if request.pdf is None:
+            return self._generate_with(client, request, [])
+        if len(request.pdf) <= self._inline_pdf_max_bytes:
+            part = types.Part.from_bytes(data=request.pdf, mime_type=_PDF)
+            return self._generate_with(client, request, [part])
+        return self._generate_with_upload(client, request, request.pdf)
+
+    def _generate_with_upload(
+        self, client: genai.Client, request: ModelRequest, pdf: bytes
+    ) -> ModelAnswer:
         """Through the Files API, for a PDF too large to go inline; the file is deleted after."""
-        uploaded = self._client.files.upload(
+        uploaded = client.files.upload(
             file=io.BytesIO(pdf), config=types.UploadFileConfig(mime_type=_PDF)
         )
         try:
-            file = self._wait_until_active(uploaded)
+            file = self._wait_until_active(client, uploaded)
             part = types.Part.from_uri(file_uri=file.uri or "", mime_type=_PDF)
-            return self._generate(request, [part])
+            return self._generate_with(client, request, [part])
         finally:
-            self._delete_quietly(uploaded)
+            self._delete_quietly(client, uploaded)
 
-    def _wait_until_active(self, file: types.File) -> types.File:
+    def _wait_until_active(self, client: genai.Client, file: types.File) -> types.File:
         deadline = time.monotonic() + self._timeout_seconds
         while file.state == types.FileState.PROCESSING:
             if time.monotonic() > deadline:
                 raise ModelUnavailable("Gemini is still processing the uploaded PDF.")
             time.sleep(_FILE_POLL_SECONDS)
-            file = self._client.files.get(name=file.name or "")
+            file = client.files.get(name=file.name or "")
         if file.state == types.FileState.FAILED:
             raise ModelRequestRejected("Gemini could not process the uploaded PDF.")
         return file
 
-    def _delete_quietly(self, file: types.File) -> None:
+    def _delete_quietly(self, client: genai.Client, file: types.File) -> None:
         """Best effort: an undeleted upload expires by itself after 48 hours."""
         try:
-            self._client.files.delete(name=file.name or "")
-        except _CALL_ERRORS as exc:
+            client.files.delete(name=file.name or "")
+        except CALL_ERRORS as exc:
             _log.warning("Could not delete the uploaded PDF %s: %s", file.name, type(exc).__name__)
 
-    def _generate(self, request: ModelRequest, documents: list[types.Part]) -> ModelAnswer:
-        response = self._client.models.generate_content(
+    def _generate_with(
+        self, client: genai.Client, request: ModelRequest, documents: list[types.Part]
+    ) -> ModelAnswer:
+        response = client.models.generate_content(
             model=self._model_name,
             contents=types.Content(
                 role="user", parts=[*documents, types.Part.from_text(text=request.prompt)]
             ),
-            config=_config(request),
+            config=self._config(request),
         )
         return _answer(response)
 
-
-def _config(request: ModelRequest) -> types.GenerateContentConfig:
-    schema = request.response_schema
-    return types.GenerateContentConfig(
-        system_instruction=request.system,
-        temperature=request.temperature,
-        max_output_tokens=request.max_output_tokens,
-        thinking_config=types.ThinkingConfig(thinking_budget=request.thinking_budget),
-        response_mime_type="application/json" if schema is not None else None,
-        # A plain JSON-schema dict goes in response_json_schema; response_schema would
-        # convert it to Gemini's OpenAPI-subset Schema type.
-        response_json_schema=dict(schema) if schema is not None else None,
-    )
+    def _config(self, request: ModelRequest) -> types.GenerateContentConfig:
+        settings = request_settings(self._family, request)
+        schema = request.response_schema
+        return types.GenerateContentConfig(
+            system_instruction=request.system,
+            temperature=settings.temperature,
+            max_output_tokens=settings.max_output_tokens,
+            thinking_config=types.ThinkingConfig(
+                thinking_budget=settings.thinking_budget,
+                thinking_level=(
+                    types.ThinkingLevel(settings.thinking_level)
+                    if settings.thinking_level
+                    else None
+                ),
+            ),
+            response_mime_type="application/json" if schema is not None else None,
+            # A plain JSON-schema dict goes in response_json_schema; response_schema would
+            # convert it to Gemini's OpenAPI-subset Schema type.
+            response_json_schema=dict(schema) if schema is not None else None,
+        )
 
 
 def _answer(response: types.GenerateContentResponse) -> ModelAnswer:
@@ -155,20 +280,3 @@ def _usage(metadata: types.GenerateContentResponseUsageMetadata | None) -> Usage
         thinking_tokens=metadata.thoughts_token_count or 0,
         cached_tokens=metadata.cached_content_token_count or 0,
     )
-
-
-def _model_error(exc: Exception, api_key: str) -> ModelError:
-    """The port's error for an SDK failure; the message never carries the key."""
-    if not isinstance(exc, errors.APIError):
-        return ModelUnavailable(f"Gemini did not answer: {type(exc).__name__}.")
-    message = f"Gemini answered {exc.code} {exc.status}: {exc.message}".replace(api_key, "[key]")
-    if isinstance(exc, errors.ServerError):
-        return ModelUnavailable(message)
-    if exc.code == 429:
-        return ModelRateLimited(message)
-    names_key = "API_KEY_INVALID" in str(exc.details) or "api key" in str(exc.message).lower()
-    if exc.code in (401, 403) or (exc.code == 400 and names_key):
-        return ModelKeyInvalid(message)
-    if isinstance(exc, errors.ClientError):
-        return ModelRequestRejected(message)
-    return ModelError(message)

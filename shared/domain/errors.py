@@ -262,15 +262,53 @@ class ModelUnavailable(ModelError):
 
 
 class ModelKeyInvalid(ModelError):
-    """The API key is missing, invalid or not allowed: no retry can help."""
+    """The API key is missing, invalid or not allowed (even after reading the secret's
+    newest version): no retry of the same task can help."""
 
     code = "GEMINI_KEY_INVALID"
 
 
 class ModelRequestRejected(ModelError):
-    """Any other 4xx: the request itself is wrong (too large, bad model name...)."""
+    """Any other 4xx: the request itself is wrong (too large, a field the model refuses...)."""
 
     code = "GEMINI_REQUEST_REJECTED"
+
+
+class ModelNotFound(ModelRequestRejected):
+    """The configured model does not exist (or no longer) under the configured API version."""
+
+    code = "GEMINI_MODEL_NOT_FOUND"
+
+
+class TranscriptionFailed(ModelError):
+    """Pages of a scanned book the model could not read, even one page at a time; the
+    details name the pages and Gemini's finish reason."""
+
+    code = "TRANSCRIPTION_FAILED"
+
+
+class TranscriptionRecited(TranscriptionFailed):
+    """Gemini stopped with RECITATION: the pages reproduce a published text it will not copy."""
+
+    code = "TRANSCRIPTION_RECITATION"
+
+
+class TranscriptionBlocked(TranscriptionFailed):
+    """Gemini blocked the pages or its answer (SAFETY, PROHIBITED_CONTENT...)."""
+
+    code = "TRANSCRIPTION_BLOCKED"
+
+
+class TranscriptionTruncated(TranscriptionFailed):
+    """A single page's text did not fit the output budget (MAX_TOKENS)."""
+
+    code = "TRANSCRIPTION_TRUNCATED"
+
+
+class TranscriptionEmpty(TranscriptionFailed):
+    """Gemini answered nothing for pages it was asked to read (not even 'blank page')."""
+
+    code = "TRANSCRIPTION_EMPTY"
 
 
 # --------------------------------------------------------------------------- exports

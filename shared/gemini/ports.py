@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-DEFAULT_MODEL = "gemini-2.5-flash"
+# Generally available, Google's named successor of gemini-2.5-flash (shut down 2026-12-01),
+# thinking at its minimal level unless asked: README, Engines, says how to change it.
+DEFAULT_MODEL = "gemini-3.5-flash-lite"
 # A PDF above this goes through the Files API: inline data is base64 (4/3 larger) and a
 # request must stay under 20 MB.
 INLINE_PDF_MAX_BYTES = 14 * 1000 * 1000
@@ -42,7 +44,9 @@ class ModelRequest:
     max_output_tokens: int
     response_schema: Mapping[str, Any] | None = None  # JSON schema: asks for JSON output
     temperature: float = 0.2
-    thinking_budget: int = 0  # tokens; 0 turns thinking off where the model allows it
+    # The most thought tokens wanted; 0: as little thinking as the model allows (the
+    # adapter turns this into the model family's own control, budget or level).
+    thinking_budget: int = 0
     pdf: bytes | None = None  # a document to read along with the prompt (a scanned book)
 
 

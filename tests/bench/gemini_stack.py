@@ -37,6 +37,7 @@ from shared.domain.sentences import SourceSentence
 from shared.domain.words import count_words
 from shared.gemini.cache import MemoryCache
 from shared.gemini.engine import RewriteOptions, rewrite_sentences
+from shared.gemini.ports import Usage
 from shared.gemini.prompt import system_instruction
 from shared.text.offline_engine import split_sentence
 from shared.text.pdf_source import open_pdf
@@ -123,8 +124,7 @@ def _cost_at(sentences: list[SourceSentence], limit: int) -> dict[str, object]:
     baseline_in = (len(system_instruction(limit)) + len(whole_text)) // 4
     baseline_out = len(json.dumps([o.text for o in outputs], ensure_ascii=False)) // 4
     baseline = baseline_in + baseline_out
-    total = report.usage.prompt_tokens + report.usage.output_tokens
-    repairs = report.repair_usage.prompt_tokens + report.repair_usage.output_tokens
+    total, repairs = _paid(report.usage), _paid(report.repair_usage)
     long = sum(1 for s in sentences if count_words(s.text) > limit)
 
     def per_thousand(tokens: int) -> float:
@@ -137,12 +137,18 @@ def _cost_at(sentences: list[SourceSentence], limit: int) -> dict[str, object]:
         "split_well_offline_not_sent": report.offline_clean,
         "calls": report.calls,
         "repair_calls": report.repair_calls,
+        "thinking_tokens": report.usage.thinking_tokens,
         "baseline_tokens_per_1000_words": per_thousand(baseline),
         "ours_first_pass_tokens_per_1000_words": per_thousand(total - repairs),
         "ours_with_repairs_tokens_per_1000_words": per_thousand(total),
         "ratio_first_pass": round((total - repairs) / baseline, 2),
         "ratio_with_repairs": round(total / baseline, 2),
     }
+
+
+def _paid(usage: Usage) -> int:
+    """Thought tokens are paid as output: the model's minimal thinking counts too."""
+    return usage.prompt_tokens + usage.output_tokens + usage.thinking_tokens
 
 
 def _faithful(call: GenerateCall) -> str:

@@ -20,9 +20,11 @@ from infra.fake_gemini import (
     http_error,
     latency,
 )
+from infra.fake_gemini.catalogue import find_model
 from infra.fake_gemini.rewriter import find_items, find_limit, rewrite, split_sentence, words
 from shared.adapters.genai_model import GenaiModel
 from shared.domain.errors import ModelRateLimited, ModelUnavailable
+from shared.gemini.ports import DEFAULT_MODEL
 from tests.gemini.conftest import API_KEY, LONG_SENTENCE, rewrite_request
 
 SENTENCES = [
@@ -126,13 +128,15 @@ def test_a_spoiled_answer_built_from_the_rewriter(fake: FakeGemini, model: Genai
 
 
 def test_the_api_key_is_checked_like_google_does() -> None:
-    path = "/v1beta/models/gemini-2.5-flash:generateContent"
+    path = f"/v1beta/models/{DEFAULT_MODEL}:generateContent"
     body = {"contents": [{"role": "user", "parts": [{"text": "Bonjour."}]}]}
     with FakeGemini(valid_keys={API_KEY}) as fake:
         missing = httpx.post(fake.url + path, json=body)
         wrong = httpx.post(fake.url + path, json=body, headers={"x-goog-api-key": "nope"})
         in_query = httpx.post(f"{fake.url}{path}?key={API_KEY}", json=body)
-        unknown = httpx.get(fake.url + "/v1beta/models", headers={"x-goog-api-key": API_KEY})
+        unknown = httpx.get(
+            fake.url + "/v1beta/cachedContents", headers={"x-goog-api-key": API_KEY}
+        )
 
     assert (missing.status_code, missing.json()["error"]["status"]) == (403, "PERMISSION_DENIED")
     error = wrong.json()["error"]
@@ -162,3 +166,107 @@ def test_runs_as_its_own_process() -> None:
     finally:
         process.terminate()
         process.wait(timeout=5)  # SIGTERM stops it
+
+
+# ------------------------------------------------------------- as strict as the API
+
+
+def generate(
+    fake: FakeGemini, model: str, body: dict[str, object], **headers: str
+) -> httpx.Response:
+    return httpx.post(
+        f"{fake.url}/v1beta/models/{model}:generateContent",
+        json=body,
+        headers={"x-goog-api-key": API_KEY, **headers},
+        timeout=10,
+    )
+
+
+def text_body(text: str = "Bonjour.", **config: object) -> dict[str, object]:
+    body: dict[str, object] = {"contents": [{"role": "user", "parts": [{"text": text}]}]}
+    return body | ({"generationConfig": config} if config else {})
+
+
+def test_models_are_served_per_api_version_and_others_are_not_found(fake: FakeGemini) -> None:
+    def get(path: str) -> httpx.Response:
+        return httpx.get(fake.url + path, headers={"x-goog-api-key": API_KEY})
+
+    listed = get("/v1beta/models").json()["models"]
+    one = get(f"/v1/models/{DEFAULT_MODEL}").json()
+    retired = get("/v1beta/models/gemini-2.5-flash")
+    other_version = get(f"/v1alpha/models/{DEFAULT_MODEL}")
+    generate_retired = generate(fake, "gemini-2.5-pro", text_body())
+
+    assert f"models/{DEFAULT_MODEL}" in {model["name"] for model in listed}
+    assert one["outputTokenLimit"] > 0 and "generateContent" in one["supportedGenerationMethods"]
+    assert retired.status_code == other_version.status_code == 404
+    assert generate_retired.status_code == 404
+    assert "is not found for API version v1beta" in generate_retired.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("model", "config", "refusal"),
+    [
+        (DEFAULT_MODEL, {"thinkingFormat": 1}, 'Unknown name "thinkingFormat"'),
+        (
+            DEFAULT_MODEL,
+            {"thinkingConfig": {"thinkingBudget": 0, "thinkingLevel": "LOW"}},
+            "together",
+        ),
+        ("gemini-3.8-flash", {"thinkingConfig": {"thinkingLevel": "MINIMAL"}}, "not supported"),
+        ("gemini-2.5-flash-lite", {"thinkingConfig": {"thinkingLevel": "LOW"}}, "not supported"),
+        ("gemini-2.5-flash-lite", {"thinkingConfig": {"thinkingBudget": 100}}, "invalid"),
+        (DEFAULT_MODEL, {"responseJsonSchema": {"type": "string"}}, "application/json"),
+        (DEFAULT_MODEL, {"maxOutputTokens": 1_000_000}, "max_output_tokens"),
+    ],
+)
+def test_fields_the_model_does_not_accept_are_400(
+    fake: FakeGemini, model: str, config: dict[str, object], refusal: str
+) -> None:
+    got = generate(fake, model, text_body(**config))
+
+    assert got.status_code == 400, got.text
+    assert got.json()["error"]["status"] == "INVALID_ARGUMENT"
+    assert refusal in got.json()["error"]["message"]
+    assert fake.calls == []
+
+
+def test_an_unknown_request_field_is_400(fake: FakeGemini) -> None:
+    got = generate(fake, DEFAULT_MODEL, text_body() | {"safetySetting": []})
+
+    assert got.status_code == 400
+    assert 'Unknown name "safetySetting"' in got.json()["error"]["message"]
+
+
+def test_a_budget_of_zero_does_not_turn_a_level_models_thinking_off(fake: FakeGemini) -> None:
+    """The failure mode of Gemini 3: thoughts spend the output budget, no text is left."""
+    config = {"thinkingConfig": {"thinkingBudget": 0}, "maxOutputTokens": 200}
+
+    got = generate(fake, "gemini-3.8-flash", text_body(**config)).json()
+
+    [candidate] = got["candidates"]
+    assert candidate["finishReason"] == "MAX_TOKENS"
+    assert "content" not in candidate
+    assert got["usageMetadata"]["thoughtsTokenCount"] > 200
+
+
+def test_the_server_timeout_header_ends_a_slow_call_with_504() -> None:
+    with FakeGemini(latency=5.0) as fake:
+        started = time.monotonic()
+        got = generate(fake, DEFAULT_MODEL, text_body(), **{"X-Server-Timeout": "1"})
+        elapsed = time.monotonic() - started
+
+    assert got.status_code == 504
+    assert got.json()["error"]["status"] == "DEADLINE_EXCEEDED"
+    assert 0.9 < elapsed < 3
+
+
+def test_a_prompt_over_the_models_input_limit_is_400(fake: FakeGemini) -> None:
+    model = find_model("v1beta", DEFAULT_MODEL)
+    assert model is not None
+    words = model.input_tokens  # a word and its space are about 1.25 tokens
+
+    got = generate(fake, DEFAULT_MODEL, text_body("mots " * words))
+
+    assert got.status_code == 400
+    assert "exceeds the maximum number of tokens" in got.json()["error"]["message"]
