@@ -74,9 +74,18 @@ def repair_prompt(items: Sequence[tuple[Item, Sequence[str], str]], limit: int) 
     return "\n".join(lines)
 
 
+# Scanned pages read by the model: versioned like the rewriting prompt (cache keys).
+TRANSCRIPTION_VERSION = "transcribe-2026-12-v2"
+TRANSCRIPTION_SYSTEM = "Tu transcris des pages de romans français."
+# What the model writes for a page without text, so that an empty answer is never
+# mistaken for blank pages.
+BLANK_PAGE = "[PAGE SANS TEXTE]"
+
+
 def transcription_prompt() -> str:
     return (
         "Transcris fidèlement le texte de ces pages de roman, en français, dans l'ordre de"
         " lecture. Omets les en-têtes, pieds de page, numéros de page et appels de note."
         " Rejoins les mots coupés en fin de ligne. Un paragraphe par ligne, rien d'autre."
+        f" Pour une page sans aucun texte, écris seulement {BLANK_PAGE} sur une ligne."
     )

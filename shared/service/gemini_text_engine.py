@@ -7,12 +7,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from shared.domain.errors import GeminiNotConfigured, ModelKeyInvalid, NoTextLayer
 from shared.domain.jobs import Chunk, Engine, Job, JobSettings
 from shared.domain.sentences import DEFAULT_LIMIT, Note, SourceSentence
 from shared.domain.words import count_words
-from shared.gemini.cache import rewrite_key
 from shared.gemini.engine import (
     RewriteOptions,
     RewriteReport,
@@ -21,9 +21,10 @@ from shared.gemini.engine import (
     plan_batches,
     rewrite_sentences,
 )
-from shared.gemini.ports import ModelRequest, RewriteCache, TextModel
-from shared.gemini.prompt import PROMPT_VERSION, system_instruction, transcription_prompt
+from shared.gemini.ports import RewriteCache, TextModel
+from shared.gemini.prompt import PROMPT_VERSION, system_instruction
 from shared.gemini.resilient import rewrite_with_fallback
+from shared.gemini.transcription import Transcriber
 from shared.service.engines import (
     ChunkOutput,
     EngineChoice,
@@ -37,8 +38,6 @@ from shared.text.pipeline import RunStats, shorten
 from shared.text.segmenter import balance_quotes, split_sentences
 
 GEMINI_QUEUE = "gemini"  # paced to the model's quota
-TRANSCRIPTION_VERSION = "transcribe-2026-11-v1"
-TRANSCRIPTION_MAX_OUTPUT_TOKENS = 32_768
 # Gemini reads a PDF page as about this many tokens, and writes about this many back.
 TOKENS_PER_SCANNED_PAGE = 258
 TOKENS_PER_TRANSCRIBED_PAGE = 500
@@ -47,22 +46,34 @@ OUTPUT_RATIO = 1.15
 SCAN_PAGES_PER_CALL = 30
 
 
+def _always() -> bool:
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class GeminiSetup:
-    """The model, its answer cache and the engine's defaults (the limit is the job's)."""
+    """The model, its answer cache and the engine's defaults (the limit is the job's).
+
+    `configured` says whether a key is there now: deployed, the key is a secret whose
+    first version may come after the instance started, so new jobs ask each time.
+    """
 
     model: TextModel
     cache: RewriteCache
     options: RewriteOptions = field(default_factory=lambda: RewriteOptions(DEFAULT_LIMIT))
+    configured: Callable[[], bool] = _always
 
 
 class GeminiEngine:
-    available = True
     queue = GEMINI_QUEUE
     reads_scans = True
 
     def __init__(self, setup: GeminiSetup) -> None:
         self._setup = setup
+
+    @property
+    def available(self) -> bool:
+        return self._setup.configured()
 
     @property
     def choice(self) -> EngineChoice:
@@ -134,28 +145,14 @@ class GeminiEngine:
         chunk boundary comes out in two pieces: a scan has no text to find where it ends.
         """
         setup = self._setup
-        key = rewrite_key(
-            setup.model.model_name,
-            TRANSCRIPTION_VERSION,
-            chunk.first_page,
-            f"{job.object_name}#{job.generation}:{chunk.first_page}-{chunk.last_page}",
+        transcriber = Transcriber(
+            setup.model,
+            setup.cache,
+            partial(extract_pages, data),
+            f"{job.object_name}#{job.generation}",
+            report,
         )
-        cached = setup.cache.get_many([key])
-        if key in cached:
-            paragraphs = cached[key]
-        else:
-            answer = setup.model.generate(
-                ModelRequest(
-                    system="Tu transcris des pages de romans français.",
-                    prompt=transcription_prompt(),
-                    max_output_tokens=TRANSCRIPTION_MAX_OUTPUT_TOKENS,
-                    pdf=extract_pages(data, chunk.first_page, chunk.last_page),
-                )
-            )
-            report.count_call(answer)
-            paragraphs = [line.strip() for line in answer.text.splitlines() if line.strip()]
-            if not answer.blocked:
-                setup.cache.put_many({key: paragraphs})
+        paragraphs = transcriber.paragraphs(chunk.first_page, chunk.last_page)
         texts = [text for paragraph in paragraphs for _, text in split_sentences(paragraph)]
         return [
             SourceSentence(index, balance_quotes(text), chunk.first_page)

@@ -11,10 +11,13 @@ import pytest
 from shared.domain.errors import GeminiNotConfigured, ModelKeyInvalid, ModelRateLimited
 from shared.domain.jobs import Engine, JobSettings, JobStatus
 from shared.domain.words import count_words
+from shared.gemini.cache import MemoryCache
 from shared.gemini.ports import ModelAnswer, ModelRequest
 from shared.gemini.prompt import PROMPT_VERSION
 from shared.service import chunks, estimate
 from shared.service.deps import Limits
+from shared.service.engines import Engines, OfflineEngine
+from shared.service.gemini_text_engine import GeminiEngine, GeminiSetup
 from tests.books.builder import scanned_pdf
 from tests.drive import all_sentences, chunk_tasks, run_chunk_tasks, upload_and_trigger
 from tests.fakes import FakeWorld, ScriptedModel, fake_world, items_of, with_gemini
@@ -127,6 +130,56 @@ def test_a_scanned_book_is_transcribed_then_rewritten(
     assert [r.pdf is not None for r in model.requests].count(True) == 1
     text = " ".join(str(s["text"]) for s in all_sentences(world.deps, job_id))
     assert "pleuvait" in text and "immobile" in text
+
+
+def test_pages_of_a_scan_the_model_will_not_read_fail_the_job_naming_them(
+    world: FakeWorld, model: ReadingModel
+) -> None:
+    def recited(request: ModelRequest) -> ModelAnswer:
+        return ModelAnswer("", "RECITATION")
+
+    model.script += [recited] * 5  # pages 1-3, 1-2, 1, 2, 3: every try
+    job_id = start(world, scanned_pdf(3))
+
+    outcome = chunks.run_chunk(world.deps, chunk_tasks(world)[0], attempt=1)
+
+    job = world.jobs.get(job_id)
+    assert outcome == "failed: TRANSCRIPTION_RECITATION"
+    assert job is not None and job.status is JobStatus.FAILED and job.error is not None
+    assert job.error.code == "TRANSCRIPTION_RECITATION"
+    assert "1 (RECITATION), 2 (RECITATION), 3 (RECITATION)" in job.error.message
+    assert [r.pdf is not None for r in model.requests].count(True) == 5
+    assert world.jobs.chunk_records(job_id) == []
+
+
+def test_a_scan_read_in_smaller_parts_completes(world: FakeWorld, model: ReadingModel) -> None:
+    def truncated(request: ModelRequest) -> ModelAnswer:
+        return ModelAnswer(TRANSCRIPTION[:20], "MAX_TOKENS")
+
+    model.script.append(truncated)  # the whole chunk's pages at once
+    job_id = start(world, scanned_pdf(3))
+    run_chunk_tasks(world)
+
+    job = world.jobs.get(job_id)
+    assert job is not None and job.status is JobStatus.COMPLETED, job and job.error
+    text = " ".join(str(s["text"]) for s in all_sentences(world.deps, job_id))
+    assert text.count("pleuvait") == 2  # the two halves, each read once; not the cut text
+
+
+def test_gemini_becomes_available_when_a_key_appears(model: ReadingModel) -> None:
+    world = fake_world()
+    key: list[str] = []
+    setup = GeminiSetup(model, MemoryCache(), configured=lambda: bool(key))
+    world.deps = dataclasses.replace(
+        world.deps, engines=Engines(OfflineEngine(), GeminiEngine(setup))
+    )
+
+    before = start(world)
+    key.append("first version of the secret")
+    after = start(world)
+
+    engines = [world.jobs.get(job_id).engine for job_id in (before, after)]  # type: ignore[union-attr]
+    assert engines == [Engine.OFFLINE, Engine.GEMINI]
 
 
 def test_a_scanned_book_without_gemini_is_refused() -> None:
