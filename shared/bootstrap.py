@@ -5,6 +5,7 @@ request or event; everything below receives what it uses as parameters."""
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from functools import cached_property
 
@@ -26,10 +27,16 @@ from shared.adapters.gcs_store import GcsObjectStore
 from shared.adapters.genai_model import GenaiModel
 from shared.adapters.health_probes import google_probes, secret_probe
 from shared.adapters.oidc_callers import LocalCallerCheck, OidcCallerVerifier
-from shared.adapters.secrets import EnvSecrets, SecretManagerSecrets
+from shared.adapters.secrets import (
+    EnvSecrets,
+    ReloadableSecrets,
+    SecretKey,
+    SecretManagerSecrets,
+)
 from shared.adapters.sheets.writer import GspreadSheetsWriter
 from shared.adapters.signing import IamSigner, LocalSigner, UrlSigner
 from shared.config import Settings
+from shared.domain.errors import AppError, ModelNotFound, UnsafeConfiguration
 from shared.entrypoints import api
 from shared.entrypoints.api_guard import ApiGuard
 from shared.entrypoints.storage_trigger import StorageTrigger
@@ -41,14 +48,11 @@ from shared.observability.tracing import configure_tracing
 from shared.ratelimit import policy_from_json
 from shared.service.deps import Deps
 from shared.service.engines import CHUNKS_QUEUE, Engines, OfflineEngine, TextEngine
-from shared.service.gemini_text_engine import (
-    GEMINI_QUEUE,
-    GeminiEngine,
-    GeminiSetup,
-    GeminiUnavailable,
-)
-from shared.service.ports import CallerCheck, SecretSource, UserVerifier
+from shared.service.gemini_text_engine import GEMINI_QUEUE, GeminiEngine, GeminiSetup
+from shared.service.ports import CallerCheck, UserVerifier
 from shared.service.user_settings import CachedUserSettings
+
+_log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -65,6 +69,7 @@ def configure_instance() -> None:
     configure_logging()
     configure_tracing(service, production)
     configure_metrics(service, production)
+    wiring().check_gemini_model()
 
 
 class Wiring:
@@ -144,7 +149,7 @@ class Wiring:
         return tasks_v2.CloudTasksClient()
 
     @cached_property
-    def secrets(self) -> SecretSource:
+    def secrets(self) -> ReloadableSecrets:
         config = self.settings
         return SecretManagerSecrets(config.project_id) if config.production else EnvSecrets()
 
@@ -181,15 +186,50 @@ class Wiring:
             oidc_service_account=config.tasks_service_account,
         )
 
-    def _gemini(self) -> TextEngine:
-        """The Gemini engine if a key is configured (jobs on `auto` then use it)."""
+    @cached_property
+    def gemini_key(self) -> SecretKey:
+        return SecretKey(self.secrets, self.settings.gemini_key_secret)
+
+    @cached_property
+    def gemini_model(self) -> GenaiModel:
         config = self.settings
-        key = self.secrets.get(config.gemini_key_secret)
-        if not key:
-            return GeminiUnavailable()
-        model = GenaiModel(key, config.gemini_model, timeout_seconds=config.gemini_timeout_seconds)
-        cache = FirestoreRewriteCache(self.database)
-        return GeminiEngine(GeminiSetup(model, cache, config.rewrite_options()))
+        return GenaiModel(
+            self.gemini_key,
+            config.gemini_model,
+            api_version=config.gemini_api_version,
+            timeout_seconds=config.gemini_timeout_seconds,
+        )
+
+    def check_gemini_model(self) -> None:
+        """Refuse to start on a model Gemini does not have; with no key there is no one
+        to ask, and other failures (a key refused, an outage) are only logged, as jobs
+        report them with their own codes."""
+        try:
+            if self.gemini_key.current() is None:
+                return
+            facts = self.gemini_model.describe()
+        except ModelNotFound as error:
+            raise UnsafeConfiguration(error.message) from None
+        except AppError as error:
+            _log.warning("could not check the Gemini model: %s %s", error.code, error.message)
+            return
+        _log.info(
+            "Gemini model %s: %s input, %s output tokens",
+            facts.name,
+            facts.input_tokens,
+            facts.output_tokens,
+        )
+
+    def _gemini(self) -> TextEngine:
+        """The Gemini engine; jobs on `auto` use it while a key is configured."""
+        config = self.settings
+        setup = GeminiSetup(
+            self.gemini_model,
+            FirestoreRewriteCache(self.database),
+            config.rewrite_options(),
+            configured=lambda: self.gemini_key.current() is not None,
+        )
+        return GeminiEngine(setup)
 
     def _credentials(self, service: str) -> Credentials | None:
         """Anonymous for an emulator (the clients insist on credentials), else the defaults."""

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.adapters.genai_model import DEFAULT_API_VERSION
 from shared.domain.errors import UnsafeConfiguration
 from shared.domain.sentences import DEFAULT_LIMIT
 from shared.gemini.engine import RewriteOptions
@@ -84,6 +85,8 @@ class Settings(BaseSettings):
     gemini_key_secret: str = "gemini-api-key"
     gemini_queue: str = "gemini"  # paced to the model's quota
     gemini_model: str = DEFAULT_MODEL
+    # The Gemini API version the model is called under (v1 or v1beta), set explicitly.
+    gemini_api_version: str = Field(default=DEFAULT_API_VERSION, pattern=r"^v1(beta)?$")
     gemini_timeout_seconds: float = Field(default=120.0, gt=0, le=600)
     gemini_parallel_calls: int = Field(default=8, ge=1, le=64)
     gemini_batch_items: int = Field(default=40, ge=1, le=200)

@@ -1,4 +1,9 @@
-"""Where the Gemini API key comes from: the environment locally, Secret Manager deployed."""
+"""Where the Gemini API key comes from: the environment locally, Secret Manager deployed.
+
+Deployed, the key is the secret's latest enabled version, kept a minute: a new version
+(a rotated key) is used within that minute, and at once by a call whose key Gemini
+refuses, which reads the secret again (`SecretKey.renewed`). No redeploy either way.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,24 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
 from google.api_core.exceptions import FailedPrecondition, NotFound
 from google.cloud import secretmanager
 
+from shared.adapters.transient import transient_errors_as_unavailable
+
 # The name the API key is stored under (in the environment: GEMINI_API_KEY).
 GEMINI_API_KEY_SECRET = "gemini-api-key"
+SECRET_TTL_SECONDS = 60.0
+
+
+class ReloadableSecrets(Protocol):
+    def get(self, name: str) -> str | None: ...
+
+    def reload(self, name: str) -> str | None:
+        """The secret read again at its source, past any cache."""
+        ...
 
 
 class EnvSecrets:
@@ -23,6 +40,9 @@ class EnvSecrets:
     def get(self, name: str) -> str | None:
         value = self._environ.get(name.upper().replace("-", "_"), "").strip()
         return value or None
+
+    def reload(self, name: str) -> str | None:
+        return self.get(name)
 
 
 class TtlCache:
@@ -41,9 +61,17 @@ class TtlCache:
             entry = self._entries.get(name)
             if entry is not None and self._clock() < entry[0]:
                 return entry[1]
-            value = load(name)
-            self._entries[name] = (self._clock() + self._ttl_seconds, value)
-            return value
+            return self._load(name, load)
+
+    def refresh(self, name: str, load: Callable[[str], str | None]) -> str | None:
+        """Load now, whatever the cache holds, and keep the new value."""
+        with self._lock:
+            return self._load(name, load)
+
+    def _load(self, name: str, load: Callable[[str], str | None]) -> str | None:
+        value = load(name)
+        self._entries[name] = (self._clock() + self._ttl_seconds, value)
+        return value
 
 
 class SecretManagerSecrets:
@@ -57,7 +85,7 @@ class SecretManagerSecrets:
         self,
         project_id: str,
         client: secretmanager.SecretManagerServiceClient | None = None,
-        ttl_seconds: float = 300,
+        ttl_seconds: float = SECRET_TTL_SECONDS,
     ) -> None:
         self._project_id = project_id
         self._client = client or secretmanager.SecretManagerServiceClient()
@@ -66,6 +94,10 @@ class SecretManagerSecrets:
     def get(self, name: str) -> str | None:
         return self._cache.get(name, self._read)
 
+    def reload(self, name: str) -> str | None:
+        return self._cache.refresh(name, self._read)
+
+    @transient_errors_as_unavailable
     def _read(self, name: str) -> str | None:
         path = self._client.secret_version_path(self._project_id, name, "latest")
         try:
@@ -73,3 +105,17 @@ class SecretManagerSecrets:
         except (NotFound, FailedPrecondition):  # no such secret or version; latest disabled
             return None
         return response.payload.data.decode("utf-8").strip() or None
+
+
+class SecretKey:
+    """The Gemini adapter's ApiKeys on a secret: its cached value, or read again."""
+
+    def __init__(self, secrets: ReloadableSecrets, name: str) -> None:
+        self._secrets = secrets
+        self._name = name
+
+    def current(self) -> str | None:
+        return self._secrets.get(self._name)
+
+    def renewed(self) -> str | None:
+        return self._secrets.reload(self._name)
