@@ -14,7 +14,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: setup run run-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load clean
+.PHONY: setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ run: $(STAMP)
 # The same with the Gemini engine against a local fake of the Gemini API (no key needed).
 run-gemini: $(STAMP)
 	$(PY) -m infra.run_book "$(PDF)" --limit $(LIMIT) --out "$(OUT)" --engine gemini --fake-gemini
+
+# After a deploy, with GEMINI_API_KEY set: the model checked, one plain rewrite, one
+# structured-output batch and one two-page transcription against the real Gemini API.
+smoke-gemini: $(STAMP)
+	$(PY) -m infra.smoke_gemini
 
 # The local system stays up for a frontend or curl; writes .local/stack.json.
 dev: $(STAMP)
