@@ -130,8 +130,11 @@ class Wiring:
 
     @cached_property
     def database(self) -> firestore.Client:
+        config = self.settings
         return firestore.Client(
-            project=self.settings.project_id, credentials=self._credentials("FIRESTORE")
+            project=config.project_id,
+            database=config.firestore_database,
+            credentials=self._credentials("FIRESTORE"),
         )
 
     @cached_property

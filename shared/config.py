@@ -47,6 +47,8 @@ class Settings(BaseSettings):
         default="demo-fnt", validation_alias=AliasChoices("FNT_PROJECT_ID", "GOOGLE_CLOUD_PROJECT")
     )
     location: str = "us-central1"
+    # The deployment's Firestore database: two deployments in one project use their own.
+    firestore_database: str = "(default)"
     uploads_bucket: str = "uploads"
     exports_bucket: str = "exports"
     # Google Sheets: as the user (their OAuth token) or as the service, sharing the sheet.

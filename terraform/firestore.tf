@@ -1,9 +1,17 @@
 # Firestore (native mode): jobs and their results, user settings, exports, rate-limit
 # slots and the Gemini rewrite cache (shared/adapters/firestore_*.py).
+#
+# One database per deployment (`firestore_database`, FNT_FIRESTORE_DATABASE), holding
+# its indexes and TTL policies: two deployments in one project share nothing. A
+# project with Firebase usually has its "(default)" database already: import it
+# (README, Deployment, "First apply"), or set create_firestore_database = false to use
+# it as it is, unmanaged (its protection and recovery settings are then its own).
 
 resource "google_firestore_database" "main" {
+  count = var.create_firestore_database ? 1 : 0
+
   project     = var.project_id
-  name        = "(default)" # the clients use the default database
+  name        = var.firestore_database
   location_id = coalesce(var.firestore_location, var.region)
   type        = "FIRESTORE_NATIVE"
 
@@ -46,7 +54,7 @@ resource "google_firestore_index" "composite" {
   for_each = local.firestore_indexes
 
   project     = var.project_id
-  database    = google_firestore_database.main.name
+  database    = var.firestore_database
   collection  = each.value.collection
   query_scope = "COLLECTION"
 
@@ -57,6 +65,8 @@ resource "google_firestore_index" "composite" {
       order      = fields.value.order
     }
   }
+
+  depends_on = [google_firestore_database.main]
 }
 
 # Expiring documents: Firestore deletes them (within about a day) once `expires_at`
@@ -68,18 +78,20 @@ resource "google_firestore_index" "composite" {
 # rate_limits/{window}/rate_limit_slots/{n}, expiring an hour after its window.
 resource "google_firestore_field" "rate_limit_slots_ttl" {
   project    = var.project_id
-  database   = google_firestore_database.main.name
+  database   = var.firestore_database
   collection = "rate_limit_slots"
   field      = "expires_at"
 
   ttl_config {}
   index_config {}
+
+  depends_on = [google_firestore_database.main]
 }
 
 # Accepted Gemini rewrites, kept 90 days (shared/adapters/firestore_cache.py).
 resource "google_firestore_field" "rewrite_cache_ttl" {
   project    = var.project_id
-  database   = google_firestore_database.main.name
+  database   = var.firestore_database
   collection = "rewrite_cache"
   field      = "expires_at"
 

@@ -63,7 +63,10 @@ locals {
     FNT_TASKS_SERVICE_ACCOUNT = google_service_account.tasks.email
     FNT_CHUNK_MAX_ATTEMPTS    = tostring(local.chunk_max_attempts)
     FNT_GEMINI_KEY_SECRET     = google_secret_manager_secret.gemini_api_key.secret_id
+    FNT_FIRESTORE_DATABASE    = var.firestore_database
     FNT_GEMINI_PARALLEL_CALLS = tostring(var.gemini_parallel_calls)
+    FNT_GEMINI_MODEL          = var.gemini_model
+    FNT_GEMINI_API_VERSION    = var.gemini_api_version
     FNT_SHEETS_MODE           = var.sheets_mode
   }
 
@@ -172,13 +175,27 @@ resource "google_cloudfunctions2_function" "trigger" {
     }
   }
 
+  # Created once Eventarc and Pub/Sub can see its agents and grants (the wait below).
   depends_on = [
     google_project_iam_member.build,
     google_project_iam_member.build_reads_sources,
-    google_project_iam_member.trigger_event_receiver,
-    google_project_iam_member.gcs_agent_pubsub_publisher,
-    google_project_service_identity.agents,
+    time_sleep.trigger_grants_visible,
   ]
+}
+
+# Eventarc checks its service agent and the grants the trigger needs when the trigger is
+# created, and sees new ones minutes later ("Permission denied while using the Eventarc
+# Service Agent... it may take a few minutes"); the provider does not retry, even with
+# the agents created up front (hashicorp/terraform-provider-google#25294). Waited once,
+# and again only when one of them is replaced.
+resource "time_sleep" "trigger_grants_visible" {
+  create_duration = local.iam_propagation
+
+  triggers = {
+    event_receiver = google_project_iam_member.trigger_event_receiver.id
+    gcs_publisher  = google_project_iam_member.gcs_agent_pubsub_publisher.id
+    agents         = join(",", [for agent in google_project_service_identity.agents : agent.email])
+  }
 }
 
 # run_task: the Cloud Tasks target; one task (a chunk, an upload's expiry or a large
@@ -202,7 +219,7 @@ resource "google_cloudfunctions2_function" "worker" {
 
   service_config {
     available_memory = var.worker_memory
-    available_cpu    = "1"
+    available_cpu    = local.worker_cpu
     # A chunk of 30 pages through Gemini with its repairs can take long. Cloud Tasks
     # waits 10 minutes for an answer unless a task sets a longer dispatch deadline
     # (30 minutes at most), so this is the most a task could ask for.
@@ -225,14 +242,15 @@ resource "google_cloudfunctions2_function" "worker" {
     google_project_iam_member.build,
     google_project_iam_member.build_reads_sources,
   ]
-}
 
-# The predicted worker URL is what tasks are sent to and what the worker checks as
-# the token audience; if Google ever reports another URL, say so at plan/apply.
-check "worker_url_is_predicted" {
-  assert {
-    condition     = google_cloudfunctions2_function.worker.url == local.worker_url
-    error_message = "The worker's URL is ${google_cloudfunctions2_function.worker.url}, not the predicted ${local.worker_url} that FNT_WORKER_URL holds: tasks would miss it or fail the audience check."
+  lifecycle {
+    # The predicted URL is where tasks are posted and the token audience the worker
+    # checks: if Google reports another one, the apply stops here instead of leaving
+    # every task failing its audience check.
+    postcondition {
+      condition     = self.url == local.worker_url
+      error_message = "The worker's URL is ${self.url}, not the predicted ${local.worker_url} that FNT_WORKER_URL holds: tasks would miss it or fail the audience check."
+    }
   }
 }
 

@@ -91,13 +91,16 @@ resource "google_project_iam_member" "gcs_agent_pubsub_publisher" {
 }
 
 # Function builds: with their own account instead of the default compute one (which
-# new projects no longer make an editor), and with the roles Cloud Functions
-# documents for a custom build account rather than the broad Cloud Build builder
-# role: build logs, the built images, and reading the source archive.
+# new projects no longer make an editor), and with the roles Cloud Run documents for a
+# custom build account of a function ("Configure the build service account") rather
+# than the broad Cloud Build builder role: Logs Writer for the build logs, Artifact
+# Registry Writer for the images (the gcf-artifacts repository Cloud Functions creates
+# on the first deploy, so project-wide), Storage Object Admin for the source archive
+# (below, on the source buckets only).
 resource "google_project_iam_member" "build" {
   for_each = toset([
     "roles/logging.logWriter",
-    "roles/artifactregistry.writer", # the gcf-artifacts repository Cloud Functions creates
+    "roles/artifactregistry.writer",
   ])
 
   project = var.project_id
@@ -105,13 +108,14 @@ resource "google_project_iam_member" "build" {
   member  = "serviceAccount:${google_service_account.build.email}"
 }
 
-# The build reads the archive where Cloud Functions stages it (its own
+# The build fetches the archive where Cloud Functions stages it (its own
 # gcf-v2-sources-PROJECT_NUMBER-REGION bucket, created on the first deploy, hence a
 # condition rather than a grant on a bucket that does not exist yet) or from the
-# sources bucket; never the uploads or exports.
+# sources bucket: the Storage Object Admin role the documentation names for this, on
+# those buckets only, never the uploads or exports.
 resource "google_project_iam_member" "build_reads_sources" {
   project = var.project_id
-  role    = "roles/storage.objectViewer"
+  role    = "roles/storage.objectAdmin"
   member  = "serviceAccount:${google_service_account.build.email}"
 
   condition {

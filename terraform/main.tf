@@ -17,9 +17,17 @@ locals {
   # string. It cannot come from the worker's own resource (the worker needs it in
   # its environment before it exists), so it is the function's predictable
   # cloudfunctions.net URL, which Cloud Functions also accepts as a token audience.
-  # The check block in functions.tf fails the plan/apply if Google ever reports a
-  # different URL for the worker.
+  # A postcondition on the worker (functions.tf) stops the apply if Google ever reports
+  # a different URL for it.
   worker_url = "https://${var.region}-${var.project_id}.cloudfunctions.net/${local.function_names.worker}"
+
+  # Cloud Run gives an instance more than 4 GiB only with 2 vCPUs (8 GiB at most).
+  worker_cpu = { "1Gi" = "1", "2Gi" = "1", "4Gi" = "1", "8Gi" = "2" }[var.worker_memory]
+
+  # How long Google takes to see what was just created, where the provider does not
+  # retry: IAM grants and service agents (Eventarc), log-based metrics (Monitoring).
+  iam_propagation        = "3m"
+  log_metric_propagation = "10m"
 
   # Must equal FNT_CHUNK_MAX_ATTEMPTS: the worker fails the job on the queue's last
   # attempt. It is set in the functions' environment from here too, so the two can

@@ -131,10 +131,25 @@ resource "google_logging_metric" "gemini_429" {
   depends_on = [google_project_service.enabled]
 }
 
+# Monitoring answers "cannot find metric" to an alert policy on a log-based metric for up
+# to about ten minutes after the metric is created, and the provider does not retry it:
+# the policies on them wait. Waited once, and again only when a metric is replaced.
+resource "time_sleep" "log_metrics_visible" {
+  create_duration = local.log_metric_propagation
+
+  triggers = {
+    api_5xx       = google_logging_metric.api_5xx.id
+    jobs_started  = google_logging_metric.jobs_started.id
+    jobs_failed   = google_logging_metric.jobs_failed.id
+    worker_errors = google_logging_metric.worker_errors.id
+    gemini_429    = google_logging_metric.gemini_429.id
+  }
+}
+
 # Alert policies --------------------------------------------------------------
 
 resource "google_monitoring_alert_policy" "api_5xx_rate" {
-  display_name          = "FNT: API 5xx rate"
+  display_name          = "FNT (${var.name_prefix}): API 5xx rate"
   combiner              = "OR"
   severity              = "ERROR"
   notification_channels = local.notification_channels
@@ -171,10 +186,12 @@ resource "google_monitoring_alert_policy" "api_5xx_rate" {
     mime_type = "text/markdown"
     content   = "The API answers 5xx. Its logs carry the request id of each failure: Logs Explorer, service `${local.function_names.api}`, severity ERROR. `GET /api/v1/health?deep=1` names a failing dependency."
   }
+
+  depends_on = [time_sleep.log_metrics_visible]
 }
 
 resource "google_monitoring_alert_policy" "job_failure_rate" {
-  display_name          = "FNT: job failure rate"
+  display_name          = "FNT (${var.name_prefix}): job failure rate"
   combiner              = "OR"
   severity              = "WARNING"
   notification_channels = local.notification_channels
@@ -211,10 +228,12 @@ resource "google_monitoring_alert_policy" "job_failure_rate" {
     mime_type = "text/markdown"
     content   = "Many jobs fail. The metric `${google_logging_metric.jobs_failed.name}` has the error code as a label: refused files (NOT_A_PDF, PDF_NO_TEXT_LAYER...) are users' files, CHUNK_FAILED or GEMINI_KEY_INVALID are ours."
   }
+
+  depends_on = [time_sleep.log_metrics_visible]
 }
 
 resource "google_monitoring_alert_policy" "queue_backlog" {
-  display_name          = "FNT: task queue backlog"
+  display_name          = "FNT (${var.name_prefix}): task queue backlog"
   combiner              = "OR"
   severity              = "WARNING"
   notification_channels = local.notification_channels
@@ -268,7 +287,7 @@ resource "google_monitoring_alert_policy" "queue_backlog" {
 }
 
 resource "google_monitoring_alert_policy" "worker_errors" {
-  display_name          = "FNT: worker errors"
+  display_name          = "FNT (${var.name_prefix}): worker errors"
   combiner              = "OR"
   severity              = "ERROR"
   notification_channels = local.notification_channels
@@ -299,10 +318,12 @@ resource "google_monitoring_alert_policy" "worker_errors" {
     mime_type = "text/markdown"
     content   = "The worker logged errors: chunks failing on their last attempt, dropped tasks with invalid payloads, unexpected exceptions (also in Error Reporting). Service `${local.function_names.worker}`."
   }
+
+  depends_on = [time_sleep.log_metrics_visible]
 }
 
 resource "google_monitoring_alert_policy" "gemini_429_rate" {
-  display_name          = "FNT: Gemini 429 rate"
+  display_name          = "FNT (${var.name_prefix}): Gemini 429 rate"
   combiner              = "OR"
   severity              = "WARNING"
   notification_channels = local.notification_channels
@@ -333,6 +354,8 @@ resource "google_monitoring_alert_policy" "gemini_429_rate" {
     mime_type = "text/markdown"
     content   = "Gemini refuses calls for quota. Each 429 costs a task attempt: lower `gemini_requests_per_minute` (the gemini queue's pace) to the key's real quota, or raise the quota."
   }
+
+  depends_on = [time_sleep.log_metrics_visible]
 }
 
 # Dashboard -------------------------------------------------------------------
@@ -358,7 +381,7 @@ locals {
       sets = [
         {
           filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.jobs_started.name}\" AND resource.type=\"cloud_run_revision\""
-          aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM", groupByFields = [] }
+          aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
         },
         {
           filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.jobs_failed.name}\" AND resource.type=\"cloud_run_revision\""
@@ -405,14 +428,14 @@ locals {
       title = "Worker errors"
       sets = [{
         filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.worker_errors.name}\" AND resource.type=\"cloud_run_revision\""
-        aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM", groupByFields = [] }
+        aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
       }]
     },
     {
       title = "Gemini 429s"
       sets = [{
         filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.gemini_429.name}\" AND resource.type=\"cloud_run_revision\""
-        aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM", groupByFields = [] }
+        aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
       }]
     },
   ]
@@ -423,31 +446,35 @@ resource "google_monitoring_dashboard" "main" {
     displayName = "French Novel Tool (${var.name_prefix})"
     mosaicLayout = {
       columns = 48
+      # Two tiles a row. Google stores neither a zero position nor an empty list: the
+      # JSON holds only what it keeps, or every plan would show a change.
       tiles = [
-        for index, tile in local.dashboard_tiles : {
-          xPos   = (index % 2) * 24
-          yPos   = floor(index / 2) * 16
-          width  = 24
-          height = 16
-          widget = {
-            title = tile.title
-            xyChart = {
-              dataSets = [
-                for set in tile.sets : {
-                  plotType           = "LINE"
-                  targetAxis         = "Y1"
-                  minAlignmentPeriod = "60s"
-                  timeSeriesQuery = {
-                    timeSeriesFilter = {
-                      filter      = set.filter
-                      aggregation = set.aggregation
+        for index, tile in local.dashboard_tiles : merge(
+          index % 2 == 0 ? {} : { xPos = 24 },
+          index < 2 ? {} : { yPos = floor(index / 2) * 16 },
+          {
+            width  = 24
+            height = 16
+            widget = {
+              title = tile.title
+              xyChart = {
+                dataSets = [
+                  for set in tile.sets : {
+                    plotType           = "LINE"
+                    targetAxis         = "Y1"
+                    minAlignmentPeriod = "60s"
+                    timeSeriesQuery = {
+                      timeSeriesFilter = {
+                        filter      = set.filter
+                        aggregation = set.aggregation
+                      }
                     }
                   }
-                }
-              ]
+                ]
+              }
             }
-          }
-        }
+          },
+        )
       ]
     }
   })

@@ -65,8 +65,8 @@ output "gemini_api_key_secret" {
 }
 
 output "firestore_database" {
-  description = "The Firestore database (native mode) and its location."
-  value       = "${google_firestore_database.main.name} (${google_firestore_database.main.location_id})"
+  description = "The deployment's Firestore database (FNT_FIRESTORE_DATABASE), and where it is when this configuration created it."
+  value       = var.create_firestore_database ? "${var.firestore_database} (${google_firestore_database.main[0].location_id})" : var.firestore_database
 }
 
 output "dashboard_url" {

@@ -1,11 +1,14 @@
 # The Gemini API key (shared/adapters/secrets.py reads its latest version). Created
 # EMPTY on purpose: no value lives in this repository or in Terraform state. Until a
 # version is added jobs run on the offline engine; add one with
-#   printf %s "$KEY" | gcloud secrets versions add gemini-api-key --data-file=-
-# (README, Deployment). The functions pick it up within five minutes.
+#   printf %s "$KEY" | gcloud secrets versions add PREFIX-gemini-api-key --data-file=-
+# (README, Deployment, "Secrets": also how to rotate it). The functions use a new version
+# within a minute, at once when Gemini refuses the old key. Prefixed like every other
+# name, so two deployments in one project keep their own keys; the functions read the
+# name from FNT_GEMINI_KEY_SECRET.
 
 resource "google_secret_manager_secret" "gemini_api_key" {
-  secret_id = "gemini-api-key" # FNT_GEMINI_KEY_SECRET's default
+  secret_id = "${var.name_prefix}-gemini-api-key"
 
   replication {
     auto {}

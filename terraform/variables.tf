@@ -37,6 +37,23 @@ variable "firestore_location" {
   }
 }
 
+variable "firestore_database" {
+  description = "The Firestore database of this deployment (FNT_FIRESTORE_DATABASE): \"(default)\", or a name of its own so that two deployments in one project share no data, index or TTL policy. A new name needs create_firestore_database."
+  type        = string
+  default     = "(default)"
+
+  validation {
+    condition     = var.firestore_database == "(default)" || can(regex("^[a-z][a-z0-9-]{2,61}[a-z0-9]$", var.firestore_database))
+    error_message = "firestore_database must be \"(default)\" or 4 to 63 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "create_firestore_database" {
+  description = "Create the Firestore database. A Firebase project usually has its \"(default)\" database already: import it into this configuration (README, Deployment, First apply), or set this to false to use it unmanaged."
+  type        = bool
+  default     = true
+}
+
 variable "name_prefix" {
   description = "Prefix of every named resource (functions, service accounts, buckets after the project id), so two deployments can share a project."
   type        = string
@@ -183,7 +200,7 @@ variable "worker_max_instances" {
 }
 
 variable "worker_memory" {
-  description = "Memory of a worker instance (a chunk's pages, the model's answers; a scanned chunk goes to Gemini as a PDF of up to 14 MB)."
+  description = "Memory of a worker instance (a chunk's pages, the model's answers; a scanned chunk goes to Gemini as a PDF of up to 14 MB). Its vCPUs follow: 1, and 2 for 8Gi (Cloud Run gives more than 4 GiB only with 2)."
   type        = string
   default     = "2Gi"
 
@@ -212,6 +229,28 @@ variable "gemini_calls_per_chunk" {
   validation {
     condition     = var.gemini_calls_per_chunk >= 1 && var.gemini_calls_per_chunk <= 1000
     error_message = "gemini_calls_per_chunk must be from 1 to 1000."
+  }
+}
+
+variable "gemini_model" {
+  description = "The Gemini model (FNT_GEMINI_MODEL). Every instance checks at start that Gemini has it and refuses to start otherwise; run `make smoke-gemini` with the new name first (README, Engines)."
+  type        = string
+  default     = "gemini-3.5-flash-lite"
+
+  validation {
+    condition     = can(regex("^gemini-[a-z0-9.-]+$", var.gemini_model))
+    error_message = "gemini_model must be a Gemini model name such as gemini-3.5-flash-lite."
+  }
+}
+
+variable "gemini_api_version" {
+  description = "The Gemini API version the model is called under (FNT_GEMINI_API_VERSION): v1beta, where every field used is documented, or v1 once `make smoke-gemini` passes with it."
+  type        = string
+  default     = "v1beta"
+
+  validation {
+    condition     = contains(["v1", "v1beta"], var.gemini_api_version)
+    error_message = "gemini_api_version must be v1 or v1beta."
   }
 }
 

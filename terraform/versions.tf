@@ -6,6 +6,9 @@
 # service agents exist before the storage trigger is created).
 # archive zips the function source (functions/main.py + shared/ + requirements.txt)
 # at plan time, so no separate packaging step is needed for `terraform apply`.
+# time waits out Google's eventual consistency where the provider does not retry:
+# new IAM grants before the storage trigger, new log-based metrics before the alert
+# policies on them (README, Deployment, "First apply").
 terraform {
   required_version = ">= 1.6"
 
@@ -21,6 +24,10 @@ terraform {
     archive = {
       source  = "hashicorp/archive"
       version = "~> 2.4"
+    }
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.12"
     }
   }
 

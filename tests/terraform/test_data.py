@@ -126,17 +126,31 @@ def test_expiring_collections_have_ttl_policies_and_no_indexes(config: Config) -
 def test_firestore_is_native_and_protected(config: Config) -> None:
     database = config.resource("google_firestore_database", "main")
     assert database["type"] == "FIRESTORE_NATIVE"
-    assert database["name"] == "(default)"
+    assert database["name"] == "${var.firestore_database}"
+    assert config.variable_default("firestore_database") == "(default)"
     assert "DELETE_PROTECTION_ENABLED" in database["delete_protection_state"]
     assert config.variable_default("deletion_protection") is True
+
+
+def test_an_existing_default_database_can_be_kept_and_its_settings_wait_for_a_new_one(
+    config: Config,
+) -> None:
+    # A Firebase project usually has its (default) database: created only when asked.
+    database = config.resource("google_firestore_database", "main")
+    assert database["count"] == "${var.create_firestore_database ? 1 : 0}"
+    assert config.variable_default("create_firestore_database") is True
+    first_ttl = config.resource("google_firestore_field", "rate_limit_slots_ttl")
+    for body in (*config.of_type("google_firestore_index").values(), first_ttl):
+        assert "${google_firestore_database.main}" in body["depends_on"]
 
 
 def test_the_gemini_secret_is_created_empty(config: Config) -> None:
     secrets = config.of_type("google_secret_manager_secret")
     assert set(secrets) == {"gemini_api_key"}
     key = secrets["gemini_api_key"]
-    assert key["secret_id"] == GEMINI_API_KEY_SECRET
-    assert key["secret_id"] == Settings.model_fields["gemini_key_secret"].default
+    # The code's name, prefixed like the deployment's other names.
+    assert key["secret_id"] == "${var.name_prefix}-" + GEMINI_API_KEY_SECRET
+    assert Settings.model_fields["gemini_key_secret"].default == GEMINI_API_KEY_SECRET
     assert not config.of_type("google_secret_manager_secret_version")
     assert not config.of_type("google_secret_manager_regional_secret_version")
     for name, text in config.texts.items():

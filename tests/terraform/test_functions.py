@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from shared.adapters.genai_model import API_VERSIONS, DEFAULT_API_VERSION
 from shared.config import EMULATOR_VARIABLES, Profile, Settings, UnsafeConfiguration
+from shared.gemini.ports import DEFAULT_MODEL
 from tests.terraform.hcl_config import (
     REPO_ROOT,
     Config,
@@ -17,6 +19,7 @@ from tests.terraform.hcl_config import (
     load,
     merged_env,
     reference,
+    resolve_local,
 )
 
 FUNCTION = "google_cloudfunctions2_function"
@@ -326,10 +329,14 @@ def test_every_function_posts_tasks_to_the_same_worker_url(config: Config) -> No
     assert worker_url.endswith("/${local.function_names.worker}")
     assert ".cloudfunctions.net/" in worker_url
     assert functions(config)["worker"]["name"] == "${local.function_names.worker}"
-    assert (
-        config.checks["worker_url_is_predicted"]["assert"][0]["condition"]
-        == f"${{{FUNCTION}.worker.url == local.worker_url}}"
-    )
+
+
+def test_a_worker_url_other_than_the_predicted_one_stops_the_apply(config: Config) -> None:
+    # A postcondition fails the apply; a check block would only warn.
+    (lifecycle,) = functions(config)["worker"]["lifecycle"]
+    (postcondition,) = lifecycle["postcondition"]
+    assert postcondition["condition"] == "${self.url == local.worker_url}"
+    assert not config.checks
 
 
 def test_chunk_attempts_match_the_code(config: Config) -> None:
@@ -371,3 +378,79 @@ def test_the_source_archive_holds_main_requirements_and_all_of_shared(config: Co
         "output_sha256"
         in config.resource("google_storage_bucket_object", "function_source")["name"]
     ), "the archive object is named by its content"
+
+
+def gibibytes(memory: str) -> float:
+    number, unit = re.fullmatch(r"(\d+)(Mi|Gi)", memory).groups()  # type: ignore[union-attr]
+    return int(number) / (1024 if unit == "Mi" else 1)
+
+
+def test_every_functions_memory_has_the_cpus_cloud_run_requires(config: Config) -> None:
+    # Cloud Run: more than 4 GiB needs 2 vCPUs, more than 8 GiB needs 4.
+    def enough(memory: str, cpu: str) -> bool:
+        return gibibytes(memory) <= 4 * float(cpu)
+
+    for role in ("api", "trigger"):
+        sizing = service(config, role)
+        assert enough(sizing["available_memory"], sizing["available_cpu"]), role
+    assert service(config, "worker")["available_cpu"] == "${local.worker_cpu}"
+    validation = config.variables["worker_memory"]["validation"][0]["condition"]
+    allowed = re.findall(r'"(\d+(?:Mi|Gi))"', validation)
+    derived = re.findall(r'"(\d+Gi)" = "(\d+)"', config.local("worker_cpu"))
+    assert allowed and sorted(dict(derived)) == sorted(allowed), "a memory without its CPUs"
+    for memory, cpu in derived:
+        assert enough(memory, cpu), memory
+
+
+def test_the_trigger_waits_until_eventarc_sees_its_agents_and_grants(config: Config) -> None:
+    trigger = functions(config)["trigger"]
+    assert "${time_sleep.trigger_grants_visible}" in trigger["depends_on"]
+    wait = config.resource("time_sleep", "trigger_grants_visible")
+    watched = " ".join(wait["triggers"].values())
+    for needed in (
+        "google_project_iam_member.trigger_event_receiver",
+        "google_project_iam_member.gcs_agent_pubsub_publisher",
+        "google_project_service_identity.agents",
+    ):
+        assert needed in watched, needed
+    duration = resolve_local(config, wait["create_duration"])
+    assert re.fullmatch(r"[1-9]\d*m", duration), "minutes, as Eventarc's message says"
+
+
+def test_the_build_account_has_the_documented_roles_and_no_more(config: Config) -> None:
+    # Cloud Run's "Configure the build service account": Logs Writer, Artifact Registry
+    # Writer, Storage Object Admin (the source archive); here the last one on the
+    # function source buckets only.
+    project_roles = config.resource("google_project_iam_member", "build")["for_each"]
+    assert set(re.findall(r'"(roles/[\w.]+)"', project_roles)) == {
+        "roles/logging.logWriter",
+        "roles/artifactregistry.writer",
+    }
+    sources = config.resource("google_project_iam_member", "build_reads_sources")
+    assert sources["role"] == "roles/storage.objectAdmin"
+    condition = block(sources, "condition")["expression"]
+    assert "gcf-v2-sources-" in condition and "google_storage_bucket.sources.name" in condition
+    assert "uploads" not in condition and "exports" not in condition
+
+
+def test_every_function_uses_the_deployments_own_database_and_secret(config: Config) -> None:
+    for role in ROLES:
+        variables = env(config, role)
+        assert variables["FNT_FIRESTORE_DATABASE"] == "${var.firestore_database}"
+        assert reference(variables["FNT_GEMINI_KEY_SECRET"]) == (
+            "google_secret_manager_secret.gemini_api_key.secret_id"
+        )
+    assert config.variable_default("firestore_database") == (
+        Settings.model_fields["firestore_database"].default
+    )
+
+
+def test_the_gemini_model_and_api_version_are_the_codes_unless_set(config: Config) -> None:
+    for role in ROLES:
+        variables = env(config, role)
+        assert variables["FNT_GEMINI_MODEL"] == "${var.gemini_model}"
+        assert variables["FNT_GEMINI_API_VERSION"] == "${var.gemini_api_version}"
+    assert config.variable_default("gemini_model") == DEFAULT_MODEL
+    assert config.variable_default("gemini_api_version") == DEFAULT_API_VERSION
+    allowed = config.variables["gemini_api_version"]["validation"][0]["condition"]
+    assert set(re.findall(r'"(v1\w*)"', allowed)) == set(API_VERSIONS)

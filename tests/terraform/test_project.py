@@ -8,10 +8,19 @@ import re
 import pytest
 import yaml
 
-from shared.adapters import genai_model as gemini_client
+from shared.adapters import genai_errors as gemini_client
 from shared.entrypoints import storage_trigger, task_worker
 from shared.service import chunks, dispatch
-from tests.terraform.hcl_config import REPO_ROOT, TERRAFORM_DIR, Config, block, load, tfvars
+from tests.terraform.hcl_config import (
+    REPO_ROOT,
+    TERRAFORM_DIR,
+    Config,
+    block,
+    load,
+    reference,
+    resolve_local,
+    tfvars,
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +35,7 @@ def test_providers_and_state_backend(config: Config) -> None:
     assert providers["google"] == {"source": "hashicorp/google", "version": "~> 6.0"}
     assert providers["google-beta"] == {"source": "hashicorp/google-beta", "version": "~> 6.0"}
     assert providers["archive"]["source"] == "hashicorp/archive"
+    assert providers["time"]["source"] == "hashicorp/time"
     # Documented, commented out: a backend block cannot take variables.
     assert re.search(r'^\s*# backend "gcs" \{', config.texts["versions.tf"], re.M)
 
@@ -203,3 +213,77 @@ def test_cloud_build_checks_then_deploys_main_only() -> None:
     assert steps["terraform-plan"]["waitFor"] == ["terraform-init"]
     assert steps["terraform-apply"]["waitFor"] == ["terraform-plan"]
     assert "-out=tfplan" in script["terraform-plan"] and "tfplan" in script["terraform-apply"]
+
+
+def minutes(duration: str) -> float:
+    number, unit = re.fullmatch(r"(\d+)([smh])", duration).groups()  # type: ignore[union-attr]
+    return int(number) * {"s": 1 / 60, "m": 1, "h": 60}[unit]
+
+
+def test_alerts_on_log_metrics_wait_until_monitoring_sees_the_metrics(config: Config) -> None:
+    # Monitoring answers "cannot find metric" for up to about ten minutes after a
+    # log-based metric is created; the provider does not retry.
+    wait = config.resource("time_sleep", "log_metrics_visible")
+    assert minutes(resolve_local(config, wait["create_duration"])) >= 10
+    metrics = set(config.of_type("google_logging_metric"))
+    watched = {reference(value) for value in wait["triggers"].values()}
+    assert watched == {f"google_logging_metric.{name}.id" for name in metrics}
+    for name, policy in config.of_type("google_monitoring_alert_policy").items():
+        on_log_metric = "google_logging_metric." in str(policy["conditions"])
+        waits = "${time_sleep.log_metrics_visible}" in policy.get("depends_on", [])
+        assert waits == on_log_metric, name
+
+
+def dashboard_positions(config: Config) -> list[tuple[int | None, int | None]]:
+    """Each tile's (xPos, yPos) as the dashboard's JSON writes them (None: left out)."""
+    text = config.resource("google_monitoring_dashboard", "main")["dashboard_json"]
+    x = re.search(r"index % 2 == 0 \? \{\} : \{xPos = (\d+)\}", text)
+    y = re.search(r"index < 2 \? \{\} : \{yPos = floor\(index / 2\) \* (\d+)\}", text)
+    assert x and y, "tile positions are no longer written only when not zero"
+    tiles = range(len(config.local("dashboard_tiles")))
+    return [
+        (None if i % 2 == 0 else int(x.group(1)), None if i < 2 else (i // 2) * int(y.group(1)))
+        for i in tiles
+    ]
+
+
+def empty_lists(value: object) -> int:
+    if isinstance(value, list):
+        return (not value) + sum(empty_lists(item) for item in value)
+    if isinstance(value, dict):
+        return sum(empty_lists(item) for item in value.values())
+    return 0
+
+
+def test_the_dashboard_writes_only_what_google_keeps(config: Config) -> None:
+    # Google drops zero positions and empty lists; writing them plans a change every run.
+    positions = dashboard_positions(config)
+    assert 0 not in {coordinate for tile in positions for coordinate in tile}
+    assert len(set(positions)) == len(positions), "two tiles in one place"
+    assert empty_lists(config.local("dashboard_tiles")) == 0
+    text = config.resource("google_monitoring_dashboard", "main")["dashboard_json"]
+    assert "= []" not in text and "= {}" not in text.replace("? {} :", "")
+
+
+def test_two_deployments_in_one_project_name_nothing_alike(config: Config) -> None:
+    """Every project-wide name carries the deployment's prefix (or its own database)."""
+    named = {
+        "google_storage_bucket": "name",
+        "google_cloud_tasks_queue": "name",
+        "google_service_account": "account_id",
+        "google_secret_manager_secret": "secret_id",
+        "google_logging_metric": "name",
+        "google_monitoring_alert_policy": "display_name",
+        "google_monitoring_notification_channel": "display_name",
+        "google_monitoring_dashboard": "dashboard_json",
+        "google_cloudfunctions2_function": "name",
+    }
+    for resource_type, attribute in named.items():
+        for name, body in config.of_type(resource_type).items():
+            value = str(resolve_local(config, body[attribute]))
+            if value.startswith("${local.function_names."):
+                value = config.local("function_names")[value.split(".")[-1].rstrip("}")]
+            assert "${var.name_prefix}" in value, f"{resource_type}.{name}: {value}"
+    for resource_type in ("google_firestore_index", "google_firestore_field"):
+        for name, body in config.of_type(resource_type).items():
+            assert body["database"] == "${var.firestore_database}", f"{resource_type}.{name}"
