@@ -208,9 +208,10 @@ class Wiring:
         to ask, and other failures (a key refused, an outage) are only logged, as jobs
         report them with their own codes."""
         try:
+            model = self.gemini_model  # a name of no Gemini family is refused here
             if self.gemini_key.current() is None:
                 return
-            facts = self.gemini_model.describe()
+            facts = model.describe()
         except ModelNotFound as error:
             raise UnsafeConfiguration(error.message) from None
         except AppError as error:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.domain.errors import ModelRequestRejected
+from shared.domain.errors import ModelNotFound, ModelRequestRejected
 from shared.gemini.ports import ModelRequest
 
 MINIMAL, LOW, MEDIUM, HIGH = "MINIMAL", "LOW", "MEDIUM", "HIGH"
@@ -62,7 +62,7 @@ def family_of(model_name: str) -> Family:
     for family in FAMILIES:
         if name.startswith(family.prefix):
             return family
-    raise ModelRequestRejected(f"{model_name!r} is not a Gemini model name.")
+    raise ModelNotFound(f"{model_name!r} is not a Gemini model name: set FNT_GEMINI_MODEL.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,18 @@ def test_a_model_gemini_does_not_have_refuses_to_start(
     assert "gemini-2.5-flash" in str(raised.value) and "FNT_GEMINI_MODEL" in str(raised.value)
 
 
+def test_a_name_of_no_gemini_family_refuses_to_start_even_without_a_key(
+    gemini_env: pytest.MonkeyPatch, fake: FakeGemini
+) -> None:
+    gemini_env.delenv("GEMINI_API_KEY")
+    gemini_env.setenv("FNT_GEMINI_MODEL", "gpt-imaginary")
+
+    with pytest.raises(UnsafeConfiguration, match="gpt-imaginary"):
+        Wiring(Settings()).check_gemini_model()
+
+    assert fake.requests == []
+
+
 def test_the_configured_api_version_is_the_one_asked(
     gemini_env: pytest.MonkeyPatch, fake: FakeGemini
 ) -> None:
