@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from shared.adapters.genai_model import DEFAULT_API_VERSION, GenaiModel
+from shared.adapters.genai_model import API_VERSIONS, DEFAULT_API_VERSION, GenaiModel
 from shared.adapters.secrets import GEMINI_API_KEY_SECRET, EnvSecrets
 from shared.domain.errors import AppError
 from shared.gemini.cache import MemoryCache
@@ -45,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.smoke_gemini", description=__doc__)
     parser.add_argument("--model", default=os.environ.get("FNT_GEMINI_MODEL", DEFAULT_MODEL))
     parser.add_argument(
-        "--api-version", default=os.environ.get("FNT_GEMINI_API_VERSION", DEFAULT_API_VERSION)
+        "--api-version",
+        choices=API_VERSIONS,
+        default=os.environ.get("FNT_GEMINI_API_VERSION", DEFAULT_API_VERSION),
     )
     args = parser.parse_args(argv)
     key = EnvSecrets().get(GEMINI_API_KEY_SECRET)
