@@ -14,7 +14,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load clean
+.PHONY: clamd setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,16 @@ $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(STAMP)
+# ClamAV's daemon, which the local stack runs to scan uploads (Debian's package; as root
+# this installs it, else it says how).
+CLAMD := $(shell command -v clamd || ls /usr/sbin/clamd 2>/dev/null)
+clamd:
+ifeq ($(CLAMD),)
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq clamav-daemon > /dev/null; \
+	else echo "The local stack needs clamd: sudo apt-get install clamav-daemon"; exit 1; fi
+endif
+
+setup: $(STAMP) clamd
 
 $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(PY) -m pip install --quiet -r requirements-bench.txt
@@ -30,11 +39,11 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 
 # A PDF (the bundled sample by default) through the whole local system: emulators,
 # signed upload, storage trigger, Cloud Tasks worker; sentences to $(OUT).
-run: $(STAMP)
+run: setup
 	$(PY) -m infra.run_book "$(PDF)" --limit $(LIMIT) --out "$(OUT)"
 
 # The same with the Gemini engine against a local fake of the Gemini API (no key needed).
-run-gemini: $(STAMP)
+run-gemini: setup
 	$(PY) -m infra.run_book "$(PDF)" --limit $(LIMIT) --out "$(OUT)" --engine gemini --fake-gemini
 
 # After a deploy, with GEMINI_API_KEY set: the model checked, one plain rewrite, one
@@ -43,7 +52,7 @@ smoke-gemini: $(STAMP)
 	$(PY) -m infra.smoke_gemini
 
 # The local system stays up for a frontend or curl; writes .local/stack.json.
-dev: $(STAMP)
+dev: setup
 	$(PY) -m infra.dev_stack
 
 # The text engine alone on a PDF, no services (FORMAT=csv|xlsx|json).
@@ -66,7 +75,7 @@ shape: $(STAMP)
 
 # Every test, with line coverage of shared/ and functions/ (the local stack's function
 # processes included), printed at the end.
-test: lint shape terraform-check
+test: setup lint shape terraform-check
 	rm -f .coverage .coverage.*
 	$(PY) -m pytest -q --cov --cov-report=term
 
@@ -95,15 +104,15 @@ bench: $(BENCH_STAMP)
 	$(PY) -m tests.bench.text_engine
 
 # Upload-to-completed time of a 300-page novel on the local stack vs the engine alone.
-bench-stack: $(STAMP)
+bench-stack: setup
 	$(PY) -m tests.bench.stack_pipeline
 
 # 100 simulated users reading jobs, history, settings and usage on the local stack.
-bench-load: $(STAMP)
+bench-load: setup
 	$(PY) -m tests.bench.api_load
 
 # The Gemini path against a fake answering in 2 s per call: speed, tokens, quality.
-bench-gemini: $(STAMP)
+bench-gemini: setup
 	$(PY) -m tests.bench.gemini_stack
 
 clean:

@@ -8,8 +8,11 @@ import functions_framework
 from cloudevents.http import CloudEvent
 
 from shared.bootstrap import configure_instance, wiring
+from shared.http.framework_errors import answer_framework_errors
 
 configure_instance()
+if flask.has_app_context():  # functions-framework loads this module in its app's context
+    answer_framework_errors(flask.current_app)
 
 
 @functions_framework.http

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import shlex
 from functools import cached_property
 
 import google.auth
@@ -16,6 +17,7 @@ from google.auth.credentials import AnonymousCredentials, Credentials
 from google.cloud import firestore, tasks_v2
 from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
 
+from shared.adapters.clamd import ClamdClient
 from shared.adapters.cloud_tasks_queue import CloudTasksQueue, RoutedTaskQueue
 from shared.adapters.firebase_tokens import FirebaseTokenVerifier
 from shared.adapters.firestore_cache import FirestoreRewriteCache
@@ -26,6 +28,12 @@ from shared.adapters.firestore_users import FirestoreUserSettings
 from shared.adapters.gcs_store import GcsObjectStore
 from shared.adapters.genai_model import GenaiModel
 from shared.adapters.health_probes import google_probes, secret_probe
+from shared.adapters.malware_scanning import (
+    GcsQuarantine,
+    HttpMalwareScanner,
+    gcs_object_reader,
+    id_token_session,
+)
 from shared.adapters.oidc_callers import LocalCallerCheck, OidcCallerVerifier
 from shared.adapters.secrets import (
     EnvSecrets,
@@ -35,10 +43,11 @@ from shared.adapters.secrets import (
 )
 from shared.adapters.sheets.writer import GspreadSheetsWriter
 from shared.adapters.signing import IamSigner, LocalSigner, UrlSigner
-from shared.config import Settings
+from shared.config import Profile, ScannerSettings, Settings
 from shared.domain.errors import AppError, ModelNotFound, UnsafeConfiguration
 from shared.entrypoints import api
 from shared.entrypoints.api_guard import ApiGuard
+from shared.entrypoints.malware_scanner import MalwareScannerService
 from shared.entrypoints.storage_trigger import StorageTrigger
 from shared.entrypoints.task_worker import TaskWorker
 from shared.http.router import Router
@@ -53,6 +62,22 @@ from shared.service.ports import CallerCheck, UserVerifier
 from shared.service.user_settings import CachedUserSettings
 
 _log = logging.getLogger(__name__)
+
+
+@functools.cache
+def malware_scanner() -> MalwareScannerService:
+    """The scanner service's wiring (it runs apart from the functions, beside clamd)."""
+    config = ScannerSettings()
+    local = os.environ.get("STORAGE_EMULATOR_HOST") and config.profile is not Profile.PRODUCTION
+    client = storage.Client(
+        project=config.project_id, credentials=AnonymousCredentials() if local else None
+    )
+    return MalwareScannerService(
+        ClamdClient(config.clamd_address),
+        gcs_object_reader(client),
+        frozenset({config.uploads_bucket}),
+        shlex.split(config.signature_update_command),
+    )
 
 
 @functools.cache
@@ -125,6 +150,13 @@ class Wiring:
                     self.secrets, config.gemini_key_secret, production=config.production
                 ),
             },
+            scanner=HttpMalwareScanner(
+                config.scanner_url,
+                id_token_session(config.scanner_url) if config.production else None,
+            ),
+            quarantine=GcsQuarantine(
+                self.storage_client, config.uploads_bucket, config.quarantine_bucket
+            ),
             limits=config.limits(),
         )
 

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     worker_url: str = Field(
         default="", validation_alias=AliasChoices("FNT_WORKER_URL", "FUNCTION_URL_RUN_TASK")
     )
+    # The malware scanner service the storage trigger asks about each upload.
+    scanner_url: str = Field(
+        default="", validation_alias=AliasChoices("FNT_SCANNER_URL", "FUNCTION_URL_SCAN_UPLOAD")
+    )
+    # Where infected uploads are moved: a bucket nobody else reads.
+    quarantine_bucket: str = "quarantine"
+    # PDFs with scripts, actions, embedded files or XFA: read as text only, or refused.
+    active_content: Literal["text_only", "refuse"] = "text_only"
     # The identity Cloud Tasks signs its calls to the worker with (production).
     tasks_service_account: str | None = None
     # The identity whose key signs upload URLs through IAM signBlob (production).
@@ -127,6 +135,7 @@ class Settings(BaseSettings):
             upload_url_ttl=timedelta(minutes=self.upload_url_minutes),
             chunk_max_attempts=self.chunk_max_attempts,
             export_inline_rows=self.export_inline_rows,
+            refuse_active_content=self.active_content == "refuse",
         )
 
     @model_validator(mode="after")
@@ -138,7 +147,12 @@ class Settings(BaseSettings):
             raise UnsafeConfiguration(f"production must not use emulators: {emulators} are set")
         missing = [
             name
-            for name in ("worker_url", "tasks_service_account", "signing_service_account")
+            for name in (
+                "worker_url",
+                "scanner_url",
+                "tasks_service_account",
+                "signing_service_account",
+            )
             if not getattr(self, name)
         ]
         if missing or self.project_id.startswith("demo-"):
@@ -147,3 +161,19 @@ class Settings(BaseSettings):
                 " set (and a real project id)"
             )
         return self
+
+
+class ScannerSettings(BaseSettings):
+    """The malware scanner service's own settings (it runs apart from the functions)."""
+
+    model_config = SettingsConfigDict(env_prefix="FNT_", frozen=True, extra="ignore")
+
+    profile: Profile = Profile.LOCAL
+    project_id: str = Field(
+        default="demo-fnt", validation_alias=AliasChoices("FNT_PROJECT_ID", "GOOGLE_CLOUD_PROJECT")
+    )
+    uploads_bucket: str = "uploads"
+    # clamd's TCP address (host:port) or Unix socket path.
+    clamd_address: str = "127.0.0.1:3310"
+    # What fetches new signatures before clamd reloads them (production: freshclam).
+    signature_update_command: str = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.domain.jobs import JobSettings
-from shared.service import chunks, dispatch, queries, uploads
+from shared.service import chunks, dispatch, queries, upload_checks, uploads
 from shared.service.deps import Deps
 from shared.service.task_messages import ChunkTask, parse_task, task_body
 from tests.fakes import FakeWorld
@@ -18,7 +18,7 @@ def upload_and_trigger(
     upload = uploads.NewUpload("roman.pdf", len(data), settings or JobSettings())
     job, _ = uploads.create_upload(world.deps, owner, upload)
     generation = world.store.write(job.object_name, data, "application/pdf")
-    event = dispatch.FinalizedObject("uploads", job.object_name, generation, len(data))
+    event = upload_checks.FinalizedObject("uploads", job.object_name, generation, len(data))
     dispatch.on_object_finalized(world.deps, event)
     return job.id
 

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
-from shared.domain.errors import ObjectMissing, Unavailable
+from shared.domain.errors import ObjectMissing, ScannerUnavailable, Unavailable
 from shared.domain.exports import Export, SheetsOptions
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.users import UserSettings
@@ -23,6 +23,7 @@ from shared.service.ports import (
     ChunkRecord,
     JobCursor,
     ResultPart,
+    ScanVerdict,
     SignedUpload,
     Task,
     WrittenSheet,
@@ -276,6 +277,33 @@ class ScriptedModel:
         return ModelAnswer(text, "STOP", Usage(len(request.prompt) // 4, len(text) // 4))
 
 
+class FakeScanner:
+    """Finds malware in uploads that contain `marker`; `down` makes it unreachable."""
+
+    def __init__(self, store: FakeObjectStore, marker: bytes = b"EICAR-STANDARD") -> None:
+        self._store = store
+        self._marker = marker
+        self.down = False
+        self.scanned: list[tuple[str, int]] = []
+
+    def scan(self, bucket: str, name: str, generation: int) -> ScanVerdict:
+        if self.down:
+            raise ScannerUnavailable("the scanner is down")
+        self.scanned.append((name, generation))
+        infected = self._marker in self._store.read(name, generation)
+        return ScanVerdict(infected, "Eicar-Test-Signature" if infected else None)
+
+
+class FakeQuarantine:
+    def __init__(self, store: FakeObjectStore) -> None:
+        self._store = store
+        self.objects: dict[str, bytes] = {}
+
+    def move(self, name: str, generation: int) -> None:
+        self.objects[name] = self._store.read(name, generation)
+        self._store.delete(name)
+
+
 class RecordingSheets:
     """A SheetsWriter that keeps what it was asked to write."""
 
@@ -329,6 +357,8 @@ def fake_world(limits: Limits | None = None) -> FakeWorld:
         rate_limiter=MemoryRateLimiter(),
         rate_policy=DEFAULT_POLICY,
         probes={},
+        scanner=FakeScanner(store),
+        quarantine=FakeQuarantine(store),
         limits=limits or Limits(),
         clock=clock,
     )

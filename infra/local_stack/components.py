@@ -11,7 +11,13 @@ from pathlib import Path
 from infra.local_stack.config import FunctionSpec
 from infra.local_stack.paths import REPO_ROOT
 from infra.local_stack.ports import LOOPBACK
-from infra.local_stack.readiness import Probe, grpc_answers, http_answers, log_contains
+from infra.local_stack.readiness import (
+    Probe,
+    clamd_answers,
+    grpc_answers,
+    http_answers,
+    log_contains,
+)
 
 # gcloud must never prompt or reach the network for update checks.
 _GCLOUD_ENV = {
@@ -130,6 +136,33 @@ def event_bridge(subscription: str, target_url: str, pubsub_host: str) -> Launch
         probe=log_contains(BRIDGE_READY_MARKER),
         env={**_PYTHON_ENV, "PUBSUB_EMULATOR_HOST": pubsub_host},
     )  # fmt: skip
+
+
+def clamd(binary: Path, port: int, signatures: Path, run_dir: str) -> Launch:
+    """The real clamd on a loopback port, reading `signatures` (no update runs)."""
+    config = Path(run_dir) / "clamd.conf"
+    config.write_text(
+        "\n".join(
+            [
+                f"DatabaseDirectory {signatures}",
+                f"TCPSocket {port}",
+                f"TCPAddr {LOOPBACK}",
+                "Foreground yes",  # its messages go to its log, as the other components'
+                # Uploads go to 50 MB; a larger stream is an error, never a clean verdict.
+                "StreamMaxLength 64M",
+                "MaxFileSize 64M",
+                "MaxScanSize 256M",
+                f"PidFile {Path(run_dir) / 'clamd.pid'}",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return Launch(
+        name="clamav",
+        argv=(str(binary), "-c", str(config)),
+        probe=clamd_answers(f"{LOOPBACK}:{port}"),
+    )
 
 
 def function_component_name(function_name: str) -> str:

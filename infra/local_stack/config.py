@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from infra.local_stack.paths import LOG_DIR
+from infra.local_stack.paths import CLAMAV_SIGNATURES, LOG_DIR
 
 SignatureType = Literal["http", "cloudevent"]
 
@@ -20,6 +20,7 @@ class Service(enum.StrEnum):
     PUBSUB = "pubsub"
     STORAGE = "storage"
     TASKS = "tasks"
+    CLAMAV = "clamav"  # the real clamd, with the signatures of infra/local_stack/clamav
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class StackConfig:
     # Tasks of a queue dispatched at once (Cloud Tasks' max_concurrent_dispatches), by
     # queue id; other queues 1, like the emulator alone.
     task_max_concurrent_dispatches: Mapping[str, int] = field(default_factory=dict)
+    # clamd's signature databases (no download is possible locally: a test set).
+    clamav_signatures: Path = CLAMAV_SIGNATURES
     storage_events_topic: str = "storage-events"
     storage_events_subscription: str = "storage-events-bridge"
     # Redelivery backoff for failed events; Eventarc's is 10..600 s, shorter here.

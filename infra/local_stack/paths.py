@@ -8,3 +8,5 @@ LOG_DIR = LOCAL_DIR / "logs"
 RUN_DIR = LOCAL_DIR / "run"
 VENVS_DIR = LOCAL_DIR / "venvs"
 REQUIREMENTS_FILE = REPO_ROOT / "infra" / "requirements-stack.txt"
+# ClamAV's signatures for local runs: the EICAR test file's, nothing downloaded.
+CLAMAV_SIGNATURES = REPO_ROOT / "infra" / "local_stack" / "clamav"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import platform
 import shutil
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from infra.local_stack.paths import REPO_ROOT, REQUIREMENTS_FILE
 
 PIP_HINT = f"pip install -r {REQUIREMENTS_FILE.relative_to(REPO_ROOT)}"
 _GCLOUD_HINT = "apt-get install google-cloud-cli (from Google's Cloud SDK apt repository)"
+_CLAMD_HINT = "apt-get install clamav-daemon (make setup does it when run as root)"
 _JAVA_HINT = "apt-get install openjdk-17-jre-headless (the emulators need Java 17 or newer)"
 
 # gcloud component directory under <sdk>/platform, and how to install it.
@@ -40,6 +42,7 @@ class Tools:
 
     gcloud: Path | None
     fake_gcs_server: Path | None
+    clamd: Path | None = None
 
 
 def check(
@@ -55,13 +58,14 @@ def check(
     if services & _EMULATOR_COMPONENTS.keys():
         gcloud = _find_gcloud(services, search_path, problems)
     fake_gcs = _find_fake_gcs_server(problems) if Service.STORAGE in services else None
+    clamd = _find_clamd(search_path, problems) if Service.CLAMAV in services else None
     if need_functions and importlib.util.find_spec("functions_framework") is None:
         problems.append(f"functions-framework is not installed: {PIP_HINT}")
     if problems:
         raise PrerequisiteError(
             "The local stack is missing prerequisites:\n- " + "\n- ".join(problems)
         )
-    return Tools(gcloud=gcloud, fake_gcs_server=fake_gcs)
+    return Tools(gcloud=gcloud, fake_gcs_server=fake_gcs, clamd=clamd)
 
 
 def _find_gcloud(
@@ -80,6 +84,16 @@ def _find_gcloud(
         if not (sdk_root / "platform" / component).is_dir():
             problems.append(f"the {service} emulator is not installed in {sdk_root}: {hint}")
     return gcloud
+
+
+def _find_clamd(search_path: str | None, problems: list[str]) -> Path | None:
+    # Debian installs clamd in /usr/sbin, which is not on every user's PATH.
+    path = search_path if search_path is not None else f"{os.environ.get('PATH', '')}:/usr/sbin"
+    found = shutil.which("clamd", path=path)
+    if found is None:
+        problems.append(f"clamd not found: {_CLAMD_HINT}")
+        return None
+    return Path(found)
 
 
 def _find_fake_gcs_server(problems: list[str]) -> Path | None:

@@ -11,8 +11,10 @@ from infra.local_stack.config import FunctionSpec, StackConfig
 from infra.local_stack.paths import REPO_ROOT
 
 PRODUCT_SOURCE = REPO_ROOT / "functions" / "main.py"
+SCANNER_SOURCE = REPO_ROOT / "functions" / "scanner.py"
 UPLOADS_BUCKET = "uploads"
 EXPORTS_BUCKET = "exports"
+QUARANTINE_BUCKET = "quarantine"
 CHUNKS_QUEUE = "chunks"
 GEMINI_QUEUE = "gemini"
 # firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
@@ -31,6 +33,7 @@ def product_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
         "FNT_PROFILE": "local",
         "FNT_UPLOADS_BUCKET": UPLOADS_BUCKET,
         "FNT_EXPORTS_BUCKET": EXPORTS_BUCKET,
+        "FNT_QUARANTINE_BUCKET": QUARANTINE_BUCKET,
         "FNT_CHUNKS_QUEUE": CHUNKS_QUEUE,
         "FNT_GEMINI_QUEUE": GEMINI_QUEUE,
         "FIREBASE_AUTH_EMULATOR_HOST": AUTH_EMULATOR_HOST,
@@ -58,13 +61,18 @@ def product_functions(
             "http",
             {**named("run_task"), **WORKER_ENV},
         ),
+        # The malware scanner service (on Cloud Run when deployed), beside the stack's clamd.
+        FunctionSpec(
+            "scan_upload", SCANNER_SOURCE, "scan_upload", "http", named("malware-scanner")
+        ),
     )
 
 
 def product_config(
     *, worker_source: Path = PRODUCT_SOURCE, env: Mapping[str, str] = {}, **settings: object
 ) -> StackConfig:
-    """Every service, the three functions behind the event bridge and the Tasks queue.
+    """Every service, the three functions behind the event bridge and the Tasks queue, and
+    the malware scanner.
 
     `worker_source` swaps the worker's source (tests wrap it to inject faults);
     `env` reaches every function; `settings` override StackConfig fields.
@@ -76,7 +84,7 @@ def product_config(
     return StackConfig(
         functions=functions,
         storage_event_target="on_pdf_uploaded",
-        buckets=(UPLOADS_BUCKET, EXPORTS_BUCKET),
+        buckets=(UPLOADS_BUCKET, EXPORTS_BUCKET, QUARANTINE_BUCKET),
         # Versioned, as deployed: a worker reads the generation its job accepted
         # even after the object was overwritten.
         versioned_buckets=(UPLOADS_BUCKET,),

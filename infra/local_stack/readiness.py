@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable, Collection
 
@@ -42,6 +43,21 @@ def grpc_answers(target: str) -> Probe:
             except grpc.FutureTimeoutError:
                 return False
         return True
+
+    return probe
+
+
+def clamd_answers(address: str) -> Probe:
+    """Ready once clamd answers PING (it loads its signatures first)."""
+    host, _, port = address.rpartition(":")
+
+    def probe(_process: ManagedProcess) -> bool:
+        try:
+            with socket.create_connection((host, int(port)), timeout=1) as connection:
+                connection.sendall(b"zPING\0")
+                return connection.recv(16).startswith(b"PONG")
+        except OSError:
+            return False
 
     return probe
 

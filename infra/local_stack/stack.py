@@ -74,6 +74,10 @@ class LocalStack:
         return self._address(Service.TASKS)
 
     @property
+    def clamd_address(self) -> str:
+        return self._address(Service.CLAMAV)
+
+    @property
     def function_urls(self) -> dict[str, str]:
         ports = {
             spec.name: self._ports.get(components.function_component_name(spec.name))
@@ -101,6 +105,8 @@ class LocalStack:
             env["STORAGE_EMULATOR_HOST"] = self.storage_url  # the scheme is required
         if Service.TASKS in services:
             env["CLOUD_TASKS_EMULATOR_HOST"] = self.tasks_host
+        if Service.CLAMAV in services:
+            env["FNT_CLAMD_ADDRESS"] = self.clamd_address
         for name, url in self.function_urls.items():
             env[f"FUNCTION_URL_{name.upper().replace('-', '_')}"] = url
         return env
@@ -174,6 +180,12 @@ class LocalStack:
                         config.queue_path(queue): count
                         for queue, count in config.task_max_concurrent_dispatches.items()
                     },
+                )
+            )
+        if tools.clamd is not None:
+            self._launch(
+                components.clamd(
+                    tools.clamd, self._ports[Service.CLAMAV], config.clamav_signatures, run_dir
                 )
             )
         if tools.fake_gcs_server is not None:

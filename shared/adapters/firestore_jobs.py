@@ -196,7 +196,7 @@ _COPIED = (
     "dispatch_lease_until", "chunks_done", "pages_done", "sentence_count",
     "source_sentence_count", "started_at", "completed_at", "stats", "model",
     "prompt_version", "prompt_tokens", "output_tokens", "thinking_tokens", "model_calls",
-    "traceparent",
+    "traceparent", "waiting_for",
 )  # fmt: skip
 
 
@@ -209,6 +209,7 @@ def job_to_document(job: Job) -> dict[str, Any]:
     document["source_offsets"] = list(job.source_offsets)
     document["error"] = dataclasses.asdict(job.error) if job.error else None
     document["exports"] = [dict(entry) for entry in job.exports]
+    document["active_content"] = list(job.active_content)
     return document
 
 
@@ -222,6 +223,7 @@ def job_from_document(job_id: str, document: Mapping[str, Any], version: object)
         settings=JobSettings(**document.get("settings", {})),
         chunk_offsets=tuple(document.get("chunk_offsets", ())),
         source_offsets=tuple(document.get("source_offsets", ())),
+        active_content=tuple(document.get("active_content", ())),
         error=JobError(**error) if error else None,
         exports=tuple(
             {**entry, "at": _plain_datetime(entry.get("at"))}

@@ -21,13 +21,12 @@ Expiry (Terraform): a TTL policy on collection group `rate_limit_slots`, field
 
 from __future__ import annotations
 
-import hashlib
-import re
 from datetime import datetime, timedelta
 
 from google.api_core import exceptions as google_errors
 from google.cloud import firestore
 
+from shared.adapters.firestore_ids import document_id
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.ratelimit.windows import Decision, Quota, Window
 
@@ -36,9 +35,6 @@ SLOTS = "rate_limit_slots"  # a collection group of its own, so its TTL policy t
 TTL_FIELD = "expires_at"
 # Kept past the window's end for callers whose clock lags; TTL deletes within a day after.
 EXPIRY_MARGIN = timedelta(hours=1)
-# Keys used as they are in document ids: readable in the console. Ids end with the
-# window's digits, so they can never be "." / ".." or the reserved "__...__".
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:@-]{1,256}")
 
 
 class FirestoreRateLimiter:
@@ -69,17 +65,10 @@ class FirestoreRateLimiter:
         return Decision.of(quota, now, used=taken, allowed=taken < quota.limit)
 
     def _slots(self, key: str, window: Window) -> firestore.CollectionReference:
-        window_id = f"{_document_key(key)}:{window.seconds}:{window.start}"
+        window_id = f"{document_id(key)}:{window.seconds}:{window.start}"
         return self._windows.document(window_id).collection(SLOTS)
 
 
 def _count(slots: firestore.CollectionReference) -> int:
     # Billed as one read per 1000 slots counted; int(): the emulator answers 0.0 for none.
     return int(slots.count().get()[0][0].value)
-
-
-def _document_key(key: str) -> str:
-    """`key` when it is plain, else its SHA-256 behind a "~" (never in a plain key)."""
-    if _PLAIN_KEY.fullmatch(key):
-        return key
-    return "~" + hashlib.sha256(key.encode()).hexdigest()

@@ -6,6 +6,7 @@ from typing import Any
 
 from google.cloud import firestore
 
+from shared.adapters.firestore_ids import document_id
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.jobs import Engine, JobSettings
 from shared.domain.users import UserSettings
@@ -19,13 +20,13 @@ class FirestoreUserSettings:
 
     @transient_errors_as_unavailable
     def get(self, uid: str) -> UserSettings | None:
-        snapshot = self._users.document(uid).get()
+        snapshot = self._users.document(document_id(uid)).get()
         saved = (snapshot.to_dict() or {}).get("settings") if snapshot.exists else None
         return settings_from_document(saved) if saved else None
 
     @transient_errors_as_unavailable
     def put(self, uid: str, settings: UserSettings) -> None:
-        self._users.document(uid).set(
+        self._users.document(document_id(uid)).set(
             {"settings": settings_to_document(settings), "updated_at": firestore.SERVER_TIMESTAMP},
             merge=True,
         )

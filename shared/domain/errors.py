@@ -197,6 +197,18 @@ class TooManyPages(PdfError):
     code = "PDF_TOO_MANY_PAGES"
 
 
+class UnsupportedPdf(PdfError):
+    """A PDF that uses a feature this reader does not implement (an encryption handler)."""
+
+    code = "PDF_UNSUPPORTED"
+
+
+class TooLittleText(PdfError):
+    """A text layer with a word or two: no book to drill."""
+
+    code = "PDF_TOO_LITTLE_TEXT"
+
+
 class BookProfileMismatch(AppError):
     """A page range was given the profile of another book: a fault of ours."""
 
@@ -220,6 +232,28 @@ class InvalidTransition(Conflict):
 
 class UploadGone(Conflict):
     code = "UPLOAD_GONE"
+
+
+class ResultTooLarge(PdfError):
+    """A chunk's result that cannot be stored: a "sentence" of a garbled page."""
+
+    code = "PDF_RESULT_TOO_LARGE"
+
+
+class ScannerUnavailable(Unavailable):
+    """The malware scanner cannot be reached: uploads wait (never unscanned)."""
+
+    code = "SCANNER_UNAVAILABLE"
+
+
+class UploadInfected(PdfError):
+    code = "UPLOAD_INFECTED"
+
+
+class ActiveContent(PdfError):
+    """A PDF with scripts, actions, embedded files or XFA, where such files are refused."""
+
+    code = "PDF_ACTIVE_CONTENT"
 
 
 class ObjectMissing(NotFound):

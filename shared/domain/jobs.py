@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from shared.domain.errors import InvalidTransition
+from shared.domain.errors import InvalidTransition, ScannerUnavailable
 from shared.domain.ids import JobId
 from shared.domain.sentences import DEFAULT_LIMIT, check_limit
 
@@ -33,6 +33,12 @@ class JobStatus(StrEnum):
 REMOVED = "removed_"
 # The code a job fails with when its PDF did not arrive before the upload URL expired.
 UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
+
+_EXPIRED_MESSAGES = {
+    UPLOAD_EXPIRED: "The PDF was not uploaded before the upload URL expired.",
+    ScannerUnavailable.code: "The PDF arrived, but the malware scanner could not check it in"
+    " time; upload it again.",
+}
 
 FINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED})
 
@@ -146,6 +152,12 @@ class Job:
     traceparent: str | None = None
     # Each export of the job's sentences: {"export_id", "kind", "url", "at"}.
     exports: tuple[dict[str, object], ...] = ()
+    # What the PDF holds that a reader could run or open (scripts, actions, embedded
+    # files, XFA), found when it was accepted; only its text is ever read.
+    active_content: tuple[str, ...] = ()
+    # Why an upload that arrived is not accepted yet (a code): the job fails with it,
+    # rather than UPLOAD_EXPIRED, if its upload deadline passes meanwhile.
+    waiting_for: str | None = None
     # The stored revision this copy was read at (opaque; set by the repository).
     version: object = field(default=None, compare=False)
 
@@ -172,8 +184,9 @@ class Job:
         expiry task has recorded it."""
         if not self.upload_expired_at(now):
             return self
-        message = "The PDF was not uploaded before the upload URL expired."
-        return self.failed(now, UPLOAD_EXPIRED, message)
+        code = self.waiting_for or UPLOAD_EXPIRED
+        message = _EXPIRED_MESSAGES.get(code, _EXPIRED_MESSAGES[UPLOAD_EXPIRED])
+        return self.failed(now, code, message)
 
     def dispatch_in_progress(self, now: datetime) -> bool:
         return (

@@ -1,8 +1,9 @@
 """The `on_pdf_uploaded` function: a Cloud Storage "object finalized" CloudEvent.
 
-Raising makes functions-framework answer 500, and Eventarc delivers the event
-again later: that is how transient failures (and a concurrent delivery still
-enqueueing) are retried.
+Raising makes functions-framework answer 500, and Eventarc delivers the event again
+later: that is how transient failures (a dependency down, the scanner unreachable, a
+concurrent delivery still enqueueing) are retried. A permanent one is logged and the
+event answered as handled: another delivery could only fail the same way.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import logging
 from cloudevents.http import CloudEvent
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.errors import AppError
 from shared.service.deps import Deps
-from shared.service.dispatch import FinalizedObject, on_object_finalized
+from shared.service.dispatch import on_object_finalized
+from shared.service.upload_checks import FinalizedObject
 
 log = logging.getLogger(__name__)
 
@@ -47,5 +50,10 @@ class StorageTrigger:
             log.warning("ignored event %s for bucket %s", event_id, data.bucket)
             return
         obj = FinalizedObject(data.bucket, data.name, data.generation, data.size)
-        outcome = on_object_finalized(self._deps, obj)
+        try:
+            outcome = on_object_finalized(self._deps, obj)
+        except AppError as error:
+            if error.transient:
+                raise
+            outcome = f"dropped: {error.code}"
         log.info("event %s for %s: %s", event_id, data.name, outcome)

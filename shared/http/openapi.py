@@ -177,11 +177,11 @@ def _error_name(status: int) -> str:
 
 
 def _error_statuses(route: Route[Any]) -> set[int]:
-    statuses = {500, *route.errors}
+    # Any request may be malformed (a forged cursor, a body the parser cannot take) or
+    # carry a body over the route's limit.
+    statuses = {400, 413, 500, *route.errors}
     if route.body or route.multipart or route.query:
         statuses.add(422)  # the model's validation
-    if route.body or route.multipart:
-        statuses |= {400, 413}  # malformed or too large
     if route.body:
         statuses.add(415)  # not sent as JSON
     if not route.public:

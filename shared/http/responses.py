@@ -13,8 +13,18 @@ from http import HTTPStatus
 
 import flask
 from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException
 
-from shared.domain.errors import AppError, ErrorKind, InvalidFields
+from shared.domain.errors import (
+    AppError,
+    ErrorKind,
+    InvalidFields,
+    InvalidInput,
+    MethodNotAllowed,
+    RouteNotFound,
+    TooLarge,
+    UnsupportedFormat,
+)
 from shared.ratelimit import Decision, RateLimited
 
 log = logging.getLogger(__name__)
@@ -38,6 +48,16 @@ STATUS_OF_KIND: Mapping[ErrorKind, HTTPStatus] = {
     ErrorKind.TRANSIENT: HTTPStatus.SERVICE_UNAVAILABLE,
     ErrorKind.PERMANENT: HTTPStatus.BAD_GATEWAY,
     ErrorKind.INTERNAL: HTTPStatus.INTERNAL_SERVER_ERROR,
+}
+
+
+# The web framework's refusals, as our errors (anything else it raises is unexpected).
+_FRAMEWORK_ERRORS: Mapping[int, tuple[type[AppError], str]] = {
+    400: (InvalidInput, "The request is malformed."),
+    404: (RouteNotFound, "No such route."),
+    405: (MethodNotAllowed, "This method is not allowed here."),
+    413: (TooLarge, "The request body is too large."),
+    415: (UnsupportedFormat, "The request body is not in a format this route reads."),
 }
 
 
@@ -73,9 +93,14 @@ def error_response(error: BaseException, request_id: str) -> flask.Response:
 
 
 def as_app_error(error: BaseException) -> AppError:
-    """The error in the product's vocabulary (a pydantic refusal is the caller's fault)."""
+    """The error in the product's vocabulary (a pydantic refusal is the caller's fault, and
+    so are the web framework's own refusals: too large, not found, not allowed)."""
     if isinstance(error, AppError):
         return error
+    refusal = _FRAMEWORK_ERRORS.get(error.code or 0) if isinstance(error, HTTPException) else None
+    if refusal is not None:
+        kind, message = refusal
+        return kind(message)
     if isinstance(error, ValidationError):
         problems = [
             {"field": ".".join(str(part) for part in item["loc"]), "problem": item["msg"]}

@@ -145,7 +145,7 @@ class Router(Generic[ContextT]):
         self._guard = guard
 
     def dispatch(self, request: flask.Request) -> flask.Response:
-        request_id = _request_id(request)
+        request_id = request_id_of(request)
         headers: dict[str, str] = {}
         started = time.perf_counter()
         with (
@@ -239,12 +239,16 @@ def _is_model(candidate: object) -> typing.TypeGuard[type[BaseModel]]:
 def _json(request: flask.Request) -> object:
     if not request.is_json:
         raise UnsupportedFormat("Send the body as application/json.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError as error:  # nested deeper than any body this API takes
+        raise InvalidInput("The body is nested too deeply.") from error
     if body is None:
         raise InvalidInput("The body is not valid JSON.")
     return body
 
 
-def _request_id(request: flask.Request) -> str:
+def request_id_of(request: flask.Request) -> str:
+    """The caller's X-Request-ID when it is sane, else a new one."""
     given = request.headers.get("X-Request-ID", "")
     return given if _REQUEST_ID.match(given) else uuid.uuid4().hex

@@ -150,6 +150,9 @@ class JobView(BaseModel):
     counts: CountsView
     usage: ModelUsageView
     exports: list[ExportEntry]  # each export of the job's sentences, oldest first
+    # What the PDF holds that a reader could run or open (javascript, open_action,
+    # automatic_actions, launch, embedded_files, xfa): only its text is ever read.
+    active_content: list[str]
     error: ErrorView | None
     created_at: datetime
     updated_at: datetime
@@ -192,6 +195,7 @@ class JobView(BaseModel):
                 calls=job.model_calls,
             ),
             exports=[ExportEntry.model_validate(entry) for entry in job.exports],
+            active_content=list(job.active_content),
             error=ErrorView(code=job.error.code, message=job.error.message) if job.error else None,
             created_at=job.created_at,
             updated_at=job.updated_at,

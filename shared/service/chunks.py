@@ -10,33 +10,28 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from itertools import accumulate
 
 from shared.domain.errors import (
     AppError,
     ChunkRetry,
-    NoTextLayer,
     ObjectMissing,
+    TooLittleText,
 )
 from shared.domain.ids import JobId
 from shared.domain.jobs import REMOVED, Job, JobStatus
-from shared.domain.sentences import Note, OutputSentence
 from shared.observability.metrics import instruments
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ResultPart
+from shared.service.result_parts import split_into_parts
 from shared.service.task_messages import ChunkTask
 from shared.text.book_profile import BookProfile
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import RunStats
 
 log = logging.getLogger(__name__)
-
-# A result part stays far below Firestore's 1 MiB document limit.
-PART_MAX_SENTENCES = 400
-PART_MAX_CHARS = 200_000
 
 CHUNK_FAILED = "CHUNK_FAILED"
 UPLOAD_MISSING = "UPLOAD_MISSING"
@@ -57,9 +52,8 @@ def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
     if deps.jobs.chunk_recorded(job.id, task.chunk):
         finish_if_last(deps, job)
         return "duplicate: chunk already recorded"
-    _start(deps, job)
     try:
-        record, parts = _process(deps, job, task)
+        return _run(deps, job, task)
     except ObjectMissing:
         message = "The uploaded PDF is no longer in storage; upload it again."
         _fail(deps, job.id, UPLOAD_MISSING, message)
@@ -69,8 +63,13 @@ def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
             return _retry_or_fail(deps, job, attempt, error)
         _fail(deps, job.id, error.code, error.message)
         return f"failed: {error.code}"
-    except Exception as error:  # anything unexpected: another attempt may pass
+    except Exception as error:  # anything unexpected, recording included: try again
         return _retry_or_fail(deps, job, attempt, error)
+
+
+def _run(deps: Deps, job: Job, task: ChunkTask) -> str:
+    _start(deps, job)
+    record, parts = _process(deps, job, task)
     instruments().chunk_duration.record(
         (record.finished_at - record.started_at).total_seconds(), {"engine": str(job.engine)}
     )
@@ -98,8 +97,8 @@ def finish_if_last(deps: Deps, job: Job) -> bool:
         if current.status is not JobStatus.PROCESSING:
             return None
         if sum(sentences) == 0:
-            error = NoTextLayer("The PDF has no text layer (a scanned book?): no text was found.")
-            return current.failed(now, error.code, str(error))
+            error = TooLittleText("No sentence of the novel was found in the PDF.")
+            return current.failed(now, error.code, error.message)
         return current.moved_to(
             JobStatus.COMPLETED,
             now,
@@ -178,63 +177,6 @@ def _profile(deps: Deps, job: Job) -> BookProfile | None:
         return BookProfile.from_json(saved) if saved else None
     except ValueError:  # the profile of an older version of the engine
         return None
-
-
-def split_into_parts(
-    chunk: int,
-    sentences: Sequence[OutputSentence],
-    originals: Mapping[int, str] | None = None,
-    notes: Sequence[Note] = (),
-) -> list[ResultPart]:
-    """Cut a chunk's sentences (with their source sentences), then its notes, into parts
-    that fit a stored document, in order."""
-    originals = originals or {}
-    parts: list[_PartBuilder] = []
-    for index, sentence in enumerate(sentences):
-        size = len(sentence.text) + len(originals.get(sentence.source_index, ""))
-        if not parts or not parts[-1].fits(size):
-            parts.append(_PartBuilder(offset=index))
-        parts[-1].add(size, sentence)
-    for note in notes:
-        size = len(note.text) + len(note.number)
-        if not parts or not parts[-1].fits(size):
-            parts.append(_PartBuilder(offset=len(sentences)))
-        parts[-1].add(size, note)
-    return [part.build(chunk, number, originals) for number, part in enumerate(parts)]
-
-
-@dataclass
-class _PartBuilder:
-    offset: int
-    sentences: list[OutputSentence] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    chars: int = 0
-
-    def fits(self, size: int) -> bool:
-        items = len(self.sentences) + len(self.notes)
-        return items < PART_MAX_SENTENCES and self.chars + size <= PART_MAX_CHARS
-
-    def add(self, size: int, item: OutputSentence | Note) -> None:
-        self.chars += size
-        if isinstance(item, Note):
-            self.notes.append(item)
-        else:
-            self.sentences.append(item)
-
-    def build(self, chunk: int, number: int, originals: Mapping[int, str]) -> ResultPart:
-        kept = {
-            s.source_index: originals[s.source_index]
-            for s in self.sentences
-            if s.source_index in originals
-        }
-        return ResultPart(
-            f"{chunk:05d}-{number:04d}",
-            chunk,
-            self.offset,
-            tuple(self.sentences),
-            kept,
-            tuple(self.notes),
-        )
 
 
 def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:

@@ -14,7 +14,9 @@ from shared.service.health import Probe
 from shared.service.ports import (
     ExportRepository,
     JobRepository,
+    MalwareScanner,
     ObjectStore,
+    Quarantine,
     SheetsWriter,
     TaskQueue,
     UserSettingsRepository,
@@ -46,6 +48,8 @@ class Limits:
     chunk_max_attempts: int = 10
     # The deep health check answers within this, however its dependencies behave.
     health_timeout: timedelta = timedelta(seconds=5)
+    # PDFs with scripts, actions, embedded files or XFA: refused, or read as text only.
+    refuse_active_content: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,5 +65,7 @@ class Deps:
     rate_limiter: RateLimiter
     rate_policy: RateLimitPolicy
     probes: Mapping[str, Probe]  # what the deep health check probes, by name
+    scanner: MalwareScanner  # every upload is scanned before any chunk is enqueued
+    quarantine: Quarantine
     limits: Limits = Limits()
     clock: Callable[[], datetime] = utc_now

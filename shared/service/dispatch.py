@@ -1,4 +1,5 @@
-"""The storage trigger: check an uploaded PDF, queue its job and enqueue one task per chunk.
+"""The storage trigger: check an uploaded PDF (`upload_checks`), queue its job and enqueue
+one task per chunk.
 
 Events arrive at least once and an overwrite fires a new one, so this is idempotent
 on (job, object generation): the job accepts exactly one generation, its move to
@@ -11,33 +12,20 @@ to be retried; one that finds it expired takes over.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from shared.domain.errors import DispatchInProgress, FileTooLarge, NoTextLayer, PdfError
+from shared.domain.errors import DispatchInProgress, ScannerUnavailable
 from shared.domain.ids import JobId
-from shared.domain.jobs import Job, JobError, JobStatus, plan_chunks
+from shared.domain.jobs import Job, JobStatus, plan_chunks
 from shared.observability.logs import log_context
 from shared.observability.tracing import continued, current_traceparent, tracer
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import Task
 from shared.service.task_messages import ChunkTask
+from shared.service.upload_checks import FinalizedObject, inspect_upload
 from shared.service.uploads import job_id_of
-from shared.text.learning import learn_book
-from shared.text.pdf_source import open_pdf
-from shared.text.pipeline import has_text_layer
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class FinalizedObject:
-    """The fields of a `google.cloud.storage.object.v1.finalized` event this uses."""
-
-    bucket: str
-    name: str
-    generation: int
-    size: int
 
 
 def on_object_finalized(deps: Deps, obj: FinalizedObject) -> str:
@@ -70,8 +58,13 @@ def _handle(deps: Deps, job: Job, obj: FinalizedObject) -> str:
 
 
 def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
-    problem, page_count = _inspect(deps, job, obj)
+    try:
+        inspection = inspect_upload(deps, job, obj)
+    except ScannerUnavailable as error:
+        _note_waiting(deps, job, error.code)  # the job fails with it if this lasts
+        raise
     now = deps.clock()
+    problem = inspection.problem
     if problem is not None:
         _, changed = update_job(
             deps.jobs,
@@ -82,9 +75,12 @@ def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
                 else None
             ),
         )
-        if changed:
+        if inspection.infected:
+            deps.quarantine.move(obj.name, obj.generation)
+        elif changed:
             deps.store.delete(obj.name)
         return f"rejected: {problem.code}"
+    page_count = inspection.page_count
     chunk_count = len(plan_chunks(page_count, deps.limits.pages_per_chunk))
 
     def queue(current: Job) -> Job | None:
@@ -97,6 +93,8 @@ def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
             page_count=page_count,
             chunk_count=chunk_count,
             dispatch_lease_until=now + deps.limits.dispatch_lease,
+            active_content=inspection.active_content,
+            waiting_for=None,
         )
 
     stored, changed = update_job(deps.jobs, job.id, queue)
@@ -104,6 +102,19 @@ def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
         return on_object_finalized(deps, obj)  # another delivery won: judge again
     _enqueue_chunks(deps, stored)
     return f"queued: {chunk_count} chunks"
+
+
+def _note_waiting(deps: Deps, job: Job, reason: str) -> None:
+    now = deps.clock()
+    update_job(
+        deps.jobs,
+        job.id,
+        lambda current: (
+            current.changed(now, waiting_for=reason)
+            if current.status is JobStatus.AWAITING_UPLOAD and current.waiting_for != reason
+            else None
+        ),
+    )
 
 
 def resume_dispatch(deps: Deps, job_id: JobId) -> str:
@@ -140,26 +151,3 @@ def _enqueue_chunks(deps: Deps, job: Job) -> None:
             None if current.tasks_enqueued else current.changed(now, tasks_enqueued=True)
         ),
     )
-
-
-def _inspect(deps: Deps, job: Job, obj: FinalizedObject) -> tuple[JobError | None, int]:
-    """Why the object cannot be this job's book (or None), and its page count."""
-    limit = min(job.size_bytes, deps.limits.max_upload_bytes)
-    if obj.size > limit:
-        message = f"The upload is {obj.size} bytes, more than the {limit} bytes announced."
-        return JobError(FileTooLarge.code, message), 0
-    data = deps.store.read(obj.name, obj.generation)
-    try:
-        book = open_pdf(data, max_pages=deps.limits.max_pages)
-        printed = has_text_layer(book)
-        # Gemini can read page images: a scanned book is transcribed chunk by chunk.
-        if not printed and not deps.engines.for_job(job).reads_scans:
-            raise NoTextLayer("The PDF has no text layer (a scanned book?): its pages are images.")
-        # Learned once from the whole book, so that every chunk cleans its pages as the
-        # whole book would be cleaned (headers, notes, matter pages, line-end hyphens).
-        profile = learn_book(book) if printed else None
-    except PdfError as error:
-        return JobError(error.code, error.message), 0
-    if profile is not None:
-        deps.jobs.save_profile(job.id, obj.generation, profile.to_json())
-    return None, book.page_count

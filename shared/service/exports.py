@@ -163,7 +163,7 @@ def _write(deps: Deps, export: Export, google_token: str | None) -> tuple[str, i
     files = deps.export_files
     content_type, extension = _FILES[export.kind]
     data = csv_bytes(head, rows) if export.kind is ExportKind.CSV else xlsx_bytes(head, rows)
-    name = f"exports/{export.owner_uid}/{export.id}.{extension}"
+    name = f"exports/{export.id}.{extension}"
     files.write(name, data, content_type)
     expires_at = deps.clock() + deps.limits.download_url_ttl
     return files.signed_download(name, f"phrases.{extension}", expires_at), len(rows)

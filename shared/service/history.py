@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.domain.errors import Conflict, InvalidInput, ObjectMissing, UploadGone
 from shared.domain.ids import JobId
@@ -22,6 +22,8 @@ from shared.service.queries import owned_job
 from shared.service.uploads import NewUpload, expiry_task, new_job
 
 MAX_PAGE_SIZE = 100
+# The years a job's creation time can fall in: a cursor naming another is forged.
+CURSOR_YEARS = (2020, 2200)
 
 
 def list_jobs(
@@ -96,6 +98,9 @@ def _decode(cursor: str) -> JobCursor:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created_at, job_id = text.split("|")
-        return JobCursor(datetime.fromisoformat(created_at), JobId(job_id))
+        at = datetime.fromisoformat(created_at)
+        if at.utcoffset() != timedelta(0) or not CURSOR_YEARS[0] <= at.year <= CURSOR_YEARS[1]:
+            raise ValueError(created_at)  # not a time this API wrote
+        return JobCursor(at, JobId(job_id))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidInput("The cursor is not one this API returned.") from exc

@@ -226,6 +226,25 @@ class UserSettingsRepository(Protocol):
     def put(self, uid: str, settings: UserSettings) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ScanVerdict:
+    infected: bool
+    signature: str | None = None  # the malware's name, as the scanner calls it
+
+
+class MalwareScanner(Protocol):
+    def scan(self, bucket: str, name: str, generation: int) -> ScanVerdict:
+        """Scan that generation of an uploaded object; raises ScannerUnavailable when the
+        scanner cannot answer (the upload then waits: nothing goes on unscanned)."""
+        ...
+
+
+class Quarantine(Protocol):
+    def move(self, name: str, generation: int) -> None:
+        """Move that generation of an upload where nobody else reads it."""
+        ...
+
+
 class UserVerifier(Protocol):
     def verify(self, authorization_header: str | None) -> User:
         """The user an `Authorization: Bearer <ID token>` header proves; raises

@@ -50,12 +50,6 @@ _ENDNOTES_SHARE = 0.3
 _ELIDED = frozenset("l d j m n s t c qu lorsqu puisqu jusqu quoiqu presqu".split())
 
 
-@dataclass(frozen=True, slots=True)
-class RawPage:
-    number: int  # 1-based
-    text: str
-
-
 @dataclass(slots=True)
 class CleanPage:
     number: int

@@ -11,10 +11,9 @@ from typing import BinaryIO
 
 import pypdfium2 as pdfium
 from pypdf import PasswordType, PdfReader, PdfWriter
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
-from shared.domain.errors import DamagedPdf, EncryptedPdf, NotAPdf, TooManyPages
-from shared.text.layout import RawPage
+from shared.domain.errors import DamagedPdf, EncryptedPdf, NotAPdf, TooManyPages, UnsupportedPdf
 from shared.text.page_layout import PageLayout
 from shared.text.pdfium_pages import open_document, read_layouts
 
@@ -46,17 +45,6 @@ class PdfBook:
             self.document = open_document(out.getvalue())
         return read_layouts(self.document, first, last)
 
-    def page_texts(self, first: int, last: int) -> Iterator[RawPage]:
-        """The text of pages `first`..`last` (1-based, inclusive), one page at a time."""
-        for number in range(first, last + 1):
-            try:
-                text = self.reader.pages[number - 1].extract_text() or ""
-            except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise DamagedPdf(
-                    f"Page {number} of the PDF is damaged and cannot be read."
-                ) from exc
-            yield RawPage(number, text)
-
 
 def open_pdf(source: str | Path | bytes | BinaryIO, max_pages: int = DEFAULT_MAX_PAGES) -> PdfBook:
     """Check the file really is a readable, unlocked PDF within the page limit."""
@@ -77,11 +65,16 @@ def open_pdf(source: str | Path | bytes | BinaryIO, max_pages: int = DEFAULT_MAX
         if reader.is_encrypted:
             _unlock(reader)
         page_count = len(reader.pages)
-    except (EncryptedPdf, DependencyError):
+    except EncryptedPdf:
         raise
     except FileNotDecryptedError as exc:
         raise EncryptedPdf("The PDF is protected by a password.") from exc
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except (NotImplementedError, DependencyError) as exc:  # e.g. certificate encryption
+        raise UnsupportedPdf(
+            "The PDF uses a feature (such as its kind of encryption) that cannot be read here;"
+            " save it again as a plain PDF."
+        ) from exc
+    except Exception as exc:  # whatever else the file makes the parser do: a bad file
         raise DamagedPdf("The PDF is damaged and cannot be read.") from exc
     if page_count == 0:
         raise DamagedPdf("The PDF has no pages.")

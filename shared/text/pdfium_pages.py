@@ -39,20 +39,24 @@ def read_layouts(document: pdfium.PdfDocument, first: int, last: int) -> Iterato
     """The layout of pages `first`..`last` (1-based, inclusive), one page at a time."""
     for number in range(first, last + 1):
         try:
-            page = document[number - 1]
-        except pdfium.PdfiumError as exc:
+            width, height, glyphs = _read_page(document, number)
+            lines, size = build_lines(glyphs)
+        except Exception as exc:  # whatever a malformed page makes the reader do
             raise DamagedPdf(f"Page {number} of the PDF is damaged and cannot be read.") from exc
-        try:
-            width, height = page.get_size()
-            textpage = page.get_textpage()
-            try:
-                glyphs = _glyphs(textpage)
-            finally:
-                textpage.close()
-        finally:
-            page.close()
-        lines, size = build_lines(glyphs)
         yield PageLayout(number, width, height, tuple(lines), size)
+
+
+def _read_page(document: pdfium.PdfDocument, number: int) -> tuple[float, float, list[Glyph]]:
+    page = document[number - 1]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            return width, height, _glyphs(textpage)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 def _glyphs(textpage: pdfium.PdfTextPage) -> list[Glyph]:

@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from shared.domain.errors import BookProfileMismatch, InvalidPageRange, NoTextLayer
+from shared.domain.errors import BookProfileMismatch, InvalidPageRange, NoTextLayer, TooLittleText
 from shared.domain.sentences import Method, Note, OutputSentence, SourceSentence, check_limit
 from shared.domain.words import count_words, is_word
 from shared.text.book_profile import BookProfile
@@ -218,11 +218,19 @@ def process_pdf(
     stats.seconds = time.perf_counter() - started
 
 
-def has_text_layer(book: PdfBook, samples: int = 12) -> bool:
-    """Whether any of a few pages spread over the book carries text (a scan has none)."""
+def check_text_layer(book: PdfBook, samples: int = 12) -> None:
+    """Raise NoTextLayer for a book whose pages carry no text (a scan), TooLittleText for
+    one whose text is a word or two: judged on a few pages spread over the book."""
     step = max(1, book.page_count // samples)
+    letters = 0
     for number in range(1, book.page_count + 1, step):
-        page = next(book.page_texts(number, number))
-        if sum(ch.isalpha() for ch in page.text) >= MIN_LETTERS_PER_PAGE:
-            return True
-    return False
+        [page] = book.page_layouts(number, number)
+        on_page = sum(ch.isalpha() for line in page.lines for ch in line.text)
+        if on_page >= MIN_LETTERS_PER_PAGE:
+            return
+        letters += on_page
+    if not letters:
+        raise NoTextLayer("The PDF has no text layer (a scanned book?): its pages are images.")
+    raise TooLittleText(
+        f"The PDF's text is only {letters} letters long: there is no book in it to drill."
+    )

@@ -10,6 +10,7 @@ PRODUCTION = {
     "FNT_PROFILE": "production",
     "GOOGLE_CLOUD_PROJECT": "novels-prod",
     "FNT_WORKER_URL": "https://run-task-abc.a.run.app",
+    "FNT_SCANNER_URL": "https://malware-scanner-abc.a.run.app",
     "FNT_TASKS_SERVICE_ACCOUNT": "tasks@novels-prod.iam.gserviceaccount.com",
     "FNT_SIGNING_SERVICE_ACCOUNT": "api@novels-prod.iam.gserviceaccount.com",
 }
@@ -17,7 +18,12 @@ PRODUCTION = {
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [*EMULATOR_VARIABLES, *PRODUCTION, "FUNCTION_URL_RUN_TASK"]:
+    for name in [
+        *EMULATOR_VARIABLES,
+        *PRODUCTION,
+        "FUNCTION_URL_RUN_TASK",
+        "FUNCTION_URL_SCAN_UPLOAD",
+    ]:
         monkeypatch.delenv(name, raising=False)
 
 

@@ -19,7 +19,7 @@ from shared.domain.errors import (
     Unavailable,
 )
 from shared.domain.jobs import Job, JobSettings, JobStatus
-from shared.service import chunks, dispatch, history, queries, upload_expiry, uploads
+from shared.service import chunks, dispatch, history, queries, upload_checks, upload_expiry, uploads
 from shared.service.deps import Limits
 from shared.service.ports import SignedUpload
 from shared.text.pipeline import process_pdf
@@ -48,9 +48,9 @@ def start_job(world: FakeWorld, data: bytes = SAMPLE, size: int | None = None) -
     return job
 
 
-def event_for(world: FakeWorld, job: Job) -> dispatch.FinalizedObject:
+def event_for(world: FakeWorld, job: Job) -> upload_checks.FinalizedObject:
     generation, data = world.store.objects[job.object_name]
-    return dispatch.FinalizedObject("uploads", job.object_name, generation, len(data))
+    return upload_checks.FinalizedObject("uploads", job.object_name, generation, len(data))
 
 
 def run_book(world: FakeWorld, order: list[int] | None = None) -> Job:
