@@ -49,8 +49,9 @@ resource "google_storage_bucket_object" "function_source" {
 
 locals {
   # What every function needs to start: shared/config.py reads the same Settings
-  # in each, and the production profile refuses to start without the worker's URL,
-  # the tasks account and a signing account (and with any emulator variable).
+  # in each, and the production profile refuses to start without the worker's and
+  # the malware scanner's URLs, the tasks account and a signing account (and with
+  # any emulator variable).
   common_env = {
     FNT_PROFILE               = "production"
     GOOGLE_CLOUD_PROJECT      = var.project_id
@@ -60,6 +61,9 @@ locals {
     FNT_CHUNKS_QUEUE          = google_cloud_tasks_queue.chunks.name
     FNT_GEMINI_QUEUE          = google_cloud_tasks_queue.gemini.name
     FNT_WORKER_URL            = local.worker_url
+    FNT_SCANNER_URL           = google_cloud_run_v2_service.scanner.uri
+    FNT_QUARANTINE_BUCKET     = google_storage_bucket.quarantine.name
+    FNT_ACTIVE_CONTENT        = var.active_content
     FNT_TASKS_SERVICE_ACCOUNT = google_service_account.tasks.email
     FNT_CHUNK_MAX_ATTEMPTS    = tostring(local.chunk_max_attempts)
     FNT_GEMINI_KEY_SECRET     = google_secret_manager_secret.gemini_api_key.secret_id

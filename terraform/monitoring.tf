@@ -143,6 +143,7 @@ resource "time_sleep" "log_metrics_visible" {
     jobs_failed   = google_logging_metric.jobs_failed.id
     worker_errors = google_logging_metric.worker_errors.id
     gemini_429    = google_logging_metric.gemini_429.id
+    infected      = google_logging_metric.uploads_infected.id
   }
 }
 

@@ -336,3 +336,53 @@ variable "alert_worker_errors_per_5min" {
     error_message = "alert_worker_errors_per_5min must not be negative."
   }
 }
+
+variable "scanner_image" {
+  description = "The malware scanner's image (built from terraform/scanner/ by Cloud Build). Empty: malware-scanner:latest in this stack's Artifact Registry repository."
+  type        = string
+  default     = ""
+}
+
+variable "scanner_max_instances" {
+  description = "Most malware scanner instances at once (each scans 4 uploads at a time)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.scanner_max_instances >= 1 && var.scanner_max_instances <= 20
+    error_message = "scanner_max_instances must be between 1 and 20."
+  }
+}
+
+variable "scanner_update_hours" {
+  description = "Hours between the malware scanner's signature updates."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = contains([1, 2, 3, 4, 6, 12], var.scanner_update_hours)
+    error_message = "scanner_update_hours must divide a day: 1, 2, 3, 4, 6 or 12."
+  }
+}
+
+variable "quarantine_retention_days" {
+  description = "Days an infected upload is kept in the quarantine bucket."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.quarantine_retention_days >= 1 && var.quarantine_retention_days <= 365
+    error_message = "quarantine_retention_days must be between 1 and 365."
+  }
+}
+
+variable "active_content" {
+  description = "PDFs with scripts, actions, embedded files or XFA: read as text only (text_only) or refused (refuse, PDF_ACTIVE_CONTENT)."
+  type        = string
+  default     = "text_only"
+
+  validation {
+    condition     = contains(["text_only", "refuse"], var.active_content)
+    error_message = "active_content must be text_only or refuse."
+  }
+}

@@ -19,6 +19,7 @@ import typing
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, Generic, Protocol, TypeVar
 
 import flask
@@ -157,6 +158,8 @@ class Router(Generic[ContextT]):
                 response = self._answer(request, request_id, headers)
             except Exception as error:  # the one place errors become responses
                 response = error_response(error, request_id)
+                if response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+                    _leave_unread(request)
             span.set_attribute("http.status_code", response.status_code)
         route = request.environ.get(_ROUTE_KEY, "unmatched")
         attributes = {"method": request.method, "status": response.status_code, "route": route}
@@ -214,6 +217,12 @@ class Router(Generic[ContextT]):
         if isinstance(result, BaseModel):
             return json_response(result, route.status)
         return result
+
+
+def _leave_unread(request: flask.Request) -> None:
+    """A body refused as too large is not read to its end afterwards: the server (which
+    drains what a handler left) would meet the same limit again and answer a bare 500."""
+    request._cached_data = b""  # werkzeug's cache of the body, read before the stream
 
 
 def _models_of(

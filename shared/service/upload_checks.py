@@ -62,6 +62,8 @@ def inspect_upload(deps: Deps, job: Job, upload: FinalizedObject) -> Inspection:
         # whole book would be cleaned (headers, notes, matter pages, line-end hyphens).
         profile = learn_book(book) if printed else None
     except PdfError as error:
+        cause = type(error.__cause__).__name__ if error.__cause__ else "-"
+        log.info("upload refused: %s (cause %s)", error.code, cause, extra={"job_id": job.id})
         return Inspection(JobError(error.code, error.message))
     if profile is not None:
         deps.jobs.save_profile(job.id, upload.generation, profile.to_json())

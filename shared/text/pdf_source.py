@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from shared.domain.errors import DamagedPdf, EncryptedPdf, NotAPdf, TooManyPages, UnsupportedPdf
 from shared.text.page_layout import PageLayout
-from shared.text.pdfium_pages import open_document, read_layouts
+from shared.text.pdfium_pages import close_document, open_document, read_layouts
 
 DEFAULT_MAX_PAGES = 2000
 # The PDF header may follow some junk, but must come within the first kilobyte.
@@ -30,12 +31,16 @@ def looks_like_pdf(head: bytes) -> bool:
     return b"%PDF-" in head[:_HEADER_SEARCH_BYTES]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class PdfBook:
     reader: PdfReader
     page_count: int
     # The same file opened by PDFium, which reads the pages' layout.
     document: pdfium.PdfDocument | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.document is not None:
+            self._close_with_the_book(self.document)
 
     def page_layouts(self, first: int, last: int) -> Iterator[PageLayout]:
         """The layout of pages `first`..`last` (1-based, inclusive), one page at a time."""
@@ -43,7 +48,13 @@ class PdfBook:
             out = io.BytesIO()
             PdfWriter(clone_from=self.reader).write(out)
             self.document = open_document(out.getvalue())
+            self._close_with_the_book(self.document)
         return read_layouts(self.document, first, last)
+
+    def _close_with_the_book(self, document: pdfium.PdfDocument) -> None:
+        # Closed by us, holding PDFium's lock, rather than by the garbage collector in
+        # whatever thread it happens to run.
+        weakref.finalize(self, close_document, document)
 
 
 def open_pdf(source: str | Path | bytes | BinaryIO, max_pages: int = DEFAULT_MAX_PAGES) -> PdfBook:

@@ -9,6 +9,7 @@ back as a hyphen, since the engine decides itself whether the word was broken.
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,13 +27,22 @@ from shared.text.glyphs import (
 from shared.text.page_layout import PageLayout
 
 _LINE_END_HYPHEN = "\ufffe"
+# PDFium is not thread-safe, not even across documents: a function instance serving
+# several requests at once must make one call into it at a time.
+PDFIUM = threading.RLock()
 
 
 def open_document(source: str | Path | bytes) -> pdfium.PdfDocument:
-    try:
-        return pdfium.PdfDocument(source)
-    except pdfium.PdfiumError as exc:
-        raise DamagedPdf("The PDF is damaged and cannot be read.") from exc
+    with PDFIUM:
+        try:
+            return pdfium.PdfDocument(source)
+        except pdfium.PdfiumError as exc:
+            raise DamagedPdf("The PDF is damaged and cannot be read.") from exc
+
+
+def close_document(document: pdfium.PdfDocument) -> None:
+    with PDFIUM:
+        document.close()
 
 
 def read_layouts(document: pdfium.PdfDocument, first: int, last: int) -> Iterator[PageLayout]:
@@ -47,16 +57,17 @@ def read_layouts(document: pdfium.PdfDocument, first: int, last: int) -> Iterato
 
 
 def _read_page(document: pdfium.PdfDocument, number: int) -> tuple[float, float, list[Glyph]]:
-    page = document[number - 1]
-    try:
-        width, height = page.get_size()
-        textpage = page.get_textpage()
+    with PDFIUM:
+        page = document[number - 1]
         try:
-            return width, height, _glyphs(textpage)
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            try:
+                return width, height, _glyphs(textpage)
+            finally:
+                textpage.close()
         finally:
-            textpage.close()
-    finally:
-        page.close()
+            page.close()
 
 
 def _glyphs(textpage: pdfium.PdfTextPage) -> list[Glyph]:

@@ -128,8 +128,8 @@ def test_duplicate_events_create_no_second_set_of_tasks(
     job = reader.wait(job_id)
     assert deliver_event_again(stack, job_id) == 200  # once more, after completion
 
-    # A delivery may be asked to retry while another enqueues; none may fail otherwise.
-    assert set(statuses) <= {200, 500}
+    # A delivery may be asked to retry (503) while another enqueues; none fails otherwise.
+    assert set(statuses) <= {200, 503}
     assert job["status"] == "completed"
     time.sleep(0.5)  # room for any stray task to arrive
     assert chunk_deliveries(deliveries, job_id) == Counter(range(5))

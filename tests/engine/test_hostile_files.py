@@ -5,6 +5,7 @@ job left waiting."""
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,8 @@ from shared.domain.errors import ScannerUnavailable
 from shared.domain.jobs import JobStatus
 from shared.service import dispatch, upload_checks, upload_expiry
 from shared.service.deps import Limits
-from tests.books.hostile import HOSTILE_FILES, HostileFile, with_javascript
+from shared.text.pipeline import process_pdf
+from tests.books.hostile import COMPLETED, HOSTILE_FILES, HostileFile, with_javascript
 from tests.drive import run_chunk_tasks, upload_and_trigger
 from tests.fakes import FakeQuarantine, FakeScanner, fake_world
 
@@ -96,3 +98,16 @@ def test_once_the_scanner_is_back_the_redelivered_event_queues_the_job() -> None
 
     queued = world.jobs.get(job.id)
     assert outcome.startswith("queued") and queued is not None and queued.waiting_for is None
+
+
+def test_books_read_in_threads_at_once_read_as_they_do_alone() -> None:
+    """A function instance serves requests in threads; PDFium is not thread-safe."""
+    books = [case.make() for case in HOSTILE_FILES if case.outcome == COMPLETED]
+    alone = [[s.to_dict() for s in process_pdf(book, 8)] for book in books]
+
+    with ThreadPoolExecutor(4) as pool:
+        at_once = list(
+            pool.map(lambda book: [s.to_dict() for s in process_pdf(book, 8)], books * 2)
+        )
+
+    assert at_once == alone * 2

@@ -23,7 +23,7 @@ def config() -> Config:
 
 def test_every_bucket_blocks_public_access_and_acls(config: Config) -> None:
     buckets = config.of_type(BUCKET)
-    assert set(buckets) == {"uploads", "exports", "sources"}
+    assert set(buckets) == {"uploads", "exports", "sources", "quarantine"}
     for name, body in buckets.items():
         assert body["public_access_prevention"] == "enforced", name
         assert body["uniform_bucket_level_access"] is True, name
@@ -179,8 +179,16 @@ def test_bucket_grants_follow_what_each_function_does(config: Config) -> None:
             member = reference(body["member"].removeprefix("serviceAccount:"))
             grants.add((reference(body["bucket"]), body["role"], member))
     account = "google_service_account.{}.email".format
-    uploads, exports = (f"google_storage_bucket.{name}.name" for name in ("uploads", "exports"))
+    uploads, exports, quarantine = (
+        f"google_storage_bucket.{name}.name" for name in ("uploads", "exports", "quarantine")
+    )
+    # Infected uploads: the trigger only creates them in quarantine; nobody reads them.
+    assert {grant for grant in grants if grant[0] == quarantine} == {
+        (quarantine, "roles/storage.objectCreator", account("trigger"))
+    }
     assert grants == {
+        (quarantine, "roles/storage.objectCreator", account("trigger")),
+        (uploads, "roles/storage.objectViewer", account("scanner")),
         (uploads, "roles/storage.objectAdmin", account("api")),
         (uploads, "roles/storage.legacyBucketReader", account("api")),
         (uploads, "roles/storage.objectAdmin", account("trigger")),

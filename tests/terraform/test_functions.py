@@ -159,21 +159,38 @@ def iam_members(config: Config) -> list[tuple[str, str, str, dict[str, Any]]]:
     return found
 
 
+SCANNER_SERVICE = "${google_cloud_run_v2_service.scanner.name}"
+
+
 def invokers(config: Config) -> dict[str, set[str]]:
-    """Members with roles/run.invoker per function role."""
-    by_role: dict[str, set[str]] = {role: set() for role in ROLES}
+    """Members with roles/run.invoker per function role (and the malware scanner's)."""
+    by_role: dict[str, set[str]] = {role: set() for role in (*ROLES, "scanner")}
     for resource_type, _, member, body in iam_members(config):
         if body.get("role") not in {"roles/run.invoker", "roles/cloudfunctions.invoker"}:
             continue
         assert resource_type == "google_cloud_run_v2_service_iam_member", (
             "invokers are granted on one function's service, never on the project"
         )
+        if body["name"] == SCANNER_SERVICE:
+            accounts = body["for_each"].values() if "for_each" in body else [member]
+            by_role["scanner"] |= {f"serviceAccount:{account}" for account in accounts}
+            continue
         target = re.fullmatch(
             rf"{FUNCTION}\.(\w+)\.service_config\[0\]\.service", body["name"][2:-1]
         )
         assert target, body["name"]
         by_role[target.group(1)].add(member)
     return by_role
+
+
+def test_only_the_trigger_and_the_scheduler_invoke_the_malware_scanner(config: Config) -> None:
+    assert invokers(config)["scanner"] == {
+        "serviceAccount:${google_service_account.trigger.email}",
+        "serviceAccount:${google_service_account.scheduler.email}",
+    }
+    job = config.resource("google_cloud_scheduler_job", "signature_update")
+    token = block(block(job, "http_target"), "oidc_token")
+    assert token["service_account_email"] == "${google_service_account.scheduler.email}"
 
 
 def test_only_the_tasks_account_invokes_the_worker(config: Config) -> None:

@@ -10,7 +10,7 @@ import yaml
 
 from shared.adapters import genai_errors as gemini_client
 from shared.entrypoints import storage_trigger, task_worker
-from shared.service import chunks, dispatch
+from shared.service import chunks, dispatch, upload_checks
 from tests.terraform.hcl_config import (
     REPO_ROOT,
     TERRAFORM_DIR,
@@ -146,6 +146,10 @@ def test_log_based_metrics_match_the_lines_the_code_writes(config: Config) -> No
     assert matches("jobs_started", queued) and matches("jobs_started", refused)
     assert not matches("jobs_started", failed_chunk)
     assert matches("gemini_429", gemini_429) and not matches("gemini_429", gemini_503)
+    infected_line = "upload infected: %s"
+    assert f'"{infected_line}"' in inspect.getsource(upload_checks)
+    assert matches("uploads_infected", infected_line % "Eicar-Test-Signature")
+    assert not matches("uploads_infected", refused)
 
     extractor = config.resource("google_logging_metric", "jobs_failed")["label_extractors"]
     code = re.search(r'REGEXP_EXTRACT\(jsonPayload\.message, "(.*)"\)', extractor["error_code"])
