@@ -14,7 +14,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: clamd setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load clean
+.PHONY: clamd setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -110,6 +110,10 @@ bench-stack: setup
 # 100 simulated users reading jobs, history, settings and usage on the local stack.
 bench-load: setup
 	$(PY) -m tests.bench.api_load
+
+# What malware scanning adds to an upload, with the real clamd on the local stack.
+bench-scan: setup
+	$(PY) -m tests.bench.malware_scan
 
 # The Gemini path against a fake answering in 2 s per call: speed, tokens, quality.
 bench-gemini: setup
