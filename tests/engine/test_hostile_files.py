@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from shared.domain.errors import ScannerUnavailable
-from shared.domain.jobs import JobStatus
-from shared.service import dispatch, upload_checks, upload_expiry
+from shared.domain.errors import AppError, ErrorKind, ScannerUnavailable
+from shared.domain.jobs import JobSettings, JobStatus
+from shared.service import dispatch, estimate, upload_checks, upload_expiry
 from shared.service.deps import Limits
 from shared.text.pipeline import process_pdf
 from tests.books.hostile import COMPLETED, HOSTILE_FILES, HostileFile, with_javascript
@@ -111,3 +111,15 @@ def test_books_read_in_threads_at_once_read_as_they_do_alone() -> None:
         )
 
     assert at_once == alone * 2
+
+
+@pytest.mark.parametrize("case", HOSTILE_FILES, ids=lambda case: case.name)
+def test_an_estimate_of_a_hostile_file_is_an_answer_or_a_clear_refusal(case: HostileFile) -> None:
+    world = fake_world(LIMITS)
+
+    try:
+        answer = estimate.estimate(world.deps, case.make(), JobSettings())
+    except AppError as error:
+        assert error.kind is not ErrorKind.INTERNAL and error.message
+    else:
+        assert answer.pages >= 1
