@@ -108,7 +108,7 @@ class GenaiModel:
         self._base_url = base_url
         self._inline_pdf_max_bytes = inline_pdf_max_bytes
         self._lock = threading.Lock()
-        self._client: tuple[str, genai.Client] | None = None
+        self._clients = threading.local()  # each thread's (key, client)
         self._keys_seen: set[str] = set()  # redacted from every error
 
     @property
@@ -162,21 +162,26 @@ class GenaiModel:
         )
 
     def _client_for(self, key: str) -> genai.Client:
-        with self._lock:
-            if self._client is None or self._client[0] != key:
+        """This thread's client for `key`: calls run several at once (a chunk's batches,
+        requests served in threads), and one SDK client shared by threads has been seen
+        to mix two requests' bytes on one connection."""
+        held: tuple[str, genai.Client] | None = getattr(self._clients, "held", None)
+        if held is None or held[0] != key:
+            with self._lock:
                 self._keys_seen.add(key)
-                client = genai.Client(
-                    vertexai=False,
-                    api_key=key,
-                    # base_url None leaves the SDK to GOOGLE_GEMINI_BASE_URL, then Google.
-                    http_options=types.HttpOptions(
-                        api_version=self._api_version,
-                        timeout=round(self._timeout_seconds * 1000),
-                        base_url=self._base_url,
-                    ),
-                )
-                self._client = (key, client)
-            return self._client[1]
+            client = genai.Client(
+                vertexai=False,
+                api_key=key,
+                # base_url None leaves the SDK to GOOGLE_GEMINI_BASE_URL, then Google.
+                http_options=types.HttpOptions(
+                    api_version=self._api_version,
+                    timeout=round(self._timeout_seconds * 1000),
+                    base_url=self._base_url,
+                ),
+            )
+            held = (key, client)
+            self._clients.held = held
+        return held[1]
 
     def _known_keys(self) -> list[str]:
         with self._lock:
