@@ -107,7 +107,8 @@ bench: $(BENCH_STAMP)
 bench-stack: setup
 	$(PY) -m tests.bench.stack_pipeline
 
-# 100 simulated users reading jobs, history, settings and usage on the local stack.
+# The API under load on the local stack: 100 users polling about once a second (closed
+# loop), then fixed arrival rates up to the first whose p95 reaches 200 ms (open loop).
 bench-load: setup
 	$(PY) -m tests.bench.api_load
 
