@@ -1,6 +1,7 @@
 """Figures of the Gemini path, against a local fake of the Gemini API.
 
-    python -m tests.bench.gemini_stack [--pages 300] [--latency 2.0] [--runs 1]
+    python -m tests.bench.gemini_stack [--pages 300] [--latency 2.0] [--pages-per-chunk 30]
+        [--quick]
 
 1. Speed: a generated novel through the local stack with every model call taking
    `--latency` seconds; the time from the PUT to the completed job against the sum
@@ -19,7 +20,7 @@ import argparse
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
@@ -42,19 +43,21 @@ from shared.gemini.prompt import system_instruction
 from shared.text.offline_engine import split_sentence
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import source_sentences
+from tests.bench.arguments import parse_args
 from tests.books.builder import Layout, novel, render_pdf
 from tests.engine.conftest import anthology
 
 LIMIT = 8
 SPOIL_EVERY = 7  # one sentence in this many gets a bad rewrite
+QUICK = {"pages": 10, "latency": 0.05, "pages_per_chunk": 5}
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.gemini_stack")
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--latency", type=float, default=2.0)
     parser.add_argument("--pages-per-chunk", type=int, default=30)
-    args = parser.parse_args()
+    args = parse_args(parser, argv, QUICK)
     layout = Layout(soft_hyphen_rate=0.2, ligatures=True, seed=3)
     pdf = render_pdf(novel(args.pages, layout=layout), layout).pdf
     report = {
@@ -73,7 +76,8 @@ def _speed(pdf: bytes, latency: float, pages_per_chunk: int) -> dict[str, object
             "FNT_PAGES_PER_CHUNK": str(pages_per_chunk),
         }
         with LocalStack(product_config(env=env, log_dir=LOG_DIR / "bench-gemini")) as stack:
-            client = local_api_client(stack, "bench-reader")
+            # Admin: no read quota, which polling a long job would use up.
+            client = local_api_client(stack, "bench-reader", role="admin")
             created = client.create_upload("bench.pdf", len(pdf), LIMIT, engine="gemini")
             started = time.perf_counter()
             client.put_file(created, pdf)
