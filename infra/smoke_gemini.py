@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from shared.adapters.genai_model import API_VERSIONS, DEFAULT_API_VERSION, GenaiModel
+from shared.adapters.genai_families import API_VERSIONS, DEFAULT_API_VERSION
+from shared.adapters.genai_model import GenaiModel
 from shared.adapters.secrets import GEMINI_API_KEY_SECRET, EnvSecrets
 from shared.domain.errors import AppError
 from shared.gemini.cache import MemoryCache

@@ -9,6 +9,7 @@ import logging
 import os
 import shlex
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import google.auth
 import google.cloud.storage as storage
@@ -23,10 +24,11 @@ from shared.adapters.firebase_tokens import FirebaseTokenVerifier
 from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_exports import FirestoreExportRepository
 from shared.adapters.firestore_jobs import FirestoreJobRepository
+from shared.adapters.firestore_quota_ledger import FirestoreQuotaLedger
 from shared.adapters.firestore_rate_limiter import FirestoreRateLimiter
 from shared.adapters.firestore_users import FirestoreUserSettings
 from shared.adapters.gcs_store import GcsObjectStore
-from shared.adapters.genai_model import GenaiModel
+from shared.adapters.genai_deferred import DeferredGenaiModel
 from shared.adapters.health_probes import google_probes, secret_probe
 from shared.adapters.malware_scanning import (
     GcsQuarantine,
@@ -45,21 +47,24 @@ from shared.adapters.sheets.writer import GspreadSheetsWriter
 from shared.adapters.signing import IamSigner, LocalSigner, UrlSigner
 from shared.config import Profile, ScannerSettings, Settings
 from shared.domain.errors import AppError, ModelNotFound, UnsafeConfiguration
-from shared.entrypoints import api
-from shared.entrypoints.api_guard import ApiGuard
 from shared.entrypoints.malware_scanner import MalwareScannerService
-from shared.entrypoints.storage_trigger import StorageTrigger
-from shared.entrypoints.task_worker import TaskWorker
-from shared.http.router import Router
 from shared.observability.logs import configure_logging
 from shared.observability.metrics import configure_metrics
 from shared.observability.tracing import configure_tracing
-from shared.ratelimit import policy_from_json
+from shared.ratelimit import EndpointClass, RateLimiter, policy_from_json
+from shared.ratelimit.leased import LeasedRateLimiter
+from shared.ratelimit.recent_peeks import RecentPeeks
 from shared.service.deps import Deps
-from shared.service.engines import CHUNKS_QUEUE, Engines, OfflineEngine, TextEngine
+from shared.service.engines import CHUNKS_QUEUE, Engines, TextEngine
 from shared.service.gemini_text_engine import GEMINI_QUEUE, GeminiEngine, GeminiSetup
+from shared.service.offline_text_engine import OfflineEngine
 from shared.service.ports import CallerCheck, UserVerifier
 from shared.service.user_settings import CachedUserSettings
+
+if TYPE_CHECKING:
+    from shared.entrypoints.storage_trigger import StorageTrigger
+    from shared.entrypoints.task_worker import TaskWorker
+    from shared.http.router import Router
 
 _log = logging.getLogger(__name__)
 
@@ -87,14 +92,16 @@ def wiring() -> Wiring:
 
 
 def configure_instance() -> None:
-    """What every function instance sets up once: JSON logs, tracing, metrics."""
+    """What every function instance sets up once: JSON logs, tracing, metrics, and the
+    wiring of the function it serves."""
     # K_SERVICE names the function on Cloud Run (and in the local stack).
     service = os.environ.get("K_SERVICE", "fnt-functions")
     production = wiring().settings.production
     configure_logging()
     configure_tracing(service, production)
     configure_metrics(service, production)
-    wiring().check_gemini_model()
+    # functions-framework names the entry point it serves before it imports main.py.
+    wiring().start(os.environ.get("FUNCTION_TARGET"))
 
 
 class Wiring:
@@ -103,17 +110,39 @@ class Wiring:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    def start(self, entry_point: str | None) -> None:
+        """Build the served function's entry point while the instance starts, so that its
+        first request does not pay for it. Each function loads only what it runs: the
+        API no PDF reader, no Gemini SDK, no spreadsheet library. The worker, the one
+        function that calls the model, checks it (an unknown entry point checks too)."""
+        if entry_point == "api":
+            _ = self.api
+        elif entry_point == "on_pdf_uploaded":
+            _ = self.storage_trigger
+        else:
+            if entry_point == "run_task":
+                _ = self.task_worker
+            self.check_gemini_model()
+
     @cached_property
     def api(self) -> Router[Deps]:
+        from shared.entrypoints import api
+        from shared.entrypoints.api_guard import ApiGuard
+        from shared.http.router import Router
+
         guard = ApiGuard(self.user_verifier, self.deps, self.settings.allowed_origins)
         return Router(api.routes, self.deps, guard)
 
     @cached_property
     def storage_trigger(self) -> StorageTrigger:
+        from shared.entrypoints.storage_trigger import StorageTrigger
+
         return StorageTrigger(self.deps, self.settings.uploads_bucket)
 
     @cached_property
     def task_worker(self) -> TaskWorker:
+        from shared.entrypoints.task_worker import TaskWorker
+
         return TaskWorker(self.deps, self.worker_callers)
 
     @cached_property
@@ -136,7 +165,7 @@ class Wiring:
                 base_url=config.google_apis_base_url,
                 service_account_mode=config.sheets_mode == "service_account",
             ),
-            rate_limiter=FirestoreRateLimiter(self.database),
+            rate_limiters=self._rate_limiters(),
             rate_policy=policy_from_json(config.rate_limits or None),
             probes={
                 **google_probes(
@@ -212,6 +241,18 @@ class Wiring:
             return OidcCallerVerifier(config.worker_url, frozenset({config.tasks_service_account}))
         return LocalCallerCheck(production=False, required_headers={"X-CloudTasks-QueueName": None})
 
+    def _rate_limiters(self) -> dict[EndpointClass, RateLimiter]:
+        """Exact where a slot is money; leased in blocks for reads. Usage reads (GET /me)
+        are remembered a few seconds by each."""
+        exact = RecentPeeks(FirestoreRateLimiter(self.database))
+        return {
+            EndpointClass.PROCESSING: exact,
+            EndpointClass.EXPORTS: exact,
+            EndpointClass.READS: RecentPeeks(
+                LeasedRateLimiter(FirestoreQuotaLedger(self.database))
+            ),
+        }
+
     def _queue(self, name: str) -> CloudTasksQueue:
         config = self.settings
         return CloudTasksQueue(
@@ -226,9 +267,9 @@ class Wiring:
         return SecretKey(self.secrets, self.settings.gemini_key_secret)
 
     @cached_property
-    def gemini_model(self) -> GenaiModel:
+    def gemini_model(self) -> DeferredGenaiModel:
         config = self.settings
-        return GenaiModel(
+        return DeferredGenaiModel(
             self.gemini_key,
             config.gemini_model,
             api_version=config.gemini_api_version,

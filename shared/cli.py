@@ -29,11 +29,13 @@ from shared.domain.sentences import (
 )
 from shared.exports.files import ExportFormat, write_csv, write_json, write_xlsx
 from shared.gemini.cache import MemoryCache
-from shared.gemini.engine import RewriteOptions
+from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import DEFAULT_MODEL
-from shared.service.engines import Engines, OfflineEngine, TextEngine
+from shared.service.engines import Engines, TextEngine
 from shared.service.gemini_text_engine import FallbackGeminiEngine, GeminiSetup, GeminiUnavailable
-from shared.text.pdf_source import DEFAULT_MAX_PAGES, open_pdf
+from shared.service.offline_text_engine import OfflineEngine
+from shared.text.pdf_basics import DEFAULT_MAX_PAGES
+from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import RunStats, source_sentences
 
 # Below this many pages a progress bar is noise.

@@ -15,10 +15,10 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.adapters.genai_model import DEFAULT_API_VERSION
+from shared.adapters.genai_families import DEFAULT_API_VERSION
 from shared.domain.errors import UnsafeConfiguration
 from shared.domain.sentences import DEFAULT_LIMIT
-from shared.gemini.engine import RewriteOptions
+from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import DEFAULT_MODEL
 from shared.service.deps import MEBIBYTE, Limits
 

@@ -101,3 +101,17 @@ resource "google_firestore_field" "rewrite_cache_ttl" {
   # Firestore applies one field configuration at a time per database.
   depends_on = [google_firestore_field.rate_limit_slots_ttl]
 }
+
+# Slots of the read quota leased in blocks (shared/adapters/firestore_quota_ledger.py):
+# rate_leases/{key}:{window}, one counter per user and window, expiring an hour after it.
+resource "google_firestore_field" "rate_leases_ttl" {
+  project    = var.project_id
+  database   = var.firestore_database
+  collection = "rate_leases"
+  field      = "expires_at"
+
+  ttl_config {}
+  index_config {}
+
+  depends_on = [google_firestore_field.rewrite_cache_ttl]
+}

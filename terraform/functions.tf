@@ -108,11 +108,12 @@ resource "google_cloudfunctions2_function" "api" {
     # Requests mostly wait on Firestore and Cloud Storage: 8 at once per instance,
     # served by 8 threads of the functions framework's server (THREADS).
     max_instance_request_concurrency = 8
-    min_instance_count               = 0
-    max_instance_count               = var.api_max_instances
-    ingress_settings                 = "ALLOW_ALL"
-    all_traffic_on_latest_revision   = true
-    service_account_email            = google_service_account.api.email
+    # One instance kept warm: a browser's first request does not wait for a cold start.
+    min_instance_count             = var.api_min_instances
+    max_instance_count             = var.api_max_instances
+    ingress_settings               = "ALLOW_ALL"
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.api.email
 
     environment_variables = merge(local.common_env, {
       THREADS                     = "8"
@@ -160,6 +161,7 @@ resource "google_cloudfunctions2_function" "trigger" {
     service_account_email          = google_service_account.trigger.email
 
     environment_variables = merge(local.common_env, {
+      THREADS = "1" # as many as the requests it takes at once
       # Required by the production profile; the trigger never signs a URL.
       FNT_SIGNING_SERVICE_ACCOUNT = google_service_account.trigger.email
     })
@@ -238,6 +240,7 @@ resource "google_cloudfunctions2_function" "worker" {
     service_account_email          = google_service_account.worker.email
 
     environment_variables = merge(local.common_env, {
+      THREADS                     = "1" # as many as the requests it takes at once
       FNT_SIGNING_SERVICE_ACCOUNT = google_service_account.worker.email
     })
   }

@@ -177,6 +177,17 @@ variable "api_max_instances" {
   }
 }
 
+variable "api_min_instances" {
+  description = "API instances kept running when idle (billed while idle): 1 spares the first request after a quiet spell a cold start; 0 costs nothing at rest."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.api_min_instances >= 0 && var.api_min_instances <= 100 && floor(var.api_min_instances) == var.api_min_instances
+    error_message = "api_min_instances must be a whole number from 0 to 100."
+  }
+}
+
 variable "trigger_max_instances" {
   description = "Most instances of the storage trigger (one upload at a time each: it reads the whole PDF)."
   type        = number

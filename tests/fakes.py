@@ -15,10 +15,11 @@ from shared.domain.jobs import Job, JobStatus
 from shared.domain.users import UserSettings
 from shared.gemini.cache import MemoryCache
 from shared.gemini.ports import ModelAnswer, ModelRequest, RewriteCache, TextModel, Usage
-from shared.ratelimit import DEFAULT_POLICY, MemoryRateLimiter
+from shared.ratelimit import DEFAULT_POLICY, EndpointClass, MemoryRateLimiter
 from shared.service.deps import Deps, Limits
-from shared.service.engines import Engines, OfflineEngine
+from shared.service.engines import Engines
 from shared.service.gemini_text_engine import GeminiEngine, GeminiSetup, GeminiUnavailable
+from shared.service.offline_text_engine import OfflineEngine
 from shared.service.ports import (
     ChunkRecord,
     JobCursor,
@@ -354,7 +355,7 @@ def fake_world(limits: Limits | None = None) -> FakeWorld:
         exports=exports,
         export_files=files,
         sheets=RecordingSheets(),
-        rate_limiter=MemoryRateLimiter(),
+        rate_limiters=dict.fromkeys(EndpointClass, MemoryRateLimiter()),
         rate_policy=DEFAULT_POLICY,
         probes={},
         scanner=FakeScanner(store),

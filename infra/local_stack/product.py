@@ -20,9 +20,16 @@ GEMINI_QUEUE = "gemini"
 # firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
 # is set; no Auth emulator needs to listen there to verify them.
 AUTH_EMULATOR_HOST = "127.0.0.1:9099"
-# Like deployed worker instances: one process per CPU, each taking a few requests at
-# once (a chunk on the Gemini engine mostly waits for the model), and the queues
-# dispatch as many tasks at once.
+# Served as deployed (terraform/functions.tf, whose tests compare): an API instance is
+# one process taking API_CONCURRENCY requests at once, one thread each; a trigger
+# instance takes one event at a time.
+API_CONCURRENCY = 8
+API_ENV = {"WORKERS": "1", "THREADS": str(API_CONCURRENCY)}
+TRIGGER_ENV = {"WORKERS": "1", "THREADS": "1"}
+# A deployed worker instance takes one task at a time and the queues scale instances
+# out; here processes and threads stand in for those instances: one process per CPU
+# (offline chunks are CPU work), a few threads each (a Gemini chunk mostly waits for the
+# model), and the queues dispatch as many tasks at once.
 WORKER_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 WORKER_THREADS = 4
 WORKER_ENV = {"WORKERS": str(WORKER_PROCESSES), "THREADS": str(WORKER_THREADS)}
@@ -50,9 +57,13 @@ def product_functions(
         return {**function_env, "K_SERVICE": name}  # as Cloud Run names the service
 
     return (
-        FunctionSpec("api", source, "api", "http", named("api")),
+        FunctionSpec("api", source, "api", "http", {**named("api"), **API_ENV}),
         FunctionSpec(
-            "on_pdf_uploaded", source, "on_pdf_uploaded", "cloudevent", named("on_pdf_uploaded")
+            "on_pdf_uploaded",
+            source,
+            "on_pdf_uploaded",
+            "cloudevent",
+            {**named("on_pdf_uploaded"), **TRIGGER_ENV},
         ),
         FunctionSpec(
             "run_task",

@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from shared.domain.errors import ModelNotFound, ModelRequestRejected
 from shared.gemini.ports import ModelRequest
 
+# v1beta documents every field and route used here (system instructions, JSON-schema
+# output, thinking levels, the Files API, model metadata); `make smoke-gemini` checks
+# another version against the real API before FNT_GEMINI_API_VERSION names it.
+DEFAULT_API_VERSION = "v1beta"
+API_VERSIONS = ("v1", "v1beta")
+
 MINIMAL, LOW, MEDIUM, HIGH = "MINIMAL", "LOW", "MEDIUM", "HIGH"
 # How many thought tokens a level may spend, by our measure: kept free in the output
 # budget, and used to turn a requested budget into the smallest level that covers it.

@@ -23,7 +23,7 @@ from google import genai
 from google.genai import types
 
 from shared.adapters.genai_errors import CALL_ERRORS, described, model_error
-from shared.adapters.genai_families import family_of, request_settings
+from shared.adapters.genai_families import DEFAULT_API_VERSION, family_of, request_settings
 from shared.domain.errors import (
     ModelKeyInvalid,
     ModelNotFound,
@@ -39,12 +39,6 @@ from shared.gemini.ports import (
 )
 
 _log = logging.getLogger(__name__)
-
-# v1beta documents every field and route used here (system instructions, JSON-schema
-# output, thinking levels, the Files API, model metadata); `make smoke-gemini` checks
-# another version against the real API before FNT_GEMINI_API_VERSION names it.
-DEFAULT_API_VERSION = "v1beta"
-API_VERSIONS = ("v1", "v1beta")
 
 _PDF = "application/pdf"
 _FILE_POLL_SECONDS = 1.0

@@ -27,7 +27,12 @@ class ApiGuard:
     def admit(self, user: User, rate_class: EndpointClass) -> Decision | None:
         deps = self.deps
         return check_rate_limit(
-            deps.rate_limiter, deps.rate_policy, user.uid, user.role, rate_class, deps.clock()
+            deps.rate_limiters[rate_class],
+            deps.rate_policy,
+            user.uid,
+            user.role,
+            rate_class,
+            deps.clock(),
         )
 
     def allowed_origins(self) -> frozenset[str]:

@@ -6,8 +6,6 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
-
 from shared.domain.exports import HEADERS
 from shared.domain.results import NumberedSentence
 
@@ -40,6 +38,9 @@ def csv_bytes(head: Sequence[str], rows: Iterable[Row]) -> bytes:
 
 
 def xlsx_bytes(head: Sequence[str], rows: Iterable[Row], sheet: str = "Phrases") -> bytes:
+    # openpyxl (and numpy with it) loads on the first XLSX file, not at the API's cold start.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     worksheet.append(list(head))

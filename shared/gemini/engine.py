@@ -21,6 +21,7 @@ from shared.domain.sentences import Method, OutputSentence, SourceSentence
 from shared.domain.words import count_words
 from shared.gemini.cache import rewrite_key
 from shared.gemini.checks import check_rewrite, has_verb
+from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import ModelAnswer, ModelRequest, RewriteCache, TextModel, Usage
 from shared.gemini.prompt import (
     PROMPT_VERSION,
@@ -43,19 +44,6 @@ BLOCKED = "gemini_blocked"
 TRUNCATED = "gemini_truncated"
 BAD_JSON = "gemini_bad_json"
 FAILED_CHECKS = "gemini_failed_checks"
-
-
-@dataclass(frozen=True, slots=True)
-class RewriteOptions:
-    limit: int
-    keep_dialogue: bool = False  # dialogue lines only cut by the offline engine, verbatim
-    rewrite_all: bool = False  # also sentences the offline engine splits cleanly
-    batch_max_items: int = 40
-    batch_max_tokens: int = 3000  # estimated input tokens of a batch's sentences
-    max_output_tokens: int = 8192
-    thinking_budget: int = 0
-    temperature: float = 0.2
-    parallel_calls: int = 8
 
 
 @dataclass

@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 
 from shared.domain.errors import ModelError
 from shared.domain.sentences import OutputSentence, SourceSentence
-from shared.gemini.engine import RewriteOptions, RewriteReport, rewrite_sentences
+from shared.gemini.engine import RewriteReport, rewrite_sentences
+from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import RewriteCache, TextModel
 from shared.text.pipeline import RunStats, shorten
 

@@ -1,11 +1,11 @@
-"""The port the service layer counts requests through; adapters implement it."""
+"""The ports the service layer counts requests through; adapters implement them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Protocol
 
-from shared.ratelimit.windows import Decision, Quota
+from shared.ratelimit.windows import Decision, Quota, Window
 
 
 class RateLimiter(Protocol):
@@ -18,4 +18,16 @@ class RateLimiter(Protocol):
 
         `allowed` says whether a request would be admitted now.
         """
+        ...
+
+
+class QuotaLedger(Protocol):
+    """A shared count of the slots leased in each key's window (LeasedRateLimiter's)."""
+
+    def lease(self, key: str, window: Window, slots: int) -> int:
+        """Add `slots` to the window's count, atomically; the count with them."""
+        ...
+
+    def leased(self, key: str, window: Window) -> int:
+        """The window's count, writing nothing."""
         ...

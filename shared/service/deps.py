@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from shared.ratelimit import RateLimiter, RateLimitPolicy
+from shared.ratelimit import EndpointClass, RateLimiter, RateLimitPolicy
 from shared.service.engines import Engines
 from shared.service.health import Probe
 from shared.service.ports import (
@@ -62,7 +62,8 @@ class Deps:
     exports: ExportRepository
     export_files: ObjectStore  # the exports bucket
     sheets: SheetsWriter
-    rate_limiter: RateLimiter
+    # Per endpoint class: exact where a slot is money, leased in blocks for reads.
+    rate_limiters: Mapping[EndpointClass, RateLimiter]
     rate_policy: RateLimitPolicy
     probes: Mapping[str, Probe]  # what the deep health check probes, by name
     scanner: MalwareScanner  # every upload is scanned before any chunk is enqueued

@@ -9,18 +9,19 @@ sentences are made, and what a book would cost.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from shared.domain.errors import GeminiNotConfigured, NoTextLayer
+from shared.domain.errors import GeminiNotConfigured
 from shared.domain.jobs import Chunk, Engine, Job, JobSettings
 from shared.domain.sentences import Note, OutputSentence, SourceSentence
 from shared.gemini.ports import Usage
 from shared.text.book_profile import BookProfile
-from shared.text.pdf_source import PdfBook
-from shared.text.pipeline import RunStats, shorten, source_sentences
+
+if TYPE_CHECKING:  # the PDF readers load with an engine, not with the API (cold starts)
+    from shared.text.pdf_source import PdfBook
+    from shared.text.pipeline import RunStats
 
 CHUNKS_QUEUE = "chunks"
 # What the text engine learned from the whole book, if it could (None: not a text book).
@@ -96,55 +97,6 @@ class TextEngine(Protocol):
     def scan_cost(self, pages: int) -> ModelCost:
         """What reading a book of `pages` page images would cost (raises if it cannot)."""
         ...
-
-
-def chunk_sources(
-    book: PdfBook, chunk: Chunk, profile: Profile, stats: RunStats, notes: list[Note]
-) -> list[SourceSentence]:
-    """The sentences that start on the chunk's pages; their notes go to `notes`."""
-    pages = (chunk.first_page, chunk.last_page)
-    return list(source_sentences(book, *pages, stats, profile=profile, notes=notes))
-
-
-def count_outputs(
-    stats: RunStats, sources: Sequence[SourceSentence], outputs: Sequence[OutputSentence]
-) -> None:
-    stats.source_sentences, stats.output_sentences = len(sources), len(outputs)
-    stats.methods.update(str(output.method) for output in outputs)
-
-
-class OfflineEngine:
-    """The text engine alone: no network, no cost."""
-
-    available = True
-    choice = EngineChoice(Engine.OFFLINE)
-    queue = CHUNKS_QUEUE
-    reads_scans = False
-
-    def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
-    ) -> ChunkOutput:
-        notes: list[Note] = []
-        try:
-            sources = chunk_sources(book, chunk, profile, stats, notes)
-        except NoTextLayer:  # a chunk of pictures in a book with text: nothing to add
-            return ChunkOutput([], [])
-        output = self.shorten_sentences(sources, job.settings, stats)
-        return dataclasses.replace(output, notes=notes)
-
-    def shorten_sentences(
-        self, sources: Sequence[SourceSentence], settings: JobSettings, stats: RunStats
-    ) -> ChunkOutput:
-        limit = settings.sentence_length_limit
-        outputs = [output for source in sources for output in shorten(source, limit, stats)]
-        count_outputs(stats, sources, outputs)
-        return ChunkOutput(outputs, list(sources))
-
-    def cost(self, sentences: Sequence[SourceSentence], settings: JobSettings) -> ModelCost:
-        return ModelCost()
-
-    def scan_cost(self, pages: int) -> ModelCost:
-        raise NoTextLayer("The PDF has no text layer (a scanned book?): its pages are images.")
 
 
 @dataclass(frozen=True, slots=True)

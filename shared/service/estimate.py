@@ -13,8 +13,7 @@ from shared.domain.sentences import SourceSentence
 from shared.domain.words import count_words
 from shared.service.deps import Deps
 from shared.service.engines import ModelCost
-from shared.text.pdf_source import looks_like_pdf, open_pdf
-from shared.text.pipeline import source_sentences
+from shared.text.pdf_basics import looks_like_pdf
 
 
 class Estimate(BaseModel):
@@ -61,6 +60,10 @@ class Estimate(BaseModel):
 
 
 def estimate(deps: Deps, data: bytes, settings: JobSettings) -> Estimate:
+    # The PDF readers load with the first estimate, not at the API's cold start.
+    from shared.text.pdf_source import open_pdf
+    from shared.text.pipeline import source_sentences
+
     if not looks_like_pdf(data):
         raise NotAPdf("The file is not a PDF.")
     engine = deps.engines.for_settings(settings)

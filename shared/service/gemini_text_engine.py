@@ -8,34 +8,31 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from shared.domain.errors import GeminiNotConfigured, ModelKeyInvalid, NoTextLayer
 from shared.domain.jobs import Chunk, Engine, Job, JobSettings
 from shared.domain.sentences import DEFAULT_LIMIT, Note, SourceSentence
 from shared.domain.words import count_words
 from shared.gemini.engine import (
-    RewriteOptions,
     RewriteReport,
     estimated_tokens,
     needs_model,
     plan_batches,
     rewrite_sentences,
 )
+from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import RewriteCache, TextModel
 from shared.gemini.prompt import PROMPT_VERSION, system_instruction
 from shared.gemini.resilient import rewrite_with_fallback
 from shared.gemini.transcription import Transcriber
-from shared.service.engines import (
-    ChunkOutput,
-    EngineChoice,
-    ModelCost,
-    Profile,
-    chunk_sources,
-    count_outputs,
-)
-from shared.text.pdf_source import PdfBook, extract_pages
+from shared.service.engines import ChunkOutput, EngineChoice, ModelCost, Profile
+from shared.service.offline_text_engine import chunk_sources, count_outputs
 from shared.text.pipeline import RunStats, shorten
 from shared.text.segmenter import balance_quotes, split_sentences
+
+if TYPE_CHECKING:
+    from shared.text.pdf_source import PdfBook
 
 GEMINI_QUEUE = "gemini"  # paced to the model's quota
 # Gemini reads a PDF page as about this many tokens, and writes about this many back.
@@ -144,6 +141,8 @@ class GeminiEngine:
         Sentences are dated to the chunk's first page, and a sentence running over a
         chunk boundary comes out in two pieces: a scan has no text to find where it ends.
         """
+        from shared.text.pdf_source import extract_pages  # with the first scanned book
+
         setup = self._setup
         transcriber = Transcriber(
             setup.model,

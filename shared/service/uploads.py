@@ -17,7 +17,7 @@ from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import SignedUpload, Task
 from shared.service.task_messages import ExpireUploadTask
-from shared.text.pdf_source import looks_like_pdf
+from shared.text.pdf_basics import looks_like_pdf
 
 PDF_CONTENT_TYPE = "application/pdf"
 UPLOAD_FAILED = "UPLOAD_FAILED"

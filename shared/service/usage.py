@@ -27,7 +27,8 @@ def usage_of(deps: Deps, user: User) -> dict[str, QuotaUse | None]:
         if quota is None:
             usage[str(endpoint)] = None
             continue
-        seen = deps.rate_limiter.peek(rate_limit_key(user.uid, endpoint), quota, now)
+        limiter = deps.rate_limiters[endpoint]
+        seen = limiter.peek(rate_limit_key(user.uid, endpoint), quota, now)
         usage[str(endpoint)] = QuotaUse(
             seen.limit, seen.limit - seen.remaining, seen.remaining, seen.reset_at
         )

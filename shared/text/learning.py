@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from shared.text.book_profile import BookProfile, HyphenDecisions, PageSpan
 from shared.text.hyphens import (
@@ -38,7 +39,9 @@ from shared.text.layout import (
 )
 from shared.text.lines import note_mark
 from shared.text.page_layout import Line, PageLayout
-from shared.text.pdf_source import PdfBook
+
+if TYPE_CHECKING:  # PDF readers load with the first book, not with every import of the text layer
+    from shared.text.pdf_source import PdfBook
 
 ProgressCallback = Callable[[int, int], None]
 

@@ -16,19 +16,13 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from shared.domain.errors import DamagedPdf, EncryptedPdf, NotAPdf, TooManyPages, UnsupportedPdf
 from shared.text.page_layout import PageLayout
+from shared.text.pdf_basics import DEFAULT_MAX_PAGES, HEADER_SEARCH_BYTES, looks_like_pdf
 from shared.text.pdfium_pages import close_document, open_document, read_layouts
 
-DEFAULT_MAX_PAGES = 2000
-# The PDF header may follow some junk, but must come within the first kilobyte.
-_HEADER_SEARCH_BYTES = 1024
 _TRAILER_SEARCH_BYTES = 2048
 
 # pypdf reports recoverable oddities of real-world files as warnings: keep them quiet.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
-
-
-def looks_like_pdf(head: bytes) -> bool:
-    return b"%PDF-" in head[:_HEADER_SEARCH_BYTES]
 
 
 @dataclass(slots=True, weakref_slot=True)
@@ -60,7 +54,7 @@ class PdfBook:
 def open_pdf(source: str | Path | bytes | BinaryIO, max_pages: int = DEFAULT_MAX_PAGES) -> PdfBook:
     """Check the file really is a readable, unlocked PDF within the page limit."""
     stream = _as_stream(source)
-    head = stream.read(_HEADER_SEARCH_BYTES)
+    head = stream.read(HEADER_SEARCH_BYTES)
     if not looks_like_pdf(head):
         raise NotAPdf("The file is not a PDF.")
     stream.seek(0, io.SEEK_END)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from shared.domain.errors import BookProfileMismatch, InvalidPageRange, NoTextLayer, TooLittleText
 from shared.domain.sentences import Method, Note, OutputSentence, SourceSentence, check_limit
@@ -31,7 +31,7 @@ from shared.text.learning import learn_pages
 from shared.text.offline_engine import split_sentence
 from shared.text.page_layout import PageLayout
 from shared.text.paragraphs import ParagraphBuilder
-from shared.text.pdf_source import DEFAULT_MAX_PAGES, PdfBook, open_pdf
+from shared.text.pdf_basics import DEFAULT_MAX_PAGES
 from shared.text.segmenter import balance_quotes, split_sentences
 from shared.text.validation import check_outputs
 
@@ -39,6 +39,9 @@ from shared.text.validation import check_outputs
 MIN_LETTERS_PER_PAGE = 20
 # Pages read before a range, to find where the sentence open at its start began.
 LOOK_BACK = 2
+
+if TYPE_CHECKING:  # PDF readers load with the first book, not with every import of the text layer
+    from shared.text.pdf_source import PdfBook
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -203,6 +206,8 @@ def process_pdf(
     notes: list[Note] | None = None,
 ) -> Iterator[OutputSentence]:
     """Every sentence of the book (or of the page range), each within `limit` words."""
+    from shared.text.pdf_source import open_pdf  # PDF readers load with the first book
+
     check_limit(limit)
     stats = stats if stats is not None else RunStats()
     started = time.perf_counter()

@@ -27,8 +27,8 @@ from infra.fake_gemini import (
 from infra.fake_gemini.catalogue import CATALOGUE
 from infra.fake_gemini.outcomes import Outcome, Reply, error_body
 from infra.fake_gemini.rewriter import rewrite, rewrite_prompt
-from shared.adapters.genai_families import LEVEL_RESERVE, MINIMAL, family_of
-from shared.adapters.genai_model import DEFAULT_API_VERSION, FixedKey, GenaiModel
+from shared.adapters.genai_families import DEFAULT_API_VERSION, LEVEL_RESERVE, MINIMAL, family_of
+from shared.adapters.genai_model import FixedKey, GenaiModel
 from shared.domain.errors import (
     ModelKeyInvalid,
     ModelNotFound,

@@ -16,7 +16,7 @@ from shared.domain.errors import ModelUnavailable
 from shared.domain.words import count_words
 from shared.gemini import resilient
 from shared.gemini.cache import MemoryCache
-from shared.gemini.engine import RewriteOptions
+from shared.gemini.options import RewriteOptions
 from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import RunStats, source_sentences
 

@@ -7,7 +7,12 @@ import json
 
 import pytest
 
-from shared.adapters import firestore_cache, firestore_jobs, firestore_rate_limiter
+from shared.adapters import (
+    firestore_cache,
+    firestore_jobs,
+    firestore_quota_ledger,
+    firestore_rate_limiter,
+)
 from shared.adapters.gcs_store import GcsObjectStore
 from shared.adapters.secrets import GEMINI_API_KEY_SECRET
 from shared.config import Settings
@@ -108,6 +113,7 @@ def test_composite_indexes_cover_the_history_query(config: Config) -> None:
 def test_expiring_collections_have_ttl_policies_and_no_indexes(config: Config) -> None:
     expiring = {
         (firestore_rate_limiter.SLOTS, firestore_rate_limiter.TTL_FIELD),
+        (firestore_quota_ledger.COLLECTION, firestore_quota_ledger.TTL_FIELD),
         (firestore_cache.COLLECTION, "expires_at"),
     }
     assert '"expires_at": expires_at' in inspect.getsource(

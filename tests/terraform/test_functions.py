@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.genai_model import API_VERSIONS, DEFAULT_API_VERSION
+from infra.local_stack.product import API_CONCURRENCY, product_functions
+from shared.adapters.genai_families import API_VERSIONS, DEFAULT_API_VERSION
 from shared.config import EMULATOR_VARIABLES, Profile, Settings, UnsafeConfiguration
 from shared.gemini.ports import DEFAULT_MODEL
 from tests.terraform.hcl_config import (
@@ -258,9 +259,11 @@ def test_sizing_fits_each_function(config: Config) -> None:
     api, trigger, worker = (service(config, role) for role in ROLES)
     assert api["available_memory"] == "512Mi"
     assert api["timeout_seconds"] == 60
-    assert api["max_instance_request_concurrency"] == 8
-    assert env(config, "api")["THREADS"] == str(api["max_instance_request_concurrency"])
+    assert api["max_instance_request_concurrency"] == API_CONCURRENCY
     assert api["available_cpu"] == "1", "concurrency above 1 needs a whole CPU"
+    assert reference(api["min_instance_count"]) == "var.api_min_instances"
+    assert config.variable_default("api_min_instances") == 1, "one API instance kept warm"
+    assert trigger["max_instance_request_concurrency"] == 1, "each may hold a 50 MB PDF"
     assert trigger["available_memory"] == "1Gi"
     assert trigger["timeout_seconds"] == 540
     assert worker["timeout_seconds"] == 1800
@@ -272,6 +275,19 @@ def test_sizing_fits_each_function(config: Config) -> None:
     for body in functions(config).values():
         assert block(body, "build_config")["runtime"] == "${var.python_runtime}"
     assert config.variable_default("python_runtime") in {"python311", "python312"}
+
+
+def test_each_function_serves_as_many_threads_as_requests_it_takes(config: Config) -> None:
+    for role in ROLES:
+        concurrency = service(config, role)["max_instance_request_concurrency"]
+        assert env(config, role)["THREADS"] == str(concurrency), role
+
+
+def test_the_local_stack_serves_the_api_and_the_trigger_as_deployed(config: Config) -> None:
+    local = {spec.target: spec.env for spec in product_functions()}
+    for role, target in (("api", "api"), ("trigger", "on_pdf_uploaded")):
+        assert local[target]["WORKERS"] == "1", "an instance is one process"
+        assert local[target]["THREADS"] == env(config, role)["THREADS"], role
 
 
 def test_the_trigger_hears_finalized_uploads_with_retries(config: Config) -> None:

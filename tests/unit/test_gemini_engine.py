@@ -14,6 +14,7 @@ from shared.domain.words import count_words
 from shared.gemini import engine
 from shared.gemini.cache import MemoryCache
 from shared.gemini.checks import check_rewrite
+from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import ModelAnswer, ModelRequest
 from shared.gemini.prompt import system_instruction
 from shared.text.pdf_source import open_pdf
@@ -41,7 +42,7 @@ def run(
     cache: MemoryCache | None = None,
     **options: object,
 ) -> tuple[list, engine.RewriteReport]:  # type: ignore[type-arg]
-    settings = engine.RewriteOptions(LIMIT, rewrite_all=True, **options)  # type: ignore[arg-type]
+    settings = RewriteOptions(LIMIT, rewrite_all=True, **options)  # type: ignore[arg-type]
     return engine.rewrite_sentences(model, cache or MemoryCache(), sentences, settings)
 
 
@@ -75,9 +76,7 @@ def test_only_long_sentences_go_to_the_model_and_come_back_rewritten(
 def test_clean_offline_splits_are_not_paid_for_unless_asked(book: list[SourceSentence]) -> None:
     model = ScriptedModel()
 
-    outputs, report = engine.rewrite_sentences(
-        model, MemoryCache(), book, engine.RewriteOptions(LIMIT)
-    )
+    outputs, report = engine.rewrite_sentences(model, MemoryCache(), book, RewriteOptions(LIMIT))
 
     assert report.offline_clean > 0
     long = [s for s in book if count_words(s.text) > LIMIT]

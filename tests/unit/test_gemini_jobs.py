@@ -16,8 +16,9 @@ from shared.gemini.ports import ModelAnswer, ModelRequest
 from shared.gemini.prompt import PROMPT_VERSION
 from shared.service import chunks, estimate
 from shared.service.deps import Limits
-from shared.service.engines import Engines, OfflineEngine
+from shared.service.engines import Engines
 from shared.service.gemini_text_engine import GeminiEngine, GeminiSetup
+from shared.service.offline_text_engine import OfflineEngine
 from tests.books.builder import scanned_pdf
 from tests.drive import all_sentences, chunk_tasks, run_chunk_tasks, upload_and_trigger
 from tests.fakes import FakeWorld, ScriptedModel, fake_world, items_of, with_gemini

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import google.auth
-
-from shared.adapters.sheets.google_session import SCOPES, service_account_client, sheets_client
-from shared.adapters.sheets.gspread_rows import Sharing, SheetStyle, SheetTarget, write_rows
 from shared.domain.errors import InvalidInput
 from shared.domain.exports import SheetsOptions
 from shared.service.ports import WrittenSheet
@@ -27,6 +23,21 @@ class GspreadSheetsWriter:
         options: SheetsOptions,
         owner_email: str | None,
     ) -> WrittenSheet:
+        # gspread loads with the first sheet written, not at the API's cold start.
+        import google.auth
+
+        from shared.adapters.sheets.google_session import (
+            SCOPES,
+            service_account_client,
+            sheets_client,
+        )
+        from shared.adapters.sheets.gspread_rows import (
+            Sharing,
+            SheetStyle,
+            SheetTarget,
+            write_rows,
+        )
+
         collaborators = options.collaborators
         if self.service_account_mode:
             credentials, _ = google.auth.default(scopes=SCOPES)
