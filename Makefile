@@ -14,7 +14,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: clamd setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan clean
+.PHONY: clamd setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan bench-cold-start bench-ratelimit clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -115,6 +115,14 @@ bench-load: setup
 # What malware scanning adds to an upload, with the real clamd on the local stack.
 bench-scan: setup
 	$(PY) -m tests.bench.malware_scan
+
+# What each function's instance pays to start: import time, time to ready, memory.
+bench-cold-start: setup
+	$(PY) -m tests.bench.cold_start
+
+# The rate limiters on the Firestore emulator: latency, operations, races.
+bench-ratelimit: setup
+	$(PY) -m tests.bench.rate_limiter
 
 # The Gemini path against a fake answering in 2 s per call: speed, tokens, quality.
 bench-gemini: setup

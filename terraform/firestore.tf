@@ -115,3 +115,22 @@ resource "google_firestore_field" "rate_leases_ttl" {
 
   depends_on = [google_firestore_field.rewrite_cache_ttl]
 }
+
+# Compressed blobs that nothing queries: a result part's sentences
+# (shared/adapters/firestore_jobs.py, `packed`) and the pages the trigger cleaned for the
+# chunks (`data`). Exempt from indexing: no index entries to write with each part.
+resource "google_firestore_field" "unindexed_blobs" {
+  for_each = {
+    results_packed = { collection = "results", field = "packed" }
+    pages_data     = { collection = "pages", field = "data" }
+  }
+
+  project    = var.project_id
+  database   = var.firestore_database
+  collection = each.value.collection
+  field      = each.value.field
+
+  index_config {}
+
+  depends_on = [google_firestore_field.rate_leases_ttl]
+}

@@ -52,6 +52,8 @@ class FakeJobRepository:
         self._lock = threading.Lock()
         self.reads = 0  # of jobs, by `get`
         self.profiles: dict[tuple[str, int], str] = {}
+        self.pages: dict[tuple[str, int, int], bytes] = {}  # (job, generation, part)
+        self.pages_reads = 0
 
     def add(self, job: Job) -> None:
         with self._lock:
@@ -107,6 +109,14 @@ class FakeJobRepository:
 
     def profile(self, job_id: str, generation: int) -> str | None:
         return self.profiles.get((job_id, generation))
+
+    def save_pages(self, job_id: str, generation: int, parts: Sequence[bytes]) -> None:
+        for number, part in enumerate(parts):
+            self.pages[job_id, generation, number] = part
+
+    def pages_part(self, job_id: str, generation: int, part: int) -> bytes | None:
+        self.pages_reads += 1
+        return self.pages.get((job_id, generation, part))
 
     def chunk_recorded(self, job_id: str, number: int) -> bool:
         return number in self._chunks.get(job_id, {})

@@ -2,7 +2,9 @@
 
 Layout: `jobs/{job_id}` holds the job; `jobs/{job_id}/chunks/{number}` marks a
 finished chunk with its counts; `jobs/{job_id}/results/{part_id}` holds a slice of
-the chunk's sentences (a whole novel does not fit one 1 MiB document).
+the chunk's sentences (a whole novel does not fit one 1 MiB document);
+`jobs/{job_id}/profiles/{generation}` and `jobs/{job_id}/pages/{generation}:{part}` keep
+what the storage trigger learned of an upload and the pages it cleaned, for the chunks.
 
 Writes that race avoid transactions (contended ones stall): a job change is an
 update conditioned on the job's last update time, and a chunk's results, its mark
@@ -13,6 +15,8 @@ fails if another delivery got there first.
 from __future__ import annotations
 
 import dataclasses
+import json
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -32,6 +36,10 @@ JOBS = "jobs"
 CHUNKS = "chunks"
 RESULTS = "results"
 PROFILES = "profiles"
+PAGES = "pages"
+PACKED = "packed"  # a result part's content (see part_to_document)
+# A batch's request stays well under Firestore's 10 MiB: parts are at most ~1 MiB each.
+_PARTS_PER_BATCH = 8
 # Result parts fetched per query while paging through sentences (each up to ~400 KB).
 _PARTS_PER_READ = 3
 
@@ -112,6 +120,22 @@ class FirestoreJobRepository:
         return (snapshot.to_dict() or {}).get("json") if snapshot.exists else None
 
     @transient_errors_as_unavailable
+    def save_pages(self, job_id: str, generation: int, parts: Sequence[bytes]) -> None:
+        pages = self._jobs.document(job_id).collection(PAGES)
+        for start in range(0, len(parts), _PARTS_PER_BATCH):
+            batch = self._client.batch()
+            for number, part in enumerate(parts[start : start + _PARTS_PER_BATCH], start):
+                batch.set(pages.document(_part_id(generation, number)), {"data": part})
+            batch.commit()
+
+    @transient_errors_as_unavailable
+    def pages_part(self, job_id: str, generation: int, part: int) -> bytes | None:
+        pages = self._jobs.document(job_id).collection(PAGES)
+        snapshot = pages.document(_part_id(generation, part)).get()
+        data = (snapshot.to_dict() or {}).get("data") if snapshot.exists else None
+        return bytes(data) if data is not None else None
+
+    @transient_errors_as_unavailable
     def chunk_records(self, job_id: str) -> list[ChunkRecord]:
         marks = self._jobs.document(job_id).collection(CHUNKS)
         return [
@@ -177,6 +201,10 @@ def _chunk_id(number: int) -> str:
     return f"{number:05d}"
 
 
+def _part_id(generation: int, part: int) -> str:
+    return f"{generation}:{part:05d}"
+
+
 def _record_doc(record: ChunkRecord) -> dict[str, object]:
     return dataclasses.asdict(record)
 
@@ -235,25 +263,35 @@ def job_from_document(job_id: str, document: Mapping[str, Any], version: object)
 
 
 def part_to_document(part: ResultPart) -> dict[str, Any]:
-    return {
-        "chunk": part.chunk,
-        "offset": part.offset,
-        "originals": {str(index): text for index, text in part.originals.items()},
+    """A part's sentences, originals and notes packed into one compressed JSON value: the
+    Firestore client encodes a few values instead of one per field of each sentence
+    (most of a chunk's write time), and Firestore indexes none of them."""
+    packed = {
         "sentences": [
-            {
-                "text": s.text,
-                "page": s.page,
-                "source_index": s.source_index,
-                "method": str(s.method),
-                **({"flag": s.flag} if s.flag else {}),
-            }
-            for s in part.sentences
+            [s.text, s.page, s.source_index, str(s.method), s.flag] for s in part.sentences
         ],
-        "notes": [note.to_dict() for note in part.notes],
+        "originals": {str(index): text for index, text in part.originals.items()},
+        "notes": [[note.number, note.text, note.page] for note in part.notes],
     }
+    text = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
+    return {"chunk": part.chunk, "offset": part.offset, PACKED: zlib.compress(text.encode(), 1)}
 
 
 def part_from_document(part_id: str, document: Mapping[str, Any]) -> ResultPart:
+    if PACKED not in document:
+        return _unpacked_part(part_id, document)
+    packed = json.loads(zlib.decompress(document[PACKED]))
+    sentences = tuple(
+        OutputSentence(text, source_index, page, Method(method), flag)
+        for text, page, source_index, method, flag in packed["sentences"]
+    )
+    originals = {int(index): text for index, text in packed["originals"].items()}
+    notes = tuple(Note(number, text, page) for number, text, page in packed["notes"])
+    return ResultPart(part_id, document["chunk"], document["offset"], sentences, originals, notes)
+
+
+def _unpacked_part(part_id: str, document: Mapping[str, Any]) -> ResultPart:
+    """A part stored field by field, as before parts were packed."""
     sentences = tuple(
         OutputSentence(s["text"], s["source_index"], s["page"], Method(s["method"]), s.get("flag"))
         for s in document["sentences"]

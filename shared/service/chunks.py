@@ -22,13 +22,12 @@ from shared.domain.errors import (
 from shared.domain.ids import JobId
 from shared.domain.jobs import REMOVED, Job, JobStatus
 from shared.observability.metrics import instruments
+from shared.service.chunk_books import StoredOrPdfBook
 from shared.service.deps import Deps
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ResultPart
 from shared.service.result_parts import split_into_parts
 from shared.service.task_messages import ChunkTask
-from shared.text.book_profile import BookProfile
-from shared.text.pdf_source import open_pdf
 from shared.text.pipeline import RunStats
 
 log = logging.getLogger(__name__)
@@ -143,12 +142,10 @@ def _start(deps: Deps, job: Job) -> None:
 
 def _process(deps: Deps, job: Job, task: ChunkTask) -> tuple[ChunkRecord, list[ResultPart]]:
     started_at = deps.clock()
-    data = deps.store.read(job.object_name, job.generation)
-    book = open_pdf(data, max_pages=deps.limits.max_pages)
     stats = RunStats()
     chunk = task.pages
     engine = deps.engines.for_job(job)
-    output = engine.run_chunk(job, chunk, data, book, _profile(deps, job), stats)
+    output = engine.run_chunk(job, chunk, StoredOrPdfBook(deps, job), stats)
     record = ChunkRecord(
         number=chunk.number,
         sentence_count=len(output.sentences),
@@ -166,17 +163,6 @@ def _process(deps: Deps, job: Job, task: ChunkTask) -> tuple[ChunkRecord, list[R
     )
     originals = {source.index: source.text for source in output.sources}
     return record, split_into_parts(chunk.number, output.sentences, originals, output.notes)
-
-
-def _profile(deps: Deps, job: Job) -> BookProfile | None:
-    """What the storage trigger learned from the whole book; None when it could not
-    (a scan, or a job queued before profiles): the chunk then learns it itself."""
-    assert job.generation is not None  # a queued job's upload was accepted
-    saved = deps.jobs.profile(job.id, job.generation)
-    try:
-        return BookProfile.from_json(saved) if saved else None
-    except ValueError:  # the profile of an older version of the engine
-        return None
 
 
 def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:

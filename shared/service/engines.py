@@ -17,15 +17,11 @@ from shared.domain.errors import GeminiNotConfigured
 from shared.domain.jobs import Chunk, Engine, Job, JobSettings
 from shared.domain.sentences import Note, OutputSentence, SourceSentence
 from shared.gemini.ports import Usage
-from shared.text.book_profile import BookProfile
 
-if TYPE_CHECKING:  # the PDF readers load with an engine, not with the API (cold starts)
-    from shared.text.pdf_source import PdfBook
+if TYPE_CHECKING:  # the text engine loads with an engine, not with the API (cold starts)
     from shared.text.pipeline import RunStats
 
 CHUNKS_QUEUE = "chunks"
-# What the text engine learned from the whole book, if it could (None: not a text book).
-Profile = BookProfile | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +55,19 @@ class ModelCost:
     output_tokens: int = 0
 
 
+class ChunkBook(Protocol):
+    """A chunk's way into its book (`shared.service.chunk_books`)."""
+
+    def sources(self, chunk: Chunk, stats: RunStats, notes: list[Note]) -> list[SourceSentence]:
+        """The sentences that start on the chunk's pages; the notes printed on them go to
+        `notes`. Raises NoTextLayer for pages without text (a scan)."""
+        ...
+
+    def pdf(self) -> bytes:
+        """The book's PDF, for an engine that reads page images."""
+        ...
+
+
 class TextEngine(Protocol):
     @property
     def available(self) -> bool:
@@ -78,12 +87,9 @@ class TextEngine(Protocol):
         """Whether it can process a book whose pages have no text layer."""
         ...
 
-    def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
-    ) -> ChunkOutput:
+    def run_chunk(self, job: Job, chunk: Chunk, book: ChunkBook, stats: RunStats) -> ChunkOutput:
         """The sentences that start on the chunk's pages, each within the job's limit, and
-        the notes printed on them; `profile` is what was learned from the whole book
-        (None: the chunk learns it itself)."""
+        the notes printed on them."""
         ...
 
     def shorten_sentences(

@@ -26,13 +26,13 @@ from shared.gemini.ports import RewriteCache, TextModel
 from shared.gemini.prompt import PROMPT_VERSION, system_instruction
 from shared.gemini.resilient import rewrite_with_fallback
 from shared.gemini.transcription import Transcriber
-from shared.service.engines import ChunkOutput, EngineChoice, ModelCost, Profile
-from shared.service.offline_text_engine import chunk_sources, count_outputs
+from shared.service.engines import ChunkBook, ChunkOutput, EngineChoice, ModelCost
+from shared.service.offline_text_engine import count_outputs
 from shared.text.pipeline import RunStats, shorten
 from shared.text.segmenter import balance_quotes, split_sentences
 
 if TYPE_CHECKING:
-    from shared.text.pdf_source import PdfBook
+    pass
 
 GEMINI_QUEUE = "gemini"  # paced to the model's quota
 # Gemini reads a PDF page as about this many tokens, and writes about this many back.
@@ -76,15 +76,13 @@ class GeminiEngine:
     def choice(self) -> EngineChoice:
         return EngineChoice(Engine.GEMINI, self._setup.model.model_name, PROMPT_VERSION)
 
-    def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
-    ) -> ChunkOutput:
+    def run_chunk(self, job: Job, chunk: Chunk, book: ChunkBook, stats: RunStats) -> ChunkOutput:
         transcription = RewriteReport()
         notes: list[Note] = []
         try:
-            sources = chunk_sources(book, chunk, profile, stats, notes)
+            sources = book.sources(chunk, stats, notes)
         except NoTextLayer:
-            sources = self._transcribed(job, chunk, data, transcription)
+            sources = self._transcribed(job, chunk, book.pdf(), transcription)
         output = self.shorten_sentences(sources, job.settings, stats)
         return dataclasses.replace(
             output,
@@ -168,9 +166,7 @@ class GeminiUnavailable:
     queue = GEMINI_QUEUE
     reads_scans = True
 
-    def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
-    ) -> ChunkOutput:
+    def run_chunk(self, job: Job, chunk: Chunk, book: ChunkBook, stats: RunStats) -> ChunkOutput:
         raise ModelKeyInvalid("The Gemini engine is not configured any more.")
 
     def shorten_sentences(

@@ -1,28 +1,15 @@
-"""The offline engine: the text pipeline alone, no network, no cost; and the chunk steps
-every engine shares."""
+"""The offline engine: the text pipeline alone, no network, no cost."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from shared.domain.errors import NoTextLayer
 from shared.domain.jobs import Chunk, Engine, Job, JobSettings
 from shared.domain.sentences import Note, OutputSentence, SourceSentence
-from shared.service.engines import CHUNKS_QUEUE, ChunkOutput, EngineChoice, ModelCost, Profile
-from shared.text.pipeline import RunStats, shorten, source_sentences
-
-if TYPE_CHECKING:
-    from shared.text.pdf_source import PdfBook
-
-
-def chunk_sources(
-    book: PdfBook, chunk: Chunk, profile: Profile, stats: RunStats, notes: list[Note]
-) -> list[SourceSentence]:
-    """The sentences that start on the chunk's pages; their notes go to `notes`."""
-    pages = (chunk.first_page, chunk.last_page)
-    return list(source_sentences(book, *pages, stats, profile=profile, notes=notes))
+from shared.service.engines import CHUNKS_QUEUE, ChunkBook, ChunkOutput, EngineChoice, ModelCost
+from shared.text.pipeline import RunStats, shorten
 
 
 def count_outputs(
@@ -40,12 +27,10 @@ class OfflineEngine:
     queue = CHUNKS_QUEUE
     reads_scans = False
 
-    def run_chunk(
-        self, job: Job, chunk: Chunk, data: bytes, book: PdfBook, profile: Profile, stats: RunStats
-    ) -> ChunkOutput:
+    def run_chunk(self, job: Job, chunk: Chunk, book: ChunkBook, stats: RunStats) -> ChunkOutput:
         notes: list[Note] = []
         try:
-            sources = chunk_sources(book, chunk, profile, stats, notes)
+            sources = book.sources(chunk, stats, notes)
         except NoTextLayer:  # a chunk of pictures in a book with text: nothing to add
             return ChunkOutput([], [])
         output = self.shorten_sentences(sources, job.settings, stats)

@@ -152,6 +152,14 @@ class JobRepository(Protocol):
         """The profile saved for that upload, or None."""
         ...
 
+    def save_pages(self, job_id: JobId, generation: int, parts: Sequence[bytes]) -> None:
+        """Keep that upload's cleaned pages, part by part (`shared.text.stored_pages`)."""
+        ...
+
+    def pages_part(self, job_id: JobId, generation: int, part: int) -> bytes | None:
+        """Part number `part` of the pages saved for that upload, or None."""
+        ...
+
     def chunk_records(self, job_id: JobId) -> list[ChunkRecord]:
         """Every recorded chunk of the job, by number."""
         ...

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from shared.domain.errors import ActiveContent, FileTooLarge, NoTextLayer, PdfError, UploadInfected
 from shared.domain.jobs import Job, JobError
+from shared.service.chunk_books import save_reading
 from shared.service.deps import Deps
 from shared.text.active_content import find_active_content
-from shared.text.learning import learn_book
+from shared.text.learning import learn_pages, read_pages
 from shared.text.pdf_source import PdfBook, open_pdf
 from shared.text.pipeline import check_text_layer
 
@@ -59,14 +60,15 @@ def inspect_upload(deps: Deps, job: Job, upload: FinalizedObject) -> Inspection:
             )
         printed = _printed(book, deps.engines.for_job(job).reads_scans)
         # Learned once from the whole book, so that every chunk cleans its pages as the
-        # whole book would be cleaned (headers, notes, matter pages, line-end hyphens).
-        profile = learn_book(book) if printed else None
+        # whole book would be cleaned (headers, notes, matter pages, line-end hyphens);
+        # the pages cleaned on the way are kept for the chunks.
+        reading = learn_pages(read_pages(book)) if printed else None
     except PdfError as error:
         cause = type(error.__cause__).__name__ if error.__cause__ else "-"
         log.info("upload refused: %s (cause %s)", error.code, cause, extra={"job_id": job.id})
         return Inspection(JobError(error.code, error.message))
-    if profile is not None:
-        deps.jobs.save_profile(job.id, upload.generation, profile.to_json())
+    if reading is not None:
+        save_reading(deps, job, upload.generation, *reading)
     return Inspection(page_count=book.page_count, active_content=active)
 
 

@@ -84,12 +84,8 @@ def source_sentences(
     `notes`, when given, receives the notes printed on the range's pages.
     """
     last = book.page_count if last_page is None else last_page
-    if not 1 <= first_page <= last <= book.page_count:
-        raise InvalidPageRange(
-            f"Pages {first_page}-{last} are outside the book's 1-{book.page_count}."
-        )
-    stats = stats if stats is not None else RunStats()
-    read_from = max(1, first_page - LOOK_BACK)
+    check_range(book.page_count, first_page, last)
+    read_from = first_to_read(first_page)
     in_range = last - first_page + 1
     learned = 0 if profile is not None else book.page_count
     if profile is None:
@@ -102,9 +98,44 @@ def source_sentences(
         cleaner = PageCleaner(profile)
         pages = map(cleaner.clean, book.page_layouts(read_from, book.page_count))
 
+    def progress(done: int) -> None:
+        if on_page:
+            on_page(learned + done, learned + in_range)
+
+    return cleaned_sentences(pages, profile, first_page, last, stats, notes, progress)
+
+
+def check_range(page_count: int, first_page: int, last_page: int) -> None:
+    if not 1 <= first_page <= last_page <= page_count:
+        raise InvalidPageRange(
+            f"Pages {first_page}-{last_page} are outside the book's 1-{page_count}."
+        )
+
+
+def first_to_read(first_page: int) -> int:
+    """The first page a range starting at `first_page` reads (see LOOK_BACK)."""
+    return max(1, first_page - LOOK_BACK)
+
+
+def cleaned_sentences(
+    pages: Iterable[CleanPage],
+    profile: BookProfile,
+    first_page: int,
+    last_page: int,
+    stats: RunStats | None = None,
+    notes: list[Note] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[SourceSentence]:
+    """The sentences that start on pages `first_page`..`last_page` of the book's cleaned
+    pages, given from page `first_to_read(first_page)` on (read as far as needed).
+
+    `progress`, when given, hears how many of the range's pages are done.
+    """
+    stats = stats if stats is not None else RunStats()
+
     def counted(pages: Iterable[CleanPage]) -> Iterator[CleanPage]:
         for page in pages:
-            if first_page <= page.number <= last:
+            if first_page <= page.number <= last_page:
                 stats.pages += 1
                 stats.removed.update(page.removed)
                 stats.headings += page.removed["headings"]
@@ -113,8 +144,8 @@ def source_sentences(
                 stats.pages_without_text += not printed
                 if notes is not None:
                     notes.extend(page.notes)
-                if on_page:
-                    on_page(learned + stats.pages, learned + in_range)
+                if progress:
+                    progress(stats.pages)
             yield page
 
     index = 0
@@ -122,14 +153,14 @@ def source_sentences(
         if paragraph.heading:
             continue
         pieces = _with_words(split_sentences(paragraph.text))
-        if not pieces and first_page <= paragraph.page <= last:
+        if not pieces and first_page <= paragraph.page <= last_page:
             stats.removed["wordless"] += 1
         for offset, text in pieces:
             page = paragraph.page_at(offset)
-            if first_page <= page <= last:
+            if first_page <= page <= last_page:
                 yield SourceSentence(index, balance_quotes(text), page)
                 index += 1
-        if paragraph.page > last:
+        if paragraph.page > last_page:
             break
     if stats.pages and stats.pages_without_text == stats.pages:
         raise NoTextLayer(

@@ -37,7 +37,8 @@ from shared.adapters.genai_model import GenaiModel
 from shared.domain.sentences import SourceSentence
 from shared.domain.words import count_words
 from shared.gemini.cache import MemoryCache
-from shared.gemini.engine import RewriteOptions, rewrite_sentences
+from shared.gemini.engine import rewrite_sentences
+from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import Usage
 from shared.gemini.prompt import system_instruction
 from shared.text.offline_engine import split_sentence

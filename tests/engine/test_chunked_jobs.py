@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from shared.domain.sentences import Note
-from shared.service import queries
+from shared.service import chunk_books, queries
 from shared.service.deps import Limits
+from shared.text import stored_pages
 from shared.text.book_profile import BookProfile
 from shared.text.pipeline import RunStats, process_pdf
 from tests.drive import OWNER, all_sentences, completed_job, run_chunk_tasks, upload_and_trigger
@@ -67,3 +68,61 @@ def test_chunks_learn_the_book_themselves_when_its_profile_is_of_another_version
 
     sentences = all_sentences(world.deps, job_id)
     assert [{k: v for k, v in s.items() if k != "index"} for s in sentences] == whole
+
+
+def whole_book(data: bytes) -> list[dict[str, object]]:
+    return [s.to_dict() for s in process_pdf(data, 8)]
+
+
+def without_index(sentences: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{k: v for k, v in s.items() if k != "index"} for s in sentences]
+
+
+def test_chunks_segment_the_pages_the_trigger_cleaned_without_reading_the_pdf(
+    printed: PrintedBook,
+) -> None:
+    data = printed.path.read_bytes()
+    world = fake_world(Limits(pages_per_chunk=3))
+    job_id = upload_and_trigger(world, data)
+    job = world.jobs.get(job_id)
+    assert job is not None and job.generation is not None
+    reads_by_trigger = world.store.reads
+
+    run_chunk_tasks(world)
+
+    assert world.store.reads == reads_by_trigger, "a chunk read the PDF"
+    parts = {part for (owner, _, part) in world.jobs.pages if owner == job_id}
+    assert parts == set(range(-(-job.page_count // stored_pages.PAGES_PER_PART)))
+    assert without_index(all_sentences(world.deps, job_id)) == whole_book(data)
+
+
+def test_pages_missing_or_of_another_version_are_read_from_the_pdf_alike(
+    printed: PrintedBook,
+) -> None:
+    data = printed.path.read_bytes()
+    world = fake_world(Limits(pages_per_chunk=4))
+    job_id = upload_and_trigger(world, data)
+    job = world.jobs.get(job_id)
+    assert job is not None and job.generation is not None
+    stored = sorted(key for key in world.jobs.pages if key[0] == job_id)
+    assert len(stored) >= 2, "the test book needs two parts"
+    del world.jobs.pages[stored[-1]]  # lost
+    world.jobs.pages[stored[0]] = b"\x78\x01not a part"  # another version's, unreadable
+
+    run_chunk_tasks(world)
+
+    assert world.store.reads > 1, "the chunks read the PDF where pages were missing"
+    assert without_index(all_sentences(world.deps, job_id)) == whole_book(data)
+
+
+def test_pages_too_large_to_store_leave_the_chunks_to_the_pdf(
+    printed: PrintedBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chunk_books, "MAX_PART_BYTES", 100)
+    data = printed.path.read_bytes()
+    world = fake_world(Limits(pages_per_chunk=4))
+
+    job_id = completed_job(world, data)
+
+    assert not world.jobs.pages
+    assert without_index(all_sentences(world.deps, job_id)) == whole_book(data)

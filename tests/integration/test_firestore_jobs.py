@@ -14,7 +14,7 @@ from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_jobs import FirestoreJobRepository
 from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
-from shared.domain.sentences import Method, OutputSentence
+from shared.domain.sentences import Method, Note, OutputSentence
 from shared.service import chunks
 from shared.service.deps import Limits
 from shared.service.job_updates import update_job
@@ -145,6 +145,55 @@ def test_result_parts_page_in_book_order_from_any_part(repo: FirestoreJobReposit
 
     assert [p.chunk for p in repo.result_parts(JOB_ID)] == [0, 1, 3, 5, 7]
     assert [p.chunk for p in repo.result_parts(JOB_ID, "00003-0000")] == [3, 5, 7]
+
+
+def test_a_part_comes_back_whole_and_parts_stored_field_by_field_still_read(
+    repo: FirestoreJobRepository, firestore_client: firestore.Client
+) -> None:
+    repo.add(a_job())
+    part = ResultPart(
+        "00000-0000",
+        0,
+        0,
+        (
+            OutputSentence("« Où vas-tu ? »", 0, 1, Method.KEPT),
+            OutputSentence("Il partit à l’aube.", 1, 2, Method.REWRITTEN, "gemini_failed_checks"),
+        ),
+        {0: "« Où vas-tu ? »", 1: "Il partit à l’aube, sans un mot, vers la mer."},
+        (Note("*", "Voir p. 12.", 2),),
+    )
+    repo.record_chunk(JOB_ID, ChunkRecord(0, 2, 2, 2, 0, **RAN), [part])
+    legacy = {
+        "chunk": 1,
+        "offset": 0,
+        "sentences": [{"text": "Elle rit.", "page": 3, "source_index": 0, "method": "kept"}],
+        "originals": {"0": "Elle rit."},
+        "notes": [{"number": "1", "text": "Une note.", "page": 3}],
+    }
+    job = firestore_client.collection("jobs").document(JOB_ID)
+    job.collection("results").document("00001-0000").set(legacy)
+
+    stored, older = repo.result_parts(JOB_ID)
+
+    assert stored == part
+    assert older.sentences == (OutputSentence("Elle rit.", 0, 3, Method.KEPT),)
+    assert (older.originals, older.notes) == ({0: "Elle rit."}, (Note("1", "Une note.", 3),))
+
+
+def test_stored_pages_come_back_by_upload_and_part_and_go_with_the_job(
+    repo: FirestoreJobRepository,
+) -> None:
+    repo.add(a_job())
+    generation = 1_700_000_000_123_456
+    parts = [bytes([n]) * (300_000 + n) for n in range(20)]  # several batches' worth
+
+    repo.save_pages(JOB_ID, generation, parts)
+
+    assert [repo.pages_part(JOB_ID, generation, n) for n in range(20)] == parts
+    assert repo.pages_part(JOB_ID, generation, 20) is None
+    assert repo.pages_part(JOB_ID, generation + 1, 0) is None, "another upload's"
+    repo.delete(JOB_ID)
+    assert repo.pages_part(JOB_ID, generation, 0) is None
 
 
 def test_a_book_in_parallel_chunks_on_firestore_completes_once_with_every_sentence(

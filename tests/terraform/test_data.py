@@ -129,6 +129,18 @@ def test_expiring_collections_have_ttl_policies_and_no_indexes(config: Config) -
         assert fields[key]["index_config"] == [{}], f"{key} should be exempt from indexing"
 
 
+def test_stored_blobs_are_exempt_from_indexing(config: Config) -> None:
+    blobs = {(firestore_jobs.RESULTS, firestore_jobs.PACKED), (firestore_jobs.PAGES, "data")}
+    assert '{"data": part}' in inspect.getsource(firestore_jobs.FirestoreJobRepository.save_pages)
+    exempt = {
+        (instance["collection"], instance["field"])
+        for body in config.of_type("google_firestore_field").values()
+        for instance in instances(config, body)
+        if instance["index_config"] == [{}]
+    }
+    assert blobs <= exempt, blobs - exempt
+
+
 def test_firestore_is_native_and_protected(config: Config) -> None:
     database = config.resource("google_firestore_database", "main")
     assert database["type"] == "FIRESTORE_NATIVE"

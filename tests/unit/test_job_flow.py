@@ -205,20 +205,21 @@ def test_a_duplicate_task_while_processing_records_its_chunk_once(world: FakeWor
     assert stored is not None and (stored.status, stored.chunks_done) == (JobStatus.PROCESSING, 1)
 
 
-class FlakyStore:
-    """Reads fail `failures` times, then pass: a worker crash in the middle of a book."""
+class FlakyPages:
+    """Reads of the book's stored pages fail `failures` times, then pass: a worker crash
+    in the middle of a book."""
 
     def __init__(self, world: FakeWorld, failures: int) -> None:
         self._world, self.failures = world, failures
 
     def __getattr__(self, name: str) -> object:
-        return getattr(self._world.store, name)
+        return getattr(self._world.jobs, name)
 
-    def read(self, name: str, generation: int | None = None) -> bytes:
+    def pages_part(self, job_id: str, generation: int, part: int) -> bytes | None:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("connection reset")
-        return self._world.store.read(name, generation)
+        return self._world.jobs.pages_part(job_id, generation, part)
 
 
 def test_a_failed_chunk_is_retried_and_the_book_loses_nothing(
@@ -229,8 +230,8 @@ def test_a_failed_chunk_is_retried_and_the_book_loses_nothing(
     tasks = chunk_tasks(world)
     for task in tasks[:2]:
         chunks.run_chunk(world.deps, task, attempt=1)
-    flaky = FlakyStore(world, failures=1)
-    flaky_deps = dataclasses.replace(world.deps, store=flaky)
+    flaky = FlakyPages(world, failures=1)
+    flaky_deps = dataclasses.replace(world.deps, jobs=flaky)
 
     with pytest.raises(chunks.ChunkRetry):
         chunks.run_chunk(flaky_deps, tasks[2], attempt=1)
@@ -246,7 +247,7 @@ def test_a_failed_chunk_is_retried_and_the_book_loses_nothing(
 def test_a_chunk_that_fails_on_its_last_attempt_fails_the_job(world: FakeWorld) -> None:
     job = start_job(world)
     dispatch.on_object_finalized(world.deps, event_for(world, job))
-    broken = dataclasses.replace(world.deps, store=FlakyStore(world, failures=99))
+    broken = dataclasses.replace(world.deps, jobs=FlakyPages(world, failures=99))
     task = chunk_tasks(world)[1]
 
     for attempt in range(1, LIMITS.chunk_max_attempts):
@@ -347,6 +348,7 @@ def test_a_chunk_whose_upload_vanished_fails_the_job_at_once(world: FakeWorld) -
     dispatch.on_object_finalized(world.deps, event_for(world, job))
     world.store.objects.clear()
     world.store.history.clear()
+    world.jobs.pages.clear()  # without the pages the trigger kept, the chunk needs the PDF
 
     outcome = chunks.run_chunk(world.deps, chunk_tasks(world)[0], attempt=1)
 

@@ -30,9 +30,7 @@ class Monotonic:
         return self.now
 
 
-def test_a_poll_within_the_ttl_reads_nothing_and_this_instances_admissions_show_at_once() -> (
-    None
-):
+def test_a_poll_within_the_ttl_reads_nothing_and_this_instances_admissions_show_at_once() -> None:
     shared, clock = CountingLimiter(), Monotonic()
     here = RecentPeeks(shared, clock=clock)
 

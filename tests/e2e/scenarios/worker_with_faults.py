@@ -1,13 +1,13 @@
 """The real `run_task` function, with faults a test can plan per job.
 
 A test writes FAULTS_DIR/<job_id>.json before uploading, e.g.
-{"read_fails": {"1": 1}, "answer_lost": [2]}: the first read of the PDF by chunk 1
-fails (a crash before the work), chunk 2's first answer is lost after its work was
-recorded (Cloud Tasks sees a 500 and redelivers). `read_fails` counts are per
-attempt number: {"0": 99} fails every attempt of chunk 0. Every delivery is
-appended to FAULTS_DIR/<job_id>.deliveries.jsonl.
+{"read_fails": {"1": 1}, "answer_lost": [2]}: chunk 1's first read of its book (the
+pages the trigger stored) fails (a crash before the work), chunk 2's first answer is
+lost after its work was recorded (Cloud Tasks sees a 500 and redelivers).
+`read_fails` counts are per attempt number: {"0": 99} fails every attempt of chunk 0.
+Every delivery is appended to FAULTS_DIR/<job_id>.deliveries.jsonl.
 
-The faults are in a wrapper of the uploads store, handed to a worker built from the
+The faults are in a wrapper of the job repository, handed to a worker built from the
 instance's own wiring: no module of the product is patched.
 """
 
@@ -25,7 +25,7 @@ import functions_framework
 
 from shared.bootstrap import configure_instance, wiring
 from shared.entrypoints.task_worker import TaskWorker
-from shared.service.ports import ObjectStore
+from shared.service.ports import JobRepository
 
 configure_instance()
 FAULTS = Path(os.environ["FAULTS_DIR"])
@@ -37,30 +37,31 @@ def _plan(job_id: str) -> dict[str, object]:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-class _FaultyStore:
-    """The real store, whose reads fail as the delivery's plan says."""
+class _FaultyBookReads:
+    """The real job repository, whose reads of a book's pages fail as the delivery's
+    plan says."""
 
-    def __init__(self, store: ObjectStore) -> None:
-        self._store = store
+    def __init__(self, jobs: JobRepository) -> None:
+        self._jobs = jobs
 
     def __getattr__(self, name: str) -> object:
-        return getattr(self._store, name)
+        return getattr(self._jobs, name)
 
-    def read(self, name: str, generation: int | None = None) -> bytes:
+    def pages_part(self, job_id: str, generation: int, part: int) -> bytes | None:
         delivery = _delivery.get(None)
         if delivery is not None:
-            job_id, chunk, retry = delivery
-            failures = _plan(job_id).get("read_fails", {})
+            planned_for, chunk, retry = delivery
+            failures = _plan(planned_for).get("read_fails", {})
             assert isinstance(failures, dict)
             if retry < int(failures.get(str(chunk), 0)):
-                raise ConnectionError("injected: connection reset while reading the PDF")
-        return self._store.read(name, generation)
+                raise ConnectionError("injected: connection reset while reading the book")
+        return self._jobs.pages_part(job_id, generation, part)  # type: ignore[arg-type]
 
 
 @functools.cache
 def _worker() -> TaskWorker:
     instance = wiring()
-    deps = dataclasses.replace(instance.deps, store=_FaultyStore(instance.deps.store))  # type: ignore[arg-type]
+    deps = dataclasses.replace(instance.deps, jobs=_FaultyBookReads(instance.deps.jobs))  # type: ignore[arg-type]
     return TaskWorker(deps, instance.worker_callers)
 
 
