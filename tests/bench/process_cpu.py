@@ -32,6 +32,24 @@ def group_cpu_seconds(groups: Mapping[str, int]) -> dict[str, float]:
     return {name: ticks[group] / _TICKS_PER_SECOND for name, group in groups.items()}
 
 
+def group_peak_rss_mib(groups: Mapping[str, int]) -> dict[str, float]:
+    """The largest peak resident memory (VmHWM) of a live process of each group, by name:
+    a process stands for an instance."""
+    peaks = dict.fromkeys(groups.values(), 0.0)
+    for stat in _PROC.glob("[0-9]*/stat"):
+        try:
+            group = int(stat.read_text().rpartition(")")[2].split()[_PGRP])
+            if group not in peaks:
+                continue
+            status = (stat.parent / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks[group] = max(peaks[group], int(line.split()[1]) / 1024)
+    return {name: round(peaks[group]) for name, group in groups.items()}
+
+
 # This process's own share: on a small machine the load generator competes with the stack.
 CLIENT = "benchmark-client"
 

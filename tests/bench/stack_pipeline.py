@@ -7,8 +7,9 @@ Prints, as JSON: the time from the start of the signed-URL PUT to the job's
 completion (the trigger's checks and learning of the book's profile, the chunk tasks,
 the Firestore writes and the polling included), the text engine alone on the same file
 in one process, their ratio, the number of chunks, how many chunks ran at once (from
-the start and end times each chunk records), and how the stack's sentences and notes
-compare with the local command's on the whole book (they must be the same).
+the start and end times each chunk records), how the stack's sentences and notes
+compare with the local command's on the whole book (they must be the same), and the
+peak memory of a trigger and of a worker process.
 """
 
 from __future__ import annotations
@@ -34,11 +35,13 @@ from shared.domain.sentences import Note
 from shared.service.ports import ChunkRecord
 from shared.text.pipeline import process_pdf
 from tests.bench.arguments import parse_args
+from tests.bench.process_cpu import group_peak_rss_mib
 from tests.books.builder import novel, render_pdf
 from tests.books.house_styles import PRINTED_STYLES, with_subtitles
 
 SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
 LIMIT = 8
+FUNCTIONS = ("function-on_pdf_uploaded", "function-run_task")
 QUICK = {"pages": 20, "pages_per_chunk": 10, "runs": 1}
 
 
@@ -72,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             for s in client.sentences(str(best["job_id"]))
         ]
         served_notes = list(client.notes(str(best["job_id"])))
+        functions = {name: stack.pids[name] for name in FUNCTIONS}
+        peak_rss = group_peak_rss_mib(functions)
 
     stack_seconds = float(best["put_to_completed_seconds"])  # type: ignore[arg-type]
     report = {
@@ -92,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "sentences_differing_from_the_local_command": _differences(served, local),
         "notes": len(served_notes),
         "notes_equal_to_the_local_command": served_notes == [n.to_dict() for n in local_notes],
+        "peak_rss_mib_of_a_function_process": peak_rss,
     }
     print(json.dumps(report, indent=2))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from shared.domain.jobs import Job
 from shared.domain.sentences import Note
 from shared.service import chunk_books, queries
 from shared.service.deps import Limits
@@ -13,7 +14,7 @@ from shared.text.book_profile import BookProfile
 from shared.text.pipeline import RunStats, process_pdf
 from tests.drive import OWNER, all_sentences, completed_job, run_chunk_tasks, upload_and_trigger
 from tests.engine.conftest import PrintedBook
-from tests.fakes import fake_world
+from tests.fakes import FakeWorld, fake_world
 
 
 def all_notes(world_deps: object, job_id: str) -> list[dict[str, object]]:
@@ -78,14 +79,20 @@ def without_index(sentences: list[dict[str, object]]) -> list[dict[str, object]]
     return [{k: v for k, v in s.items() if k != "index"} for s in sentences]
 
 
+def triggered(world: FakeWorld, data: bytes) -> Job:
+    """The job of `data`, once the storage trigger has accepted it."""
+    job = world.jobs.get(upload_and_trigger(world, data))
+    assert job is not None and job.generation is not None
+    return job
+
+
 def test_chunks_segment_the_pages_the_trigger_cleaned_without_reading_the_pdf(
     printed: PrintedBook,
 ) -> None:
     data = printed.path.read_bytes()
     world = fake_world(Limits(pages_per_chunk=3))
-    job_id = upload_and_trigger(world, data)
-    job = world.jobs.get(job_id)
-    assert job is not None and job.generation is not None
+    job = triggered(world, data)
+    job_id = job.id
     reads_by_trigger = world.store.reads
 
     run_chunk_tasks(world)
@@ -101,9 +108,7 @@ def test_pages_missing_or_of_another_version_are_read_from_the_pdf_alike(
 ) -> None:
     data = printed.path.read_bytes()
     world = fake_world(Limits(pages_per_chunk=4))
-    job_id = upload_and_trigger(world, data)
-    job = world.jobs.get(job_id)
-    assert job is not None and job.generation is not None
+    job_id = triggered(world, data).id
     stored = sorted(key for key in world.jobs.pages if key[0] == job_id)
     assert len(stored) >= 2, "the test book needs two parts"
     del world.jobs.pages[stored[-1]]  # lost

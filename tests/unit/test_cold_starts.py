@@ -11,18 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.cold_start import HEAVY, LOCAL_ENV
+
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("google.genai", "openpyxl", "gspread", "pypdf", "pypdfium2", "numpy")
-# Emulator addresses nothing listens at: starting an instance must not call anything.
-LOCAL_ENV = {
-    "FNT_PROFILE": "local",
-    "FIRESTORE_EMULATOR_HOST": "127.0.0.1:9",
-    "STORAGE_EMULATOR_HOST": "http://127.0.0.1:9",
-    "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9",
-    "CLOUD_TASKS_EMULATOR_HOST": "127.0.0.1:9",
-    "FNT_UPLOADS_BUCKET": "uploads",
-    "FNT_EXPORTS_BUCKET": "exports",
-}
 REPORT = """
 import json, sys
 import main
