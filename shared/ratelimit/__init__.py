@@ -1,8 +1,10 @@
 """Per-user rate limits: quotas by role and endpoint class, counted in fixed windows.
 
-The service layer calls `check_rate_limit` with a `RateLimiter`: the Firestore one
-(`shared.adapters.firestore_rate_limiter`) in the cloud, `MemoryRateLimiter` in tests
-and local runs without Firestore.
+The service layer calls `check_rate_limit` with each endpoint class's `RateLimiter`: in
+the cloud the exact Firestore one (`shared.adapters.firestore_rate_limiter`) for the
+costly classes and `LeasedRateLimiter` (`leased.py`, quota leased in blocks from a
+Firestore ledger) for reads, each behind `RecentPeeks` (usage reads remembered a few
+seconds); `MemoryRateLimiter` in tests.
 """
 
 from shared.ratelimit.memory import MemoryRateLimiter
