@@ -39,17 +39,22 @@ class Profile(StrEnum):
     PRODUCTION = "production"
 
 
-class Settings(BaseSettings):
+class _DeploymentSettings(BaseSettings):
+    """What the functions and the malware scanner service both read."""
+
     model_config = SettingsConfigDict(env_prefix="FNT_", frozen=True, extra="ignore")
 
     profile: Profile = Profile.LOCAL
     project_id: str = Field(
         default="demo-fnt", validation_alias=AliasChoices("FNT_PROJECT_ID", "GOOGLE_CLOUD_PROJECT")
     )
+    uploads_bucket: str = "uploads"
+
+
+class Settings(_DeploymentSettings):
     location: str = "us-central1"
     # The deployment's Firestore database: two deployments in one project use their own.
     firestore_database: str = "(default)"
-    uploads_bucket: str = "uploads"
     exports_bucket: str = "exports"
     # Google Sheets: as the user (their OAuth token) or as the service, sharing the sheet.
     sheets_mode: Literal["user", "service_account"] = "user"
@@ -163,16 +168,9 @@ class Settings(BaseSettings):
         return self
 
 
-class ScannerSettings(BaseSettings):
+class ScannerSettings(_DeploymentSettings):
     """The malware scanner service's own settings (it runs apart from the functions)."""
 
-    model_config = SettingsConfigDict(env_prefix="FNT_", frozen=True, extra="ignore")
-
-    profile: Profile = Profile.LOCAL
-    project_id: str = Field(
-        default="demo-fnt", validation_alias=AliasChoices("FNT_PROJECT_ID", "GOOGLE_CLOUD_PROJECT")
-    )
-    uploads_bucket: str = "uploads"
     # clamd's TCP address (host:port) or Unix socket path.
     clamd_address: str = "127.0.0.1:3310"
     # What fetches new signatures before clamd reloads them (production: freshclam).

@@ -53,7 +53,6 @@ class FakeJobRepository:
         self.reads = 0  # of jobs, by `get`
         self.profiles: dict[tuple[str, int], str] = {}
         self.pages: dict[tuple[str, int, int], bytes] = {}  # (job, generation, part)
-        self.pages_reads = 0
 
     def add(self, job: Job) -> None:
         with self._lock:
@@ -115,7 +114,6 @@ class FakeJobRepository:
             self.pages[job_id, generation, number] = part
 
     def pages_part(self, job_id: str, generation: int, part: int) -> bytes | None:
-        self.pages_reads += 1
         return self.pages.get((job_id, generation, part))
 
     def chunk_recorded(self, job_id: str, number: int) -> bool:

@@ -7,17 +7,14 @@ Expiry (Terraform): a TTL policy on collection group `rate_leases`, field `expir
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from google.cloud import firestore
 
-from shared.adapters.firestore_ids import document_id
+from shared.adapters.firestore_rate_limiter import EXPIRY_MARGIN, window_document_id
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.ratelimit.windows import Window
 
 COLLECTION = "rate_leases"
 TTL_FIELD = "expires_at"
-EXPIRY_MARGIN = timedelta(hours=1)
 
 
 class FirestoreQuotaLedger:
@@ -39,4 +36,4 @@ class FirestoreQuotaLedger:
         return int((snapshot.to_dict() or {}).get("leased", 0)) if snapshot.exists else 0
 
     def _document(self, key: str, window: Window) -> firestore.DocumentReference:
-        return self._leases.document(f"{document_id(key)}:{window.seconds}:{window.start}")
+        return self._leases.document(window_document_id(key, window))

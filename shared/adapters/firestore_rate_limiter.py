@@ -65,8 +65,12 @@ class FirestoreRateLimiter:
         return Decision.of(quota, now, used=taken, allowed=taken < quota.limit)
 
     def _slots(self, key: str, window: Window) -> firestore.CollectionReference:
-        window_id = f"{document_id(key)}:{window.seconds}:{window.start}"
-        return self._windows.document(window_id).collection(SLOTS)
+        return self._windows.document(window_document_id(key, window)).collection(SLOTS)
+
+
+def window_document_id(key: str, window: Window) -> str:
+    """`{key}:{window_seconds}:{window_start}`, the key encoded for a document id."""
+    return f"{document_id(key)}:{window.seconds}:{window.start}"
 
 
 def _count(slots: firestore.CollectionReference) -> int:

@@ -35,7 +35,7 @@ class RecentPeeks:
 
     def acquire(self, key: str, quota: Quota, now: datetime) -> Decision:
         decision = self._inner.acquire(key, quota, now)
-        self._remember(key, quota, now, decision)
+        self._remember(key, Window.containing(now, quota.window_seconds), decision)
         return decision
 
     def peek(self, key: str, quota: Quota, now: datetime) -> Decision:
@@ -46,14 +46,13 @@ class RecentPeeks:
             used = seen[1]
             return Decision.of(quota, now, used, used < quota.limit)
         decision = self._inner.peek(key, quota, now)
-        self._remember(key, quota, now, decision)
+        self._remember(key, window, decision)
         return decision
 
-    def _remember(self, key: str, quota: Quota, now: datetime, decision: Decision) -> None:
-        window = Window.containing(now, quota.window_seconds)
+    def _remember(self, key: str, window: Window, decision: Decision) -> None:
         moment = self._clock()
         with self._lock:
             if len(self._seen) >= MAX_REMEMBERED:
                 fresh = {k: seen for k, seen in self._seen.items() if moment - seen[0] < self._ttl}
                 self._seen = fresh if len(fresh) < MAX_REMEMBERED else {}
-            self._seen[key, window] = (moment, quota.limit - decision.remaining)
+            self._seen[key, window] = (moment, decision.limit - decision.remaining)

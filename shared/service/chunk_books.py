@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from shared.domain.errors import BookProfileMismatch
 from shared.domain.jobs import Chunk, Job
 from shared.domain.sentences import Note, SourceSentence
 from shared.service.deps import Deps
 from shared.text.book_profile import BookProfile
-from shared.text.layout import CleanPage, PageCleaner
+from shared.text.layout import CleanPage
 from shared.text.pdf_source import PdfBook, open_pdf
 from shared.text.pipeline import (
     RunStats,
     check_range,
+    clean_pages,
     cleaned_sentences,
     first_to_read,
     source_sentences,
@@ -81,11 +81,7 @@ class StoredOrPdfBook:
             yield from (clean for clean in stored if clean.number >= page)
             page = first_page_of(part_of(page) + 1)
         if page <= profile.page_count:
-            book = self._opened()
-            if book.page_count != profile.page_count:
-                raise BookProfileMismatch("The book profile was learned from another book.")
-            cleaner = PageCleaner(profile)
-            yield from map(cleaner.clean, book.page_layouts(page, book.page_count))
+            yield from clean_pages(self._opened(), profile, page)
 
     def _part(self, number: int) -> list[CleanPage] | None:
         data = self._deps.jobs.pages_part(self._job.id, self._generation, number)

@@ -93,16 +93,21 @@ def source_sentences(
         profile, cleaned = learn_pages(list(layouts))
         pages: Iterable[CleanPage] = islice(cleaned, read_from - 1, None)
     else:
-        if profile.page_count != book.page_count:
-            raise BookProfileMismatch("The book profile was learned from another book.")
-        cleaner = PageCleaner(profile)
-        pages = map(cleaner.clean, book.page_layouts(read_from, book.page_count))
+        pages = clean_pages(book, profile, read_from)
 
     def progress(done: int) -> None:
         if on_page:
             on_page(learned + done, learned + in_range)
 
     return cleaned_sentences(pages, profile, first_page, last, stats, notes, progress)
+
+
+def clean_pages(book: PdfBook, profile: BookProfile, first_page: int) -> Iterator[CleanPage]:
+    """The book's pages from `first_page` on, read and cleaned with the whole book's
+    profile as they are needed."""
+    if profile.page_count != book.page_count:
+        raise BookProfileMismatch("The book profile was learned from another book.")
+    return map(PageCleaner(profile).clean, book.page_layouts(first_page, book.page_count))
 
 
 def check_range(page_count: int, first_page: int, last_page: int) -> None:

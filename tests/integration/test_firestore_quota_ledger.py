@@ -10,12 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from google.cloud import firestore
 
-from shared.adapters.firestore_quota_ledger import (
-    COLLECTION,
-    EXPIRY_MARGIN,
-    TTL_FIELD,
-    FirestoreQuotaLedger,
-)
+from shared.adapters.firestore_quota_ledger import COLLECTION, TTL_FIELD, FirestoreQuotaLedger
+from shared.adapters.firestore_rate_limiter import EXPIRY_MARGIN
 from shared.ratelimit import Quota
 from shared.ratelimit.leased import LeasedRateLimiter
 from shared.ratelimit.windows import Window
