@@ -392,3 +392,50 @@ class SheetsRequestFailed(DependencyRefused):
     """Google refused a request for another reason (the details carry its message)."""
 
     code = "SHEETS_REQUEST_FAILED"
+
+
+# --------------------------------------------------------------------------- batches
+
+
+class BatchNotFound(NotFound):
+    code = "BATCH_NOT_FOUND"
+
+
+class BatchClosed(Conflict):
+    """Files are added to a batch only while it is open."""
+
+    code = "BATCH_CLOSED"
+
+
+class BatchTooLarge(InvalidFields):
+    code = "BATCH_TOO_LARGE"
+
+
+class BatchNotReady(Conflict):
+    """A batch is exported once at least one of its books has completed."""
+
+    code = "BATCH_NOT_READY"
+
+
+# --------------------------------------------------------------------------- webhooks
+
+
+class WebhookNotFound(NotFound):
+    code = "WEBHOOK_NOT_FOUND"
+
+
+class WebhookTargetRefused(InvalidFields):
+    """A webhook URL that is not HTTPS, or whose host is (or resolves to) an address no
+    delivery may reach: loopback, private, link-local, shared, multicast, metadata..."""
+
+    code = "WEBHOOK_TARGET_REFUSED"
+
+
+class WebhookLimitReached(Conflict):
+    code = "WEBHOOK_LIMIT_REACHED"
+
+
+class WebhooksNotConfigured(Unavailable):
+    """The key that encrypts signing secrets is not set: endpoints cannot be made."""
+
+    code = "WEBHOOKS_NOT_CONFIGURED"

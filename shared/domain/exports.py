@@ -1,4 +1,5 @@
-"""An export of a job's sentences: to Google Sheets, or a CSV or XLSX file to download."""
+"""An export of a job's sentences, or of a batch's books: to Google Sheets, or a CSV or
+XLSX file to download (a batch: a tab or sheet per book, or a ZIP of CSV files)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from shared.domain.ids import ExportId, JobId
+from shared.domain.ids import BatchId, ExportId, JobId
 from shared.domain.jobs import JobError
 
 COLUMNS = ("index", "sentence", "original", "page", "word_count", "method")
@@ -53,7 +54,7 @@ class SheetsOptions:
 class Export:
     id: ExportId
     owner_uid: str
-    job_id: JobId
+    job_id: JobId | None  # None for a batch's export
     kind: ExportKind
     columns: tuple[str, ...]
     created_at: datetime
@@ -65,6 +66,9 @@ class Export:
     finished_at: datetime | None = None
     error: JobError | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # A batch's export: the batch, and the books it holds (those completed when asked).
+    batch_id: BatchId | None = None
+    job_ids: tuple[JobId, ...] = ()
 
     def changed(self, **changes: object) -> Export:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

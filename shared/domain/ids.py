@@ -1,6 +1,6 @@
 """Ids the system makes for its records: 32 lowercase hex digits, nothing a path can abuse.
 
-A `JobId` or `ExportId` is a `str` that has passed the check, so it goes wherever a
+A `JobId`, `ExportId`, `BatchId` or `WebhookId` is a `str` that has passed the check, so it goes wherever a
 string does (document ids, object names, URLs), and text from a request becomes one
 only through `parse`.
 """
@@ -38,4 +38,12 @@ class JobId(RecordId):
 
 
 class ExportId(RecordId):
+    __slots__ = ()
+
+
+class BatchId(RecordId):
+    __slots__ = ()
+
+
+class WebhookId(RecordId):
     __slots__ = ()

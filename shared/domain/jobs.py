@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from shared.domain.errors import InvalidTransition, ScannerUnavailable
-from shared.domain.ids import JobId
+from shared.domain.ids import BatchId, JobId
 from shared.domain.sentences import DEFAULT_LIMIT, check_limit
 
 
@@ -158,6 +158,8 @@ class Job:
     # Why an upload that arrived is not accepted yet (a code): the job fails with it,
     # rather than UPLOAD_EXPIRED, if its upload deadline passes meanwhile.
     waiting_for: str | None = None
+    # The batch this book was uploaded with, if any.
+    batch_id: BatchId | None = None
     # The stored revision this copy was read at (opaque; set by the repository).
     version: object = field(default=None, compare=False)
 

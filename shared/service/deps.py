@@ -12,14 +12,18 @@ from shared.ratelimit import EndpointClass, RateLimiter, RateLimitPolicy
 from shared.service.engines import Engines
 from shared.service.health import Probe
 from shared.service.ports import (
+    BatchRepository,
     ExportRepository,
     JobRepository,
     MalwareScanner,
     ObjectStore,
     Quarantine,
+    SecretSealer,
     SheetsWriter,
     TaskQueue,
     UserSettingsRepository,
+    WebhookRepository,
+    WebhookSender,
 )
 
 MEBIBYTE = 1024 * 1024
@@ -50,6 +54,18 @@ class Limits:
     health_timeout: timedelta = timedelta(seconds=5)
     # PDFs with scripts, actions, embedded files or XFA: refused, or read as text only.
     refuse_active_content: bool = False
+    # Books in one batch (its creation and every addition together).
+    max_batch_files: int = 50
+    # Webhook endpoints per user.
+    max_webhooks: int = 10
+    # A failed delivery is tried again after base, 3 x base, 9 x base... at most max_delay
+    # apart, up to max_attempts; an endpoint failing disable_after in a row is disabled.
+    webhook_retry_base: timedelta = timedelta(seconds=5)
+    webhook_retry_max_delay: timedelta = timedelta(hours=6)
+    webhook_max_attempts: int = 24
+    webhook_disable_after: timedelta = timedelta(days=3)
+    # After a rotation, the previous secret signs too for this long.
+    webhook_rotation_grace: timedelta = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,5 +84,9 @@ class Deps:
     probes: Mapping[str, Probe]  # what the deep health check probes, by name
     scanner: MalwareScanner  # every upload is scanned before any chunk is enqueued
     quarantine: Quarantine
+    batches: BatchRepository
+    webhooks: WebhookRepository
+    webhook_sender: WebhookSender
+    sealer: SecretSealer  # encrypts the webhook signing secrets at rest
     limits: Limits = Limits()
     clock: Callable[[], datetime] = utc_now

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from shared.domain.batches import Batch
 from shared.domain.exports import Export, SheetsOptions
-from shared.domain.ids import ExportId, JobId
+from shared.domain.ids import BatchId, ExportId, JobId, WebhookId
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.sentences import Note, OutputSentence
 from shared.domain.users import User, UserSettings
+from shared.domain.webhooks import DeliveryAttempt, Endpoint
 from shared.service.task_messages import TaskMessage
 
 
@@ -128,6 +130,10 @@ class JobRepository(Protocol):
         """The job with its `version` set, or None."""
         ...
 
+    def get_many(self, job_ids: Sequence[JobId]) -> list[Job]:
+        """The jobs of those ids that exist, in the order asked."""
+        ...
+
     def compare_and_set(self, current: Job, new: Job) -> bool:
         """Store the fields `new` changes iff the job is still at `current.version`."""
         ...
@@ -192,9 +198,112 @@ class JobCursor:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchCursor:
+    """A position in a listing of batches: the last batch seen."""
+
+    created_at: datetime
+    batch_id: BatchId
+
+
+class BatchRepository(Protocol):
+    def add(self, batch: Batch) -> None: ...
+
+    def get(self, batch_id: BatchId) -> Batch | None:
+        """The batch with its `version` set, or None."""
+        ...
+
+    def compare_and_set(self, current: Batch, new: Batch) -> bool:
+        """Store `new` iff the batch is still at `current.version`."""
+        ...
+
+    def record_ended(self, batch_id: BatchId, job_id: JobId, failed: bool) -> bool:
+        """Atomically mark the book ended and add it to the batch's counts (and to its
+        failures when `failed`). False, changing nothing, if it was counted before or
+        the batch is gone."""
+        ...
+
+    def list_for_owner(self, owner_uid: str, limit: int, after: BatchCursor | None) -> list[Batch]:
+        """The owner's batches, newest first, after the position `after`."""
+        ...
+
+    def delete(self, batch_id: BatchId) -> None:
+        """Remove the batch and its marks; a missing one is not an error."""
+        ...
+
+
+class WebhookRepository(Protocol):
+    def add(self, endpoint: Endpoint) -> None: ...
+
+    def get(self, endpoint_id: WebhookId) -> Endpoint | None:
+        """The endpoint with its `version` set, or None."""
+        ...
+
+    def compare_and_set(self, current: Endpoint, new: Endpoint) -> bool: ...
+
+    def list_for_owner(self, owner_uid: str) -> list[Endpoint]:
+        """The owner's endpoints, oldest first."""
+        ...
+
+    def delete(self, endpoint_id: WebhookId) -> None:
+        """Remove the endpoint and its delivery log; a missing one is not an error."""
+        ...
+
+    def record_attempt(self, attempt: DeliveryAttempt) -> None:
+        """Keep the attempt in the endpoint's delivery log (recording it again replaces it)."""
+        ...
+
+    def attempt_recorded(self, endpoint_id: WebhookId, message_id: str, attempt: int) -> bool: ...
+
+    def attempts(
+        self, endpoint_id: WebhookId, limit: int, before: datetime | None
+    ) -> list[DeliveryAttempt]:
+        """The endpoint's delivery log, newest first, from before `before`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookCall:
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookAnswer:
+    """What came of one request to a receiver."""
+
+    status_code: int | None  # None: no HTTP answer (refused connection, timeout, TLS...)
+    latency_ms: float
+    excerpt: str = ""  # the start of the answer's body, as text
+    error: str | None = None  # why there was no usable answer, in words
+
+
+class WebhookSender(Protocol):
+    def check(self, url: str) -> None:
+        """Raise WebhookTargetRefused unless `url` is HTTPS and its host resolves only to
+        addresses a delivery may reach."""
+        ...
+
+    def send(self, call: WebhookCall) -> WebhookAnswer:
+        """POST the call to the address its host resolves to now, checked again (raises
+        WebhookTargetRefused); no redirect followed, short timeouts, answer read capped."""
+        ...
+
+
+class SecretSealer(Protocol):
+    def seal(self, secret: str, context: str) -> bytes:
+        """`secret` encrypted, bound to `context` (the endpoint's id); raises
+        WebhooksNotConfigured when there is no key."""
+        ...
+
+    def open(self, sealed: bytes, context: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
 class WrittenSheet:
     url: str
     rows: int
+    spreadsheet_id: str = ""
 
 
 class SheetsWriter(Protocol):

@@ -12,11 +12,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, TypeAdapter
 
-from shared.domain.ids import ExportId, JobId
+from shared.domain.ids import ExportId, JobId, WebhookId
 from shared.domain.jobs import Chunk
 
 JobIdField = Annotated[JobId, PlainValidator(JobId), PlainSerializer(str)]
 ExportIdField = Annotated[ExportId, PlainValidator(ExportId), PlainSerializer(str)]
+WebhookIdField = Annotated[WebhookId, PlainValidator(WebhookId), PlainSerializer(str)]
+MESSAGE_ID_PATTERN = r"^msg_[0-9a-f]{32}$"
 
 
 class _Message(BaseModel):
@@ -75,7 +77,24 @@ class ExportTask(_Message):
         return f"export-{self.export_id}"
 
 
-TaskMessage = ChunkTask | ExpireUploadTask | ExportTask
+class WebhookTask(_Message):
+    """Deliver one message to one endpoint: attempt `attempt` of that delivery.
+
+    `body` is the JSON sent, signed as is: every attempt sends the same bytes."""
+
+    kind: Literal["webhook"] = "webhook"
+    endpoint_id: WebhookIdField
+    message_id: str = Field(pattern=MESSAGE_ID_PATTERN)
+    event_type: str = Field(max_length=64)
+    body: str = Field(max_length=64 * 1024)
+    attempt: int = Field(default=1, ge=1)
+
+    @property
+    def name(self) -> str:
+        return f"webhook-{self.message_id}-{self.endpoint_id}-{self.attempt}"
+
+
+TaskMessage = ChunkTask | ExpireUploadTask | ExportTask | WebhookTask
 _MESSAGES: TypeAdapter[TaskMessage] = TypeAdapter(
     Annotated[TaskMessage, Field(discriminator="kind")]
 )
@@ -94,4 +113,6 @@ def ids_of(message: TaskMessage) -> dict[str, str]:
     """The record a message is about, for logs and traces."""
     if isinstance(message, ExportTask):
         return {"export_id": message.export_id}
+    if isinstance(message, WebhookTask):
+        return {"webhook_id": message.endpoint_id, "message_id": message.message_id}
     return {"job_id": message.job_id}
