@@ -1,5 +1,6 @@
-# Firestore (native mode): jobs and their results, user settings, exports, rate-limit
-# slots and the Gemini rewrite cache (shared/adapters/firestore_*.py).
+# Firestore (native mode): jobs and their results, batches, user settings, exports,
+# webhook endpoints and their delivery logs, rate-limit slots and the Gemini rewrite
+# cache (shared/adapters/firestore_*.py).
 #
 # One database per deployment (`firestore_database`, FNT_FIRESTORE_DATABASE), holding
 # its indexes and TTL policies: two deployments in one project share nothing. A
@@ -28,6 +29,11 @@ resource "google_firestore_database" "main" {
 #   jobs where owner_uid == U order by created_at desc, __name__ desc
 #   jobs where owner_uid == U and status == S order by created_at desc, __name__ desc
 # __name__ is the cursor's tie-break between jobs created in the same instant.
+# The batches (FirestoreBatchRepository.list_for_owner), likewise:
+#   batches where owner_uid == U order by created_at desc, __name__ desc
+# Webhook endpoints are listed by owner_uid == U alone (sorted in the function) and a
+# delivery log by `at` alone (the id follows its direction): single-field indexes
+# serve both.
 locals {
   firestore_indexes = {
     jobs_by_owner = {
@@ -43,6 +49,14 @@ locals {
       fields = [
         { field_path = "owner_uid", order = "ASCENDING" },
         { field_path = "status", order = "ASCENDING" },
+        { field_path = "created_at", order = "DESCENDING" },
+        { field_path = "__name__", order = "DESCENDING" },
+      ]
+    }
+    batches_by_owner = {
+      collection = "batches"
+      fields = [
+        { field_path = "owner_uid", order = "ASCENDING" },
         { field_path = "created_at", order = "DESCENDING" },
         { field_path = "__name__", order = "DESCENDING" },
       ]
@@ -133,4 +147,19 @@ resource "google_firestore_field" "unindexed_blobs" {
   index_config {}
 
   depends_on = [google_firestore_field.rate_leases_ttl]
+}
+
+# The webhooks' delivery logs (shared/adapters/firestore_webhooks.py):
+# webhooks/{endpoint}/deliveries/{message}-{attempt}, one entry per attempt, kept 30 days
+# after the attempt (`expire_at`). The log is ordered by `at`, never by `expire_at`.
+resource "google_firestore_field" "webhook_deliveries_ttl" {
+  project    = var.project_id
+  database   = var.firestore_database
+  collection = "deliveries"
+  field      = "expire_at"
+
+  ttl_config {}
+  index_config {}
+
+  depends_on = [google_firestore_field.unindexed_blobs]
 }

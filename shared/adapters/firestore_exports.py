@@ -1,5 +1,10 @@
 """ExportRepository on Firestore: `exports/{export_id}`, and `export_runs/{export_id}` as
-the claim one run of an export holds while it writes."""
+the claim one run of an export holds while it writes.
+
+A job's export has `job_id`; a batch's has `job_id` None, `batch_id` and `job_ids` (the
+books it holds). Documents from before batches have neither `batch_id` nor `job_ids`:
+they read as a job's export.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from google.cloud import firestore
 
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
-from shared.domain.ids import ExportId, JobId
+from shared.domain.ids import BatchId, ExportId, JobId
 from shared.domain.jobs import JobError
 
 EXPORTS = "exports"
@@ -57,15 +62,17 @@ def export_to_document(export: Export) -> dict[str, Any]:
     document["kind"], document["status"] = str(export.kind), str(export.status)
     document["columns"] = list(export.columns)
     document["indices"] = list(export.indices) if export.indices is not None else None
+    document["job_ids"] = list(export.job_ids)
     return document
 
 
 def export_from_document(export_id: str, document: dict[str, Any]) -> Export:
     sheets, error, indices = document.get("sheets"), document.get("error"), document.get("indices")
+    job_id, batch_id = document.get("job_id"), document.get("batch_id")
     return Export(
         id=ExportId(export_id),
         owner_uid=document["owner_uid"],
-        job_id=JobId(document["job_id"]),
+        job_id=JobId(job_id) if job_id else None,
         kind=ExportKind(document["kind"]),
         columns=tuple(document["columns"]),
         created_at=document["created_at"],
@@ -79,4 +86,6 @@ def export_from_document(export_id: str, document: dict[str, Any]) -> Export:
         finished_at=document.get("finished_at"),
         error=JobError(**error) if error else None,
         extra=dict(document.get("extra") or {}),
+        batch_id=BatchId(batch_id) if batch_id else None,
+        job_ids=tuple(JobId(i) for i in document.get("job_ids") or ()),
     )

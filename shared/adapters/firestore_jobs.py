@@ -6,6 +6,9 @@ the chunk's sentences (a whole novel does not fit one 1 MiB document);
 `jobs/{job_id}/profiles/{generation}` and `jobs/{job_id}/pages/{generation}:{part}` keep
 what the storage trigger learned of an upload and the pages it cleaned, for the chunks.
 
+A job uploaded with a batch carries its `batch_id` (documents from before batches have
+none and read as None).
+
 Writes that race avoid transactions (contended ones stall): a job change is an
 update conditioned on the job's last update time, and a chunk's results, its mark
 and its share of the job's counters go in one batch whose `create` of the mark
@@ -27,7 +30,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
 from shared.adapters.transient import transient_errors_as_unavailable
-from shared.domain.ids import JobId
+from shared.domain.ids import BatchId, JobId
 from shared.domain.jobs import Engine, Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, Note, OutputSentence
 from shared.service.ports import ChunkRecord, JobCursor, ResultPart
@@ -42,6 +45,8 @@ PACKED = "packed"  # a result part's content (see part_to_document)
 _PARTS_PER_BATCH = 8
 # Result parts fetched per query while paging through sentences (each up to ~400 KB).
 _PARTS_PER_READ = 3
+# Jobs asked for in one read by get_many.
+_JOBS_PER_READ = 100
 
 
 class FirestoreJobRepository:
@@ -59,6 +64,22 @@ class FirestoreJobRepository:
         if not snapshot.exists:
             return None
         return job_from_document(job_id, snapshot.to_dict() or {}, version=snapshot.update_time)
+
+    @transient_errors_as_unavailable
+    def get_many(self, job_ids: Sequence[JobId]) -> list[Job]:
+        """The jobs of those ids that exist, in the order asked (an id asked twice comes
+        twice), each with its `version`."""
+        found: dict[str, Job] = {}
+        unique = list(dict.fromkeys(job_ids))
+        for start in range(0, len(unique), _JOBS_PER_READ):
+            references = [self._jobs.document(i) for i in unique[start : start + _JOBS_PER_READ]]
+            for snapshot in self._client.get_all(references):
+                if snapshot.exists:
+                    document = snapshot.to_dict() or {}
+                    found[snapshot.id] = job_from_document(
+                        snapshot.id, document, version=snapshot.update_time
+                    )
+        return [found[job_id] for job_id in job_ids if job_id in found]
 
     @transient_errors_as_unavailable
     def compare_and_set(self, current: Job, new: Job) -> bool:
@@ -211,7 +232,7 @@ def _record_doc(record: ChunkRecord) -> dict[str, object]:
 
 def _record_from(document: dict[str, Any]) -> ChunkRecord:
     times: dict[str, Any] = {
-        name: _plain_datetime(document.pop(name)) for name in ("started_at", "finished_at")
+        name: plain_datetime(document.pop(name)) for name in ("started_at", "finished_at")
     }
     return ChunkRecord(**document, **times)
 
@@ -238,12 +259,13 @@ def job_to_document(job: Job) -> dict[str, Any]:
     document["error"] = dataclasses.asdict(job.error) if job.error else None
     document["exports"] = [dict(entry) for entry in job.exports]
     document["active_content"] = list(job.active_content)
+    document["batch_id"] = job.batch_id
     return document
 
 
 def job_from_document(job_id: str, document: Mapping[str, Any], version: object) -> Job:
     fields: dict[str, Any] = {name: document.get(name) for name in _COPIED if name in document}
-    error = document.get("error")
+    error, batch_id = document.get("error"), document.get("batch_id")
     return Job(
         id=JobId(job_id),
         status=JobStatus(document["status"]),
@@ -254,11 +276,12 @@ def job_from_document(job_id: str, document: Mapping[str, Any], version: object)
         active_content=tuple(document.get("active_content", ())),
         error=JobError(**error) if error else None,
         exports=tuple(
-            {**entry, "at": _plain_datetime(entry.get("at"))}
+            {**entry, "at": plain_datetime(entry.get("at"))}
             for entry in document.get("exports", ())
         ),
+        batch_id=BatchId(batch_id) if batch_id else None,
         version=version,
-        **{name: _plain_datetime(value) for name, value in fields.items()},
+        **{name: plain_datetime(value) for name, value in fields.items()},
     )
 
 
@@ -301,8 +324,8 @@ def _unpacked_part(part_id: str, document: Mapping[str, Any]) -> ResultPart:
     return ResultPart(part_id, document["chunk"], document["offset"], sentences, originals, notes)
 
 
-def _plain_datetime(value: Any) -> Any:
-    """Firestore returns its own datetime subclass; jobs compare equal with plain ones."""
+def plain_datetime(value: Any) -> Any:
+    """Firestore returns its own datetime subclass; records compare equal with plain ones."""
     if isinstance(value, datetime):
         return datetime.fromtimestamp(value.timestamp(), tz=value.tzinfo)
     return value

@@ -12,7 +12,7 @@ from google.cloud import firestore
 
 from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_jobs import FirestoreJobRepository
-from shared.domain.ids import JobId
+from shared.domain.ids import BatchId, JobId
 from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, Note, OutputSentence
 from shared.service import chunks
@@ -68,6 +68,46 @@ def test_a_job_comes_back_as_it_was_stored(repo: FirestoreJobRepository) -> None
     assert stored == job
     assert stored is not None and stored.version is not None
     assert repo.get(JobId("b" * 32)) is None
+
+
+def test_a_batchs_book_keeps_its_batch_and_jobs_stored_before_batches_have_none(
+    repo: FirestoreJobRepository, firestore_client: firestore.Client
+) -> None:
+    book = dataclasses.replace(a_job(), batch_id=BatchId("b" * 32))
+    repo.add(book)
+    older = JobId("c" * 32)
+    repo.add(a_job(older))
+    document = firestore_client.collection("jobs").document(older)
+    document.update({"batch_id": firestore.DELETE_FIELD})
+    assert "batch_id" not in (document.get().to_dict() or {})
+
+    assert repo.get(JOB_ID) == book
+    assert isinstance(repo.get(JOB_ID).batch_id, BatchId)  # type: ignore[union-attr]
+    stored = repo.get(older)
+    assert stored == a_job(older) and stored.batch_id is None
+    assert repo.compare_and_set(stored, stored.changed(NOW, pages_done=3))
+    assert repo.get(older).pages_done == 3  # type: ignore[union-attr]
+
+
+def test_many_jobs_come_back_in_the_order_asked_without_the_missing(
+    repo: FirestoreJobRepository,
+) -> None:
+    ids = [JobId(f"{n:x}" * 32) for n in range(1, 6)]
+    for job_id in ids:
+        repo.add(a_job(job_id))
+    missing = JobId("f" * 32)
+    asked = [ids[3], missing, ids[0], ids[4], ids[1]]
+
+    found = repo.get_many(asked)
+
+    assert [job.id for job in found] == [ids[3], ids[0], ids[4], ids[1]]
+    assert found[0] == a_job(ids[3]) and all(job.version is not None for job in found)
+    assert repo.get_many([]) == []
+    assert repo.get_many([missing]) == []
+    many = [JobId(f"{n:032x}") for n in range(250)]  # more than one read
+    for job_id in many[::50]:
+        repo.add(a_job(job_id))
+    assert [job.id for job in repo.get_many(list(reversed(many)))] == list(reversed(many[::50]))
 
 
 def test_a_change_based_on_a_stale_read_is_refused(repo: FirestoreJobRepository) -> None:

@@ -8,10 +8,12 @@ import json
 import pytest
 
 from shared.adapters import (
+    firestore_batches,
     firestore_cache,
     firestore_jobs,
     firestore_quota_ledger,
     firestore_rate_limiter,
+    firestore_webhooks,
 )
 from shared.adapters.gcs_store import GcsObjectStore
 from shared.adapters.secrets import GEMINI_API_KEY_SECRET
@@ -110,14 +112,51 @@ def test_composite_indexes_cover_the_history_query(config: Config) -> None:
     assert (jobs, "COLLECTION", by_status) in indexes(config)
 
 
+def test_a_composite_index_covers_the_batches_listing(config: Config) -> None:
+    # FirestoreBatchRepository.list_for_owner: owner_uid == U
+    # order by created_at desc, __name__ desc.
+    source = inspect.getsource(firestore_batches.FirestoreBatchRepository.list_for_owner)
+    for needle in (
+        'FieldFilter("owner_uid", "=="',
+        'order_by("created_at", direction=firestore.Query.DESCENDING)',
+        "FieldPath.document_id(), direction=firestore.Query.DESCENDING",
+    ):
+        assert needle in source, f"the batches query changed ({needle}): update the indexes"
+    assert source.count("FieldFilter(") == 1, "another filter needs another index"
+    listing = [
+        ("owner_uid", "ASCENDING"),
+        ("created_at", "DESCENDING"),
+        ("__name__", "DESCENDING"),
+    ]
+    assert (firestore_batches.BATCHES, "COLLECTION", listing) in indexes(config)
+
+
+def test_the_webhook_queries_need_no_composite_index(config: Config) -> None:
+    # Endpoints: owner_uid == U alone, sorted in Python. A delivery log: ordered by `at`
+    # (and the id, in the same direction), filtered on `at` alone: single-field indexes.
+    listing = inspect.getsource(firestore_webhooks.FirestoreWebhookRepository.list_for_owner)
+    assert 'FieldFilter("owner_uid", "=="' in listing
+    assert "order_by" not in listing and listing.count("FieldFilter(") == 1
+    log = inspect.getsource(firestore_webhooks.FirestoreWebhookRepository.attempts)
+    assert 'order_by("at", direction=firestore.Query.DESCENDING)' in log
+    assert "FieldPath.document_id(), direction=firestore.Query.DESCENDING" in log
+    assert log.count("FieldFilter(") == 1 and 'FieldFilter("at", "<"' in log
+    collections = {collection for collection, _, _ in indexes(config)}
+    assert not collections & {firestore_webhooks.WEBHOOKS, firestore_webhooks.DELIVERIES}
+
+
 def test_expiring_collections_have_ttl_policies_and_no_indexes(config: Config) -> None:
     expiring = {
         (firestore_rate_limiter.SLOTS, firestore_rate_limiter.TTL_FIELD),
         (firestore_quota_ledger.COLLECTION, firestore_quota_ledger.TTL_FIELD),
         (firestore_cache.COLLECTION, "expires_at"),
+        (firestore_webhooks.DELIVERIES, firestore_webhooks.TTL_FIELD),
     }
     assert '"expires_at": expires_at' in inspect.getsource(
         firestore_cache.FirestoreRewriteCache.put_many
+    )
+    assert "document[TTL_FIELD] = attempt.at + LOG_RETENTION" in inspect.getsource(
+        firestore_webhooks.attempt_to_document
     )
     fields = {
         (body["collection"], body["field"]): body
