@@ -1,5 +1,10 @@
 """SheetsWriter with gspread: as the user (their OAuth access token) or, in service-account
-mode, as the service, sharing the new sheet with the user's email."""
+mode, as the service, sharing the new sheet with the user's email.
+
+A new spreadsheet (no `spreadsheet_id`) has its one tab renamed to `tab` when given, so a
+spreadsheet with a tab per book is: the first book with `spreadsheet_id=None, tab=title`,
+then each other book with the `spreadsheet_id` returned, its own `tab` and `create_tab`.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ class GspreadSheetsWriter:
         collaborators = options.collaborators
         if self.service_account_mode:
             credentials, _ = google.auth.default(scopes=SCOPES)
-            client = service_account_client(credentials)
+            client = service_account_client(credentials, base_url=self._base_url)
             if owner_email and owner_email not in collaborators:
                 collaborators = (*collaborators, owner_email)
         elif google_token:
@@ -67,4 +72,4 @@ class GspreadSheetsWriter:
             ),
             Sharing(collaborators=collaborators, anyone_with_link=options.anyone_with_link),
         )
-        return WrittenSheet(result.url, result.rows_written)
+        return WrittenSheet(result.url, result.rows_written, result.spreadsheet_id)
