@@ -72,6 +72,13 @@ locals {
     FNT_GEMINI_MODEL          = var.gemini_model
     FNT_GEMINI_API_VERSION    = var.gemini_api_version
     FNT_SHEETS_MODE           = var.sheets_mode
+    # Webhooks: the api, the trigger and the worker enqueue deliveries onto this queue,
+    # signed as this account (the worker accepts it besides the tasks account); only the
+    # api and the worker may read the key secret (secrets.tf), named here for all three
+    # so that every function holds the same settings.
+    FNT_WEBHOOKS_QUEUE                = google_cloud_tasks_queue.webhooks.name
+    FNT_WEBHOOK_KEY_SECRET            = google_secret_manager_secret.webhook_signing_key.secret_id
+    FNT_WEBHOOK_TASKS_SERVICE_ACCOUNT = google_service_account.webhook_tasks.email
   }
 
   build_source = {

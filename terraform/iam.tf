@@ -1,7 +1,8 @@
 # Identities: one service account per function, one that Cloud Tasks signs the
-# worker's OIDC tokens as, one that builds the functions. Each gets the least it
-# needs, on the narrowest resource that grants it (bucket, queue, secret, service
-# account) rather than the project wherever Google allows it.
+# worker's OIDC tokens as (and one more for webhook deliveries), one that builds the
+# functions. Each gets the least it needs, on the narrowest resource that grants it
+# (bucket, queue, secret, service account) rather than the project wherever Google
+# allows it.
 
 resource "google_service_account" "api" {
   account_id   = "${var.name_prefix}-api"
@@ -31,6 +32,17 @@ resource "google_service_account" "tasks" {
   account_id   = "${var.name_prefix}-tasks"
   display_name = "French Novel Tool Cloud Tasks caller"
   description  = "Cloud Tasks signs its calls to the worker as this account (OIDC); it can invoke the worker and nothing else."
+
+  depends_on = [google_project_service.enabled]
+}
+
+# Cloud Tasks signs the webhooks queue's calls to the worker as this account (the
+# queue sets it on every task, tasks.tf). Its own account rather than the tasks one, so
+# the worker can tell a delivery from a chunk by who sent it.
+resource "google_service_account" "webhook_tasks" {
+  account_id   = "${var.name_prefix}-webhook-tasks"
+  display_name = "French Novel Tool webhook deliveries caller"
+  description  = "Cloud Tasks signs the webhooks queue's calls to the worker as this account (OIDC); it can invoke the worker and nothing else."
 
   depends_on = [google_project_service.enabled]
 }
@@ -179,7 +191,7 @@ resource "google_storage_bucket_iam_member" "grants" {
 # Queues ----------------------------------------------------------------------
 
 # The API (upload expiry, retries, duplicates, large exports) and the trigger (the
-# chunks of a job) create tasks. The worker creates none.
+# chunks of a job) create tasks. The worker creates none on these two queues.
 resource "google_cloud_tasks_queue_iam_member" "enqueuers" {
   for_each = {
     for pair in setproduct(["chunks", "gemini"], ["api", "trigger"]) :
@@ -191,6 +203,26 @@ resource "google_cloud_tasks_queue_iam_member" "enqueuers" {
   name     = each.value.queue == "chunks" ? google_cloud_tasks_queue.chunks.name : google_cloud_tasks_queue.gemini.name
   role     = "roles/cloudtasks.enqueuer"
   member   = "serviceAccount:${each.value.account}"
+}
+
+# Webhook deliveries: the API (a test ping), the trigger and the worker (a job's end)
+# enqueue them, and the worker enqueues each retry of a failed one. On this queue only.
+resource "google_cloud_tasks_queue_iam_member" "webhook_enqueuers" {
+  for_each = local.webhook_enqueuers
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloud_tasks_queue.webhooks.name
+  role     = "roles/cloudtasks.enqueuer"
+  member   = "serviceAccount:${each.value}"
+}
+
+locals {
+  webhook_enqueuers = {
+    api     = google_service_account.api.email
+    trigger = google_service_account.trigger.email
+    worker  = google_service_account.worker.email
+  }
 }
 
 # GET /health?deep=1 reads the chunks queue (cloudtasks.queues.get).
@@ -217,6 +249,15 @@ resource "google_service_account_iam_member" "tasks_act_as" {
   member             = "serviceAccount:${each.value}"
 }
 
+# The same for the webhook tasks account, by whoever enqueues a delivery.
+resource "google_service_account_iam_member" "webhook_tasks_act_as" {
+  for_each = local.webhook_enqueuers
+
+  service_account_id = google_service_account.webhook_tasks.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:${each.value}"
+}
+
 # Signed URLs: a function's credentials hold no private key, so the API and the
 # worker sign through IAM signBlob as themselves (FNT_SIGNING_SERVICE_ACCOUNT is
 # their own account), which needs the token creator role on that same account.
@@ -237,3 +278,15 @@ resource "google_service_account_iam_member" "sign_as_self" {
 # (a project owner, or Cloud Build's account; README, Deployment) already has at
 # project level. It is not granted here so this configuration never widens who can
 # act as the functions.
+
+# Invokers ----------------------------------------------------------------------
+
+# The webhook tasks account's one role: invoking the worker (functions.tf grants the
+# tasks account the same).
+resource "google_cloud_run_v2_service_iam_member" "worker_invoker_webhooks" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.worker.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.webhook_tasks.email}"
+}

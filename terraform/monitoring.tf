@@ -18,7 +18,11 @@ locals {
 
   notification_channels = google_monitoring_notification_channel.email[*].id
 
-  queue_ids = [google_cloud_tasks_queue.chunks.name, google_cloud_tasks_queue.gemini.name]
+  queue_ids = [
+    google_cloud_tasks_queue.chunks.name,
+    google_cloud_tasks_queue.gemini.name,
+    google_cloud_tasks_queue.webhooks.name,
+  ]
 }
 
 resource "google_monitoring_notification_channel" "email" {
@@ -98,11 +102,12 @@ resource "google_logging_metric" "jobs_failed" {
 }
 
 # The worker's own error lines (not the request logs: a 503 that asks Cloud Tasks to
-# retry is normal operation).
+# retry is normal operation). A webhook endpoint disabled is its owner's failure, not
+# the worker's, and has its own metric and alert (below).
 resource "google_logging_metric" "worker_errors" {
   name        = "${var.name_prefix}-worker-errors"
   description = "Log lines of severity ERROR or above from the chunk worker's code."
-  filter      = "${local.service_logs.worker} AND NOT ${local.request_logs} AND severity>=ERROR"
+  filter      = "${local.service_logs.worker} AND NOT ${local.request_logs} AND severity>=ERROR AND NOT jsonPayload.event=\"webhook_endpoint_disabled\""
 
   metric_descriptor {
     metric_kind  = "DELTA"
@@ -131,6 +136,50 @@ resource "google_logging_metric" "gemini_429" {
   depends_on = [google_project_service.enabled]
 }
 
+# Webhook deliveries, as the worker logs them: each failed attempt (the endpoint
+# answered non-2xx, or did not answer) and each endpoint disabled after failing too
+# long. Matched on the line's `event` field (a JSON field of the line, logged with
+# `extra=`), not its message. The status code is kept as a label (empty when the
+# endpoint did not answer); which endpoint is in the line only (`webhook_id`).
+resource "google_logging_metric" "webhook_delivery_failures" {
+  name        = "${var.name_prefix}-webhook-delivery-failures"
+  description = "Webhook delivery attempts that failed (the endpoint answered non-2xx or not at all), by status code."
+  filter      = "${local.service_logs.worker} AND jsonPayload.event=\"webhook_delivery_failed\""
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    unit         = "1"
+    display_name = "Webhook delivery failures"
+    labels {
+      key         = "status_code"
+      value_type  = "STRING"
+      description = "The endpoint's HTTP status (empty: no answer)."
+    }
+  }
+
+  label_extractors = {
+    status_code = "EXTRACT(jsonPayload.status_code)"
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_logging_metric" "webhook_endpoints_disabled" {
+  name        = "${var.name_prefix}-webhook-endpoints-disabled"
+  description = "Webhook endpoints disabled after their deliveries failed for too long."
+  filter      = "${local.service_logs.worker} AND jsonPayload.event=\"webhook_endpoint_disabled\""
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    unit         = "1"
+    display_name = "Webhook endpoints disabled"
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
 # Monitoring answers "cannot find metric" to an alert policy on a log-based metric for up
 # to about ten minutes after the metric is created, and the provider does not retry it:
 # the policies on them wait. Waited once, and again only when a metric is replaced.
@@ -144,6 +193,8 @@ resource "time_sleep" "log_metrics_visible" {
     worker_errors = google_logging_metric.worker_errors.id
     gemini_429    = google_logging_metric.gemini_429.id
     infected      = google_logging_metric.uploads_infected.id
+    webhook_fails = google_logging_metric.webhook_delivery_failures.id
+    webhook_off   = google_logging_metric.webhook_endpoints_disabled.id
   }
 }
 
@@ -283,7 +334,7 @@ resource "google_monitoring_alert_policy" "queue_backlog" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "Tasks pile up or start late. Check the worker's instance count against `worker_max_instances`, its errors, and for the gemini queue the Gemini 429 rate (the queue is paced to `gemini_requests_per_minute`)."
+    content   = "Tasks pile up or start late. Check the worker's instance count against `worker_max_instances`, its errors, and for the gemini queue the Gemini 429 rate (the queue is paced to `gemini_requests_per_minute`). The webhooks queue also holds deliveries scheduled for a later retry: its depth grows while endpoints are down (`webhook_max_concurrent` is its share of the worker)."
   }
 }
 
@@ -354,6 +405,78 @@ resource "google_monitoring_alert_policy" "gemini_429_rate" {
   documentation {
     mime_type = "text/markdown"
     content   = "Gemini refuses calls for quota. Each 429 costs a task attempt: lower `gemini_requests_per_minute` (the gemini queue's pace) to the key's real quota, or raise the quota."
+  }
+
+  depends_on = [time_sleep.log_metrics_visible]
+}
+
+resource "google_monitoring_alert_policy" "webhook_delivery_failures" {
+  display_name          = "FNT (${var.name_prefix}): webhook delivery failures"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = local.notification_channels
+
+  conditions {
+    display_name = "More than ${var.alert_webhook_failures_per_5min} webhook delivery failures in 5 min"
+    condition_threshold {
+      filter     = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_delivery_failures.name}\" AND resource.type=\"cloud_run_revision\""
+      comparison = "COMPARISON_GT"
+      duration   = "0s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_DELTA"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+      threshold_value = var.alert_webhook_failures_per_5min
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "Many webhook deliveries fail. The metric `${google_logging_metric.webhook_delivery_failures.name}` has the endpoint's status code as a label (empty: no answer); the worker's lines with `jsonPayload.event=\"webhook_delivery_failed\"` name each endpoint (`webhook_id`). Many endpoints failing at once points at our side (the worker's egress, its errors); one endpoint failing is its owner's, and it is disabled if it keeps failing."
+  }
+
+  depends_on = [time_sleep.log_metrics_visible]
+}
+
+resource "google_monitoring_alert_policy" "webhook_endpoint_disabled" {
+  display_name          = "FNT (${var.name_prefix}): webhook endpoint disabled"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = local.notification_channels
+
+  conditions {
+    display_name = "A webhook endpoint was disabled"
+    condition_threshold {
+      filter     = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_endpoints_disabled.name}\" AND resource.type=\"cloud_run_revision\""
+      comparison = "COMPARISON_GT"
+      duration   = "0s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_DELTA"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+      threshold_value = 0
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "An endpoint's deliveries failed for too long and the worker disabled it: its owner gets no more events until they enable it again. The worker's line with `jsonPayload.event=\"webhook_endpoint_disabled\"` names it (`webhook_id`); its earlier `webhook_delivery_failed` lines say how it failed."
   }
 
   depends_on = [time_sleep.log_metrics_visible]
@@ -438,6 +561,19 @@ locals {
         filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.gemini_429.name}\" AND resource.type=\"cloud_run_revision\""
         aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
       }]
+    },
+    {
+      title = "Webhook delivery failures and endpoints disabled"
+      sets = [
+        {
+          filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_delivery_failures.name}\" AND resource.type=\"cloud_run_revision\""
+          aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM", groupByFields = ["metric.label.status_code"] }
+        },
+        {
+          filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_endpoints_disabled.name}\" AND resource.type=\"cloud_run_revision\""
+          aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
+        },
+      ]
     },
   ]
 }

@@ -36,21 +36,23 @@ output "function_source_object" {
 }
 
 output "queues" {
-  description = "Cloud Tasks queues by role: `chunks` (offline chunks, expiries, exports) and `gemini` (paced to the model quota)."
+  description = "Cloud Tasks queues by role: `chunks` (offline chunks, expiries, exports), `gemini` (paced to the model quota) and `webhooks` (webhook deliveries)."
   value = {
-    chunks = google_cloud_tasks_queue.chunks.name
-    gemini = google_cloud_tasks_queue.gemini.name
+    chunks   = google_cloud_tasks_queue.chunks.name
+    gemini   = google_cloud_tasks_queue.gemini.name
+    webhooks = google_cloud_tasks_queue.webhooks.name
   }
 }
 
 output "service_accounts" {
-  description = "Service account emails: one per function, the Cloud Tasks OIDC identity and the build identity."
+  description = "Service account emails: one per function, the Cloud Tasks OIDC identities (chunk queues, webhook deliveries) and the build identity."
   value = {
-    api     = google_service_account.api.email
-    trigger = google_service_account.trigger.email
-    worker  = google_service_account.worker.email
-    tasks   = google_service_account.tasks.email
-    build   = google_service_account.build.email
+    api           = google_service_account.api.email
+    trigger       = google_service_account.trigger.email
+    worker        = google_service_account.worker.email
+    tasks         = google_service_account.tasks.email
+    webhook_tasks = google_service_account.webhook_tasks.email
+    build         = google_service_account.build.email
   }
 }
 
@@ -62,6 +64,11 @@ output "functions" {
 output "gemini_api_key_secret" {
   description = "Secret Manager secret to put the Gemini API key in (created empty)."
   value       = google_secret_manager_secret.gemini_api_key.secret_id
+}
+
+output "webhook_signing_key_secret" {
+  description = "Secret Manager secret to put the webhook signing key in (created empty; README, Deployment, Secrets)."
+  value       = google_secret_manager_secret.webhook_signing_key.secret_id
 }
 
 output "firestore_database" {

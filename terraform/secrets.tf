@@ -33,3 +33,35 @@ resource "google_secret_manager_secret_iam_member" "gemini_api_key_accessors" {
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${each.value}"
 }
+
+# The key that encrypts each webhook endpoint's signing secret in Firestore (AES-GCM):
+# base64 of 32 random bytes, ONE key for the deployment. Created EMPTY like the Gemini
+# key: no value in this repository or in Terraform state, and nothing creates one at
+# runtime. Add its first version once, before the first webhook endpoint is created:
+#   head -c 32 /dev/urandom | base64 | tr -d '\n' | gcloud secrets versions add PREFIX-webhook-signing-key --data-file=-
+# (README, Deployment, "Secrets"). The functions read the name from
+# FNT_WEBHOOK_KEY_SECRET.
+resource "google_secret_manager_secret" "webhook_signing_key" {
+  secret_id = "${var.name_prefix}-webhook-signing-key"
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# Readers: the API (creates and rotates endpoints' secrets) and the worker (signs each
+# delivery with the endpoint's secret). The trigger only enqueues deliveries and never
+# reads it.
+resource "google_secret_manager_secret_iam_member" "webhook_signing_key_accessors" {
+  for_each = {
+    api    = google_service_account.api.email
+    worker = google_service_account.worker.email
+  }
+
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.webhook_signing_key.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${each.value}"
+}

@@ -200,13 +200,24 @@ variable "trigger_max_instances" {
 }
 
 variable "worker_max_instances" {
-  description = "Most instances of the chunk worker (one chunk at a time each). The two queues' concurrent dispatches are split within it, so a queue never sends more tasks than there are instances."
+  description = "Most instances of the chunk worker (one task at a time each). The three queues' concurrent dispatches are split within it, so the queues never send more tasks than there are instances."
   type        = number
   default     = 40
 
   validation {
-    condition     = var.worker_max_instances >= 2 && var.worker_max_instances <= 1000 && floor(var.worker_max_instances) == var.worker_max_instances
-    error_message = "worker_max_instances must be a whole number from 2 to 1000 (both queues need at least one)."
+    condition     = var.worker_max_instances >= 3 && var.worker_max_instances <= 1000 && floor(var.worker_max_instances) == var.worker_max_instances
+    error_message = "worker_max_instances must be a whole number from 3 to 1000 (each of the three queues needs at least one)."
+  }
+}
+
+variable "webhook_max_concurrent" {
+  description = "Most webhook deliveries at once (the webhooks queue's concurrent dispatches). Each takes a worker instance for its HTTP call, so it is capped at a quarter of worker_max_instances (at least 1), taken from the chunks queue's share."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.webhook_max_concurrent >= 1 && var.webhook_max_concurrent <= 100 && floor(var.webhook_max_concurrent) == var.webhook_max_concurrent
+    error_message = "webhook_max_concurrent must be a whole number from 1 to 100."
   }
 }
 
@@ -345,6 +356,17 @@ variable "alert_worker_errors_per_5min" {
   validation {
     condition     = var.alert_worker_errors_per_5min >= 0
     error_message = "alert_worker_errors_per_5min must not be negative."
+  }
+}
+
+variable "alert_webhook_failures_per_5min" {
+  description = "Alert when more than this many webhook delivery attempts fail in 5 minutes. A user's endpoint that is down fails each message a few times in its first minutes, then rarely as the retries back off; many failures at once point at many endpoints, or at our side."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.alert_webhook_failures_per_5min >= 0
+    error_message = "alert_webhook_failures_per_5min must not be negative."
   }
 }
 

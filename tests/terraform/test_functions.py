@@ -194,9 +194,50 @@ def test_only_the_trigger_and_the_scheduler_invoke_the_malware_scanner(config: C
     assert token["service_account_email"] == "${google_service_account.scheduler.email}"
 
 
-def test_only_the_tasks_account_invokes_the_worker(config: Config) -> None:
-    assert invokers(config)["worker"] == {"serviceAccount:${google_service_account.tasks.email}"}
+def test_only_the_two_tasks_accounts_invoke_the_worker(config: Config) -> None:
+    # Cloud Tasks, as the chunk queues' account or as the webhooks queue's.
+    assert invokers(config)["worker"] == {
+        "serviceAccount:${google_service_account.tasks.email}",
+        "serviceAccount:${google_service_account.webhook_tasks.email}",
+    }
     assert service(config, "worker")["ingress_settings"] == "ALLOW_INTERNAL_ONLY"
+
+
+WEBHOOK_TASKS_EMAIL = "google_service_account.webhook_tasks.email"
+
+
+def instances_of(config: Config, body: dict[str, Any]) -> Any:
+    """The values a resource's for_each iterates over (a literal map, or a local one)."""
+    return resolve_local(config, body.get("for_each", {}))
+
+
+def test_the_webhook_tasks_account_may_only_invoke_the_worker(config: Config) -> None:
+    # Its one grant is run.invoker on the worker's service; whatever else names it
+    # grants others the right to act as it (and to enqueue tasks signed as it).
+    granted_to_it = []
+    for resource_type, named in config.resources.items():
+        if not re.search(r"_iam_(member|binding|policy)$", resource_type):
+            continue
+        for name, body in named.items():
+            members = json.dumps({k: v for k, v in body.items() if k != "service_account_id"})
+            if WEBHOOK_TASKS_EMAIL in members or (
+                "each.value" in members
+                and WEBHOOK_TASKS_EMAIL in json.dumps(instances_of(config, body))
+            ):
+                granted_to_it.append((resource_type, name))
+    assert granted_to_it == [("google_cloud_run_v2_service_iam_member", "worker_invoker_webhooks")]
+    grant = config.resource("google_cloud_run_v2_service_iam_member", "worker_invoker_webhooks")
+    assert grant["role"] == "roles/run.invoker"
+    assert grant["name"] == "${google_cloudfunctions2_function.worker.service_config[0].service}"
+    assert WEBHOOK_TASKS_EMAIL not in json.dumps(config.local("function_accounts"))
+    # No function runs as it.
+    for role in ROLES:
+        assert reference(service(config, role)["service_account_email"]) != WEBHOOK_TASKS_EMAIL
+    account = config.resource("google_service_account", "webhook_tasks")
+    assert account["account_id"] == "${var.name_prefix}-webhook-tasks"
+    prefix_rule = config.variables["name_prefix"]["validation"][0]["condition"]
+    longest_prefix = 1 + int(re.search(r"\{1,(\d+)\}", prefix_rule).group(1))  # type: ignore[union-attr]
+    assert longest_prefix + len("-webhook-tasks") <= 30, "account ids have 30 characters"
 
 
 def test_only_eventarc_as_the_trigger_account_invokes_the_trigger(config: Config) -> None:
@@ -239,6 +280,27 @@ def test_enqueuers_may_act_as_the_tasks_account_and_signers_as_themselves(
     enqueuers = config.resource("google_cloud_tasks_queue_iam_member", "enqueuers")
     assert enqueuers["role"] == "roles/cloudtasks.enqueuer"
     assert '["api", "trigger"]' in enqueuers["for_each"]
+
+    webhook_act_as = config.resource("google_service_account_iam_member", "webhook_tasks_act_as")
+    assert webhook_act_as["role"] == "roles/iam.serviceAccountUser"
+    assert reference(webhook_act_as["service_account_id"]) == (
+        "google_service_account.webhook_tasks.name"
+    )
+    assert webhook_act_as["member"] == "serviceAccount:${each.value}"
+    assert resolve_local(config, webhook_act_as["for_each"]) == {
+        role: f"${{google_service_account.{role}.email}}" for role in ROLES
+    }, "whoever enqueues a delivery acts as its account"
+    webhook_enqueuers = config.resource("google_cloud_tasks_queue_iam_member", "webhook_enqueuers")
+    assert webhook_enqueuers["for_each"] == webhook_act_as["for_each"]
+    act_as_grants = {
+        name: reference(body["service_account_id"])
+        for name, body in config.of_type("google_service_account_iam_member").items()
+        if body["role"] == "roles/iam.serviceAccountUser"
+    }
+    assert act_as_grants == {
+        "tasks_act_as": "google_service_account.tasks.name",
+        "webhook_tasks_act_as": "google_service_account.webhook_tasks.name",
+    }
 
     sign = config.resource("google_service_account_iam_member", "sign_as_self")
     assert sign["role"] == "roles/iam.serviceAccountTokenCreator"
@@ -487,3 +549,63 @@ def test_the_gemini_model_and_api_version_are_the_codes_unless_set(config: Confi
     assert config.variable_default("gemini_api_version") == DEFAULT_API_VERSION
     allowed = config.variables["gemini_api_version"]["validation"][0]["condition"]
     assert set(re.findall(r'"(v1\w*)"', allowed)) == set(API_VERSIONS)
+
+
+def test_every_function_is_told_the_webhooks_queue_key_and_caller(config: Config) -> None:
+    # All three enqueue deliveries (a test ping, a job's end, a retry) signed as the
+    # webhook tasks account, which the worker accepts; every function holds the same
+    # settings, though only the api and the worker may read the key.
+    for role in ROLES:
+        variables = env(config, role)
+        assert reference(variables["FNT_WEBHOOKS_QUEUE"]) == (
+            "google_cloud_tasks_queue.webhooks.name"
+        ), role
+        assert reference(variables["FNT_WEBHOOK_KEY_SECRET"]) == (
+            "google_secret_manager_secret.webhook_signing_key.secret_id"
+        ), role
+        caller = reference(variables["FNT_WEBHOOK_TASKS_SERVICE_ACCOUNT"])
+        assert caller == WEBHOOK_TASKS_EMAIL, role
+        assert reference(variables["FNT_TASKS_SERVICE_ACCOUNT"]) != caller, role
+    # The names the code uses where nothing sets them (locally), prefixed here.
+    assert Settings.model_fields["webhooks_queue"].default == "webhooks"
+    assert Settings.model_fields["webhook_key_secret"].default == "webhook-signing-key"
+
+
+def test_the_webhook_signing_key_is_created_empty_and_read_by_the_api_and_worker(
+    config: Config,
+) -> None:
+    secret = config.resource("google_secret_manager_secret", "webhook_signing_key")
+    assert secret["secret_id"] == "${var.name_prefix}-webhook-signing-key"
+    assert secret["replication"] == [{"auto": [{}]}]
+    # Its value is added by hand (README, Deployment, Secrets), never in Terraform state.
+    for resource_type in (
+        "google_secret_manager_secret_version",
+        "google_secret_manager_regional_secret_version",
+    ):
+        assert not config.of_type(resource_type), resource_type
+    for name, text in config.texts.items():
+        assert "secret_data" not in text, name
+    grants = [
+        (name, body)
+        for name, body in config.of_type("google_secret_manager_secret_iam_member").items()
+        if "webhook_signing_key" in body["secret_id"]
+    ]
+    assert [name for name, _ in grants] == ["webhook_signing_key_accessors"]
+    ((_, grant),) = grants
+    assert grant["role"] == "roles/secretmanager.secretAccessor"
+    assert grant["member"] == "serviceAccount:${each.value}"
+    assert reference(grant["secret_id"]) == (
+        "google_secret_manager_secret.webhook_signing_key.secret_id"
+    )
+    readers = {key: reference(value) for key, value in grant["for_each"].items()}
+    assert readers == {
+        "api": "google_service_account.api.email",
+        "worker": "google_service_account.worker.email",
+    }, "the api seals endpoints' secrets, the worker signs with them; nobody else"
+    for resource_type in (
+        "google_secret_manager_secret_iam_binding",
+        "google_secret_manager_secret_iam_policy",
+    ):
+        assert not config.of_type(resource_type), resource_type
+    assert "secretmanager" not in json.dumps(config.of_type("google_project_iam_member"))
+    assert "secretmanager" not in json.dumps(config.local("function_project_roles"))

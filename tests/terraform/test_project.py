@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import inspect
+import json
+import logging
 import re
+from typing import Any
 
 import pytest
 import yaml
 
 from shared.adapters import genai_errors as gemini_client
 from shared.entrypoints import storage_trigger, task_worker
+from shared.observability.logs import CloudLoggingFormatter
 from shared.service import chunks, dispatch, upload_checks
 from tests.terraform.hcl_config import (
     REPO_ROOT,
@@ -71,8 +75,12 @@ def test_outputs_give_the_frontend_and_operators_what_they_need(config: Config) 
         "exports_bucket",
         "queues",
         "service_accounts",
+        "gemini_api_key_secret",
+        "webhook_signing_key_secret",
     } <= config.outputs.keys()
     assert config.outputs["api_url"]["value"].endswith("/api/v1")
+    assert "webhooks" in config.outputs["queues"]["value"]
+    assert "webhook_tasks" in config.outputs["service_accounts"]["value"]
 
 
 @pytest.mark.parametrize("name", ["dev.tfvars.example", "prod.tfvars.example"])
@@ -171,6 +179,8 @@ def test_alerts_cover_the_failures_that_matter(config: Config) -> None:
         "queue_backlog",
         "worker_errors",
         "gemini_429_rate",
+        "webhook_delivery_failures",
+        "webhook_endpoint_disabled",
     } <= policies.keys()
     for name, body in policies.items():
         assert body["notification_channels"] == "${local.notification_channels}", name
@@ -186,12 +196,88 @@ def test_alerts_cover_the_failures_that_matter(config: Config) -> None:
         "job_failure_rate": "jobs_failed",
         "worker_errors": "worker_errors",
         "gemini_429_rate": "gemini_429",
+        "webhook_delivery_failures": "webhook_delivery_failures",
+        "webhook_endpoint_disabled": "webhook_endpoints_disabled",
     }.items():
         assert f"google_logging_metric.{metric}.name" in str(policies[name]["conditions"])
     channel = config.resource("google_monitoring_notification_channel", "email")
     assert channel["count"] == '${var.notification_email == "" ? 0 : 1}'
     assert config.variable_default("notification_email") == ""
     assert "dashboard_json" in config.resource("google_monitoring_dashboard", "main")
+
+
+def event_value(config: Config, metric: str) -> str:
+    """The value a log-based metric's filter asks of the line's `event` field."""
+    text = config.resource("google_logging_metric", metric)["filter"]
+    found = re.findall(r'(NOT )?jsonPayload\.event=\\?"(\w+)\\?"', text)
+    assert len(found) == 1 and not found[0][0], text
+    return str(found[0][1])
+
+
+def test_webhook_metrics_count_the_events_the_worker_logs(config: Config) -> None:
+    # The code logs each with `extra={"event": ...}`: a field of the JSON line, so
+    # jsonPayload.event (shared/observability/logs.py).
+    record = logging.makeLogRecord(
+        {
+            "msg": "webhook delivery failed",
+            "levelname": "WARNING",
+            "event": "webhook_delivery_failed",
+            "status_code": 502,
+        }
+    )
+    line = json.loads(CloudLoggingFormatter().format(record))
+    assert line["event"] == "webhook_delivery_failed" and line["status_code"] == 502
+    assert line["message"] == "webhook delivery failed"
+
+    events = {
+        "webhook_delivery_failures": "webhook_delivery_failed",
+        "webhook_endpoints_disabled": "webhook_endpoint_disabled",
+    }
+    code = "\n".join(
+        path.read_text(encoding="utf-8") for path in (REPO_ROOT / "shared").rglob("*.py")
+    )
+    for metric, event in events.items():
+        assert event_value(config, metric) == event, metric
+        assert f'"event": "{event}"' in code, f"no line of the code logs {event}"
+        text = config.resource("google_logging_metric", metric)["filter"]
+        # Deliveries run in the worker; this deployment's worker only.
+        assert text.startswith("${local.service_logs.worker} AND "), metric
+    failures = config.resource("google_logging_metric", "webhook_delivery_failures")
+    assert failures["label_extractors"] == {"status_code": "EXTRACT(jsonPayload.status_code)"}
+    labels = block(failures, "metric_descriptor")["labels"]
+    assert [label["key"] for label in labels] == ["status_code"]
+    # A disabled endpoint alerts once, as itself, not also as a worker error.
+    errors = config.resource("google_logging_metric", "worker_errors")["filter"]
+    assert 'NOT jsonPayload.event=\\"webhook_endpoint_disabled\\"' in json.dumps(errors)
+
+
+def test_webhook_alerts_fire_on_a_failure_rate_and_on_any_disabled_endpoint(
+    config: Config,
+) -> None:
+    def threshold(policy: str) -> dict[str, Any]:
+        body = config.resource("google_monitoring_alert_policy", policy)
+        (condition,) = body["conditions"]
+        return block(condition, "condition_threshold")
+
+    failures = threshold("webhook_delivery_failures")
+    assert failures["threshold_value"] == "${var.alert_webhook_failures_per_5min}"
+    assert failures["comparison"] == "COMPARISON_GT"
+    assert block(failures, "aggregations")["per_series_aligner"] == "ALIGN_DELTA"
+    assert config.variable_default("alert_webhook_failures_per_5min") > 0
+    disabled = threshold("webhook_endpoint_disabled")
+    assert disabled["threshold_value"] == 0 and disabled["comparison"] == "COMPARISON_GT"
+    for body in (failures, disabled):
+        assert 'resource.type=\\"cloud_run_revision\\"' in json.dumps(body["filter"])
+    # The backlog alert watches the webhooks queue too (its depth, its late starts).
+    queues = config.local("queue_ids")
+    assert "${google_cloud_tasks_queue.webhooks.name}" in queues
+    assert sorted(q.split(".")[1] for q in queues) == sorted(
+        config.of_type("google_cloud_tasks_queue")
+    )
+    filters = json.dumps(
+        config.resource("google_monitoring_alert_policy", "queue_backlog")["conditions"]
+    )
+    assert filters.count("local.queue_ids") == 2
 
 
 def test_cloud_build_checks_then_deploys_main_only() -> None:
