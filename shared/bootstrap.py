@@ -21,12 +21,14 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from shared.adapters.clamd import ClamdClient
 from shared.adapters.cloud_tasks_queue import CloudTasksQueue, RoutedTaskQueue
 from shared.adapters.firebase_tokens import FirebaseTokenVerifier
+from shared.adapters.firestore_batches import FirestoreBatchRepository
 from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_exports import FirestoreExportRepository
 from shared.adapters.firestore_jobs import FirestoreJobRepository
 from shared.adapters.firestore_quota_ledger import FirestoreQuotaLedger
 from shared.adapters.firestore_rate_limiter import FirestoreRateLimiter
 from shared.adapters.firestore_users import FirestoreUserSettings
+from shared.adapters.firestore_webhooks import FirestoreWebhookRepository
 from shared.adapters.gcs_store import GcsObjectStore
 from shared.adapters.genai_deferred import DeferredGenaiModel
 from shared.adapters.health_probes import google_probes, secret_probe
@@ -45,6 +47,8 @@ from shared.adapters.secrets import (
 )
 from shared.adapters.sheets.writer import GspreadSheetsWriter
 from shared.adapters.signing import IamSigner, LocalSigner, UrlSigner
+from shared.adapters.webhook_secrets import AesGcmSealer
+from shared.adapters.webhook_sender import PinnedWebhookSender
 from shared.config import Profile, ScannerSettings, Settings
 from shared.domain.errors import AppError, ModelNotFound, UnsafeConfiguration
 from shared.entrypoints.malware_scanner import MalwareScannerService
@@ -60,6 +64,7 @@ from shared.service.gemini_text_engine import GEMINI_QUEUE, GeminiEngine, Gemini
 from shared.service.offline_text_engine import OfflineEngine
 from shared.service.ports import CallerCheck, UserVerifier
 from shared.service.user_settings import CachedUserSettings
+from shared.service.webhook_events import WEBHOOKS_QUEUE
 
 if TYPE_CHECKING:
     from shared.entrypoints.storage_trigger import StorageTrigger
@@ -155,6 +160,10 @@ class Wiring:
                 {
                     CHUNKS_QUEUE: self._queue(config.chunks_queue),
                     GEMINI_QUEUE: self._queue(config.gemini_queue),
+                    WEBHOOKS_QUEUE: self._queue(
+                        config.webhooks_queue,
+                        config.webhook_tasks_service_account or config.tasks_service_account,
+                    ),
                 }
             ),
             engines=Engines(offline=OfflineEngine(), gemini=self._gemini()),
@@ -186,6 +195,10 @@ class Wiring:
             quarantine=GcsQuarantine(
                 self.storage_client, config.uploads_bucket, config.quarantine_bucket
             ),
+            batches=FirestoreBatchRepository(self.database),
+            webhooks=FirestoreWebhookRepository(self.database),
+            webhook_sender=PinnedWebhookSender(allow_loopback=config.webhook_allow_loopback),
+            sealer=AesGcmSealer(self.secrets, config.webhook_key_secret),
             limits=config.limits(),
         )
 
@@ -238,7 +251,8 @@ class Wiring:
         config = self.settings
         if config.production:
             assert config.tasks_service_account is not None  # checked by Settings
-            return OidcCallerVerifier(config.worker_url, frozenset({config.tasks_service_account}))
+            callers = {config.tasks_service_account, config.webhook_tasks_service_account}
+            return OidcCallerVerifier(config.worker_url, frozenset(c for c in callers if c))
         return LocalCallerCheck(production=False, required_headers={"X-CloudTasks-QueueName": None})
 
     def _rate_limiters(self) -> dict[EndpointClass, RateLimiter]:
@@ -253,13 +267,13 @@ class Wiring:
             ),
         }
 
-    def _queue(self, name: str) -> CloudTasksQueue:
+    def _queue(self, name: str, service_account: str | None = None) -> CloudTasksQueue:
         config = self.settings
         return CloudTasksQueue(
             self.tasks_client,
             config.queue_path(name),
             config.worker_url,
-            oidc_service_account=config.tasks_service_account,
+            oidc_service_account=service_account or config.tasks_service_account,
         )
 
     @cached_property

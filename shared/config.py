@@ -97,6 +97,20 @@ class Settings(_DeploymentSettings):
     # Overrides of the rate-limit policy, JSON: {"free": {"processing": [10, 3600]}, ...}.
     rate_limits: str = ""
 
+    # Webhooks: deliveries are tasks on their own queue, signed with secrets stored sealed
+    # by the key in the secret `webhook_key_secret` (the WEBHOOK_SIGNING_KEY variable
+    # locally). The webhook queue's tasks carry the OIDC token of their own account.
+    webhooks_queue: str = "webhooks"
+    webhook_key_secret: str = "webhook-signing-key"
+    webhook_tasks_service_account: str | None = None
+    # Local runs and tests only: deliver to a receiver on this machine (over plain HTTP);
+    # production refuses to start with it.
+    webhook_allow_loopback: bool = False
+    max_webhooks: int = Field(default=10, ge=1, le=100)
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    webhook_max_attempts: int = Field(default=24, ge=1, le=100)
+    max_batch_files: int = Field(default=50, ge=1, le=500)
+
     gemini_key_secret: str = "gemini-api-key"
     gemini_queue: str = "gemini"  # paced to the model's quota
     gemini_model: str = DEFAULT_MODEL
@@ -141,6 +155,10 @@ class Settings(_DeploymentSettings):
             chunk_max_attempts=self.chunk_max_attempts,
             export_inline_rows=self.export_inline_rows,
             refuse_active_content=self.active_content == "refuse",
+            max_batch_files=self.max_batch_files,
+            max_webhooks=self.max_webhooks,
+            webhook_retry_base=timedelta(seconds=self.webhook_retry_base_seconds),
+            webhook_max_attempts=self.webhook_max_attempts,
         )
 
     @model_validator(mode="after")
@@ -150,6 +168,8 @@ class Settings(_DeploymentSettings):
         emulators = [name for name in EMULATOR_VARIABLES if os.environ.get(name)]
         if emulators:
             raise UnsafeConfiguration(f"production must not use emulators: {emulators} are set")
+        if self.webhook_allow_loopback:
+            raise UnsafeConfiguration("production must not deliver webhooks to loopback addresses")
         missing = [
             name
             for name in (

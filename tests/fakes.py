@@ -30,6 +30,12 @@ from shared.service.ports import (
     WrittenSheet,
 )
 from shared.text.offline_engine import split_sentence
+from tests.fake_records import (
+    FakeBatchRepository,
+    FakeSealer,
+    FakeWebhookRepository,
+    FakeWebhookSender,
+)
 
 
 class FakeClock:
@@ -63,6 +69,10 @@ class FakeJobRepository:
     def get(self, job_id: str) -> Job | None:
         self.reads += 1
         return self._jobs.get(job_id)
+
+    def get_many(self, job_ids: Sequence[str]) -> list[Job]:
+        self.reads += len(job_ids)
+        return [self._jobs[job_id] for job_id in job_ids if job_id in self._jobs]
 
     def compare_and_set(self, current: Job, new: Job) -> bool:
         with self._lock:
@@ -330,7 +340,9 @@ class RecordingSheets:
         owner_email: str | None,
     ) -> WrittenSheet:
         self.calls.append((google_token, list(header), [list(r) for r in rows], options))
-        return WrittenSheet("https://docs.google.com/spreadsheets/d/fake", len(rows))
+        spreadsheet_id = options.spreadsheet_id or "fake"
+        url = f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}"
+        return WrittenSheet(url, len(rows), spreadsheet_id)
 
 
 def with_gemini(deps: Deps, model: TextModel, cache: RewriteCache | None = None) -> Deps:
@@ -349,11 +361,15 @@ class FakeWorld:
     users: FakeUserSettings
     exports: FakeExportRepository
     files: FakeObjectStore
+    batches: FakeBatchRepository
+    webhooks: FakeWebhookRepository
+    sender: FakeWebhookSender
 
 
 def fake_world(limits: Limits | None = None) -> FakeWorld:
     jobs, store, tasks, clock = FakeJobRepository(), FakeObjectStore(), FakeTaskQueue(), FakeClock()
     users, exports, files = FakeUserSettings(), FakeExportRepository(), FakeObjectStore()
+    batches, webhooks, sender = FakeBatchRepository(), FakeWebhookRepository(), FakeWebhookSender()
     deps = Deps(
         jobs=jobs,
         store=store,
@@ -368,7 +384,13 @@ def fake_world(limits: Limits | None = None) -> FakeWorld:
         probes={},
         scanner=FakeScanner(store),
         quarantine=FakeQuarantine(store),
+        batches=batches,
+        webhooks=webhooks,
+        webhook_sender=sender,
+        sealer=FakeSealer(),
         limits=limits or Limits(),
         clock=clock,
     )
-    return FakeWorld(jobs, store, tasks, clock, deps, users, exports, files)
+    return FakeWorld(
+        jobs, store, tasks, clock, deps, users, exports, files, batches, webhooks, sender
+    )

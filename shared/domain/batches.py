@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from shared.domain.errors import BatchClosed, InvalidTransition
+from shared.domain.errors import BatchClosed, BatchStateConflict
 from shared.domain.ids import BatchId, JobId
 from shared.domain.jobs import JobSettings
-
-DEFAULT_MAX_FILES = 50
 
 
 class BatchStatus(StrEnum):
@@ -70,13 +68,16 @@ class Batch:
     def is_open(self, now: datetime) -> bool:
         return self.seen_at(now).status is BatchStatus.OPEN
 
-    def with_files(self, now: datetime, job_ids: tuple[JobId, ...], open_until: datetime) -> Batch:
+    def check_open(self, now: datetime) -> None:
         if not self.is_open(now):
             status = self.seen_at(now).status
             raise BatchClosed(
                 f"The batch is {status}; files are added only while it is open.",
                 details={"status": str(status)},
             )
+
+    def with_files(self, now: datetime, job_ids: tuple[JobId, ...], open_until: datetime) -> Batch:
+        self.check_open(now)
         return dataclasses.replace(
             self,
             job_ids=self.job_ids + job_ids,
@@ -88,14 +89,16 @@ class Batch:
         """The batch completed, if every book has ended and it has not ended yet."""
         if self.status.is_final or self.ended_count < self.file_count:
             return None
-        status = BatchStatus.COMPLETED if self.failed_count == 0 else (
-            BatchStatus.COMPLETED_WITH_FAILURES
+        status = (
+            BatchStatus.COMPLETED
+            if self.failed_count == 0
+            else (BatchStatus.COMPLETED_WITH_FAILURES)
         )
         return dataclasses.replace(self, status=status, completed_at=now, updated_at=now)
 
     def cancelled(self, now: datetime) -> Batch:
         if self.status.is_final:
-            raise InvalidTransition(
+            raise BatchStateConflict(
                 f"The batch is {self.status}; it cannot be cancelled.",
                 details={"status": str(self.status)},
             )

@@ -407,6 +407,12 @@ class BatchClosed(Conflict):
     code = "BATCH_CLOSED"
 
 
+class BatchStateConflict(Conflict):
+    """The batch's status forbids the change (cancelling one that has ended)."""
+
+    code = "BATCH_STATE_CONFLICT"
+
+
 class BatchTooLarge(InvalidFields):
     code = "BATCH_TOO_LARGE"
 

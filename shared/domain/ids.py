@@ -1,8 +1,8 @@
 """Ids the system makes for its records: 32 lowercase hex digits, nothing a path can abuse.
 
-A `JobId`, `ExportId`, `BatchId` or `WebhookId` is a `str` that has passed the check, so it goes wherever a
-string does (document ids, object names, URLs), and text from a request becomes one
-only through `parse`.
+A `JobId`, `ExportId`, `BatchId` or `WebhookId` is a `str` that has passed the check, so
+it goes wherever a string does (document ids, object names, URLs), and text from a
+request becomes one only through `parse`.
 """
 
 from __future__ import annotations

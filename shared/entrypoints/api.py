@@ -14,10 +14,17 @@ from shared.domain.errors import ExportNotFound, InvalidInput, JobNotFound
 from shared.domain.exports import ExportKind, ExportStatus, SheetsOptions
 from shared.domain.ids import ExportId, JobId
 from shared.domain.jobs import JobSettings
-from shared.domain.users import User, UserSettings
 from shared.entrypoints import docs
+from shared.entrypoints.api_table import (
+    EXPORTS,
+    PREFIX,
+    PROCESSING,
+    google_token,
+    routes,
+    saved_settings,
+)
 from shared.http.responses import json_response
-from shared.http.router import Call, Routes
+from shared.http.router import Call
 from shared.http.schemas import (
     DuplicateRequest,
     ExportRequest,
@@ -40,19 +47,13 @@ from shared.http.schemas import (
     UploadRequest,
     UserSettingsIn,
 )
-from shared.ratelimit import EndpointClass
 from shared.service import estimate, exports, health, history, queries, uploads, usage
 from shared.service.deps import Deps
 from shared.service.estimate import Estimate
-from shared.service.user_settings import settings_of
 
-PREFIX = "/api/v1"
 # A PDF posted to the API is capped by Cloud Functions' 32 MB request limit.
 DIRECT_UPLOAD_MAX_BYTES = 32 * 1000 * 1000
-PROCESSING, EXPORTS = EndpointClass.PROCESSING, EndpointClass.EXPORTS
 GOOGLE_TOKEN_HEADER = exports.GOOGLE_TOKEN_HEADER
-
-routes: Routes[Deps] = Routes()
 
 
 @routes.route(
@@ -75,7 +76,7 @@ def check_health(call: Call[None, HealthQuery], deps: Deps) -> Health | flask.Re
 )  # fmt: skip
 def create_upload(call: Call[UploadRequest, None], deps: Deps) -> UploadCreated:
     body = call.body
-    settings = body.settings.to_domain() if body.settings else _saved(deps, call.user).job
+    settings = body.settings.to_domain() if body.settings else saved_settings(deps, call.user).job
     upload = uploads.NewUpload(body.filename, body.size_bytes, settings)
     job, signed = uploads.create_upload(deps, call.user.uid, upload)
     return UploadCreated.of(job, signed)
@@ -130,7 +131,7 @@ def delete_job(call: Call[None, None], deps: Deps) -> flask.Response:
 )  # fmt: skip
 def get_sentences(call: Call[None, SentencesQuery], deps: Deps) -> SentencesPageView:
     query, job_id = call.query, _job_id(call)
-    min_words = query.min_words or _saved(deps, call.user).min_sentence_words
+    min_words = query.min_words or saved_settings(deps, call.user).min_sentence_words
     page = queries.sentence_page(deps, call.user.uid, job_id, query.cursor, query.limit, min_words)
     return SentencesPageView.of(job_id, page)
 
@@ -183,7 +184,7 @@ def create_export(call: Call[ExportRequest, None], deps: Deps) -> ExportView | f
         body.sheets.to_domain() if body.sheets else None,
     )
     export = exports.start_export(
-        deps, user.uid, _job_id(call), order, _google_token(call), user.email
+        deps, user.uid, _job_id(call), order, google_token(call), user.email
     )
     if export.status is ExportStatus.PENDING:  # a large export: follow it at /exports/{id}
         return json_response(ExportView.of(export), 202)
@@ -208,19 +209,19 @@ def legacy_export_to_sheet(call: Call[LegacySheetExport, None], deps: Deps) -> L
     if body.job_id:
         order = exports.ExportOrder(ExportKind.GOOGLE_SHEETS, ("sentence",), sheets=options)
         export = exports.start_export(
-            deps, user.uid, JobId(body.job_id), order, _google_token(call), user.email
+            deps, user.uid, JobId(body.job_id), order, google_token(call), user.email
         )
         url = export.url or ""
     else:
         url = exports.sheet_of_sentences(
-            deps, body.sentences or [], options, _google_token(call), user.email
+            deps, body.sentences or [], options, google_token(call), user.email
         )
     return LegacySheetExported(success=True, spreadsheet_url=url)
 
 
 @routes.route("GET", f"{PREFIX}/settings", "The user's settings")
 def get_settings(call: Call[None, None], deps: Deps) -> UserSettingsIn:
-    return UserSettingsIn.of(_saved(deps, call.user))
+    return UserSettingsIn.of(saved_settings(deps, call.user))
 
 
 @routes.route("PUT", f"{PREFIX}/settings", "Save the user's settings", errors=(422,))
@@ -233,15 +234,6 @@ def put_settings(call: Call[UserSettingsIn, None], deps: Deps) -> UserSettingsIn
 def me(call: Call[None, None], deps: Deps) -> MeView:
     user = call.user
     return MeView.of(user, usage.usage_of(deps, user))
-
-
-def _google_token(call: Call[Any, Any]) -> str | None:
-    """The user's Google OAuth access token, passed through, never stored or logged."""
-    return call.request.headers.get(GOOGLE_TOKEN_HEADER) or None
-
-
-def _saved(deps: Deps, user: User) -> UserSettings:
-    return settings_of(deps.users, user.uid)
 
 
 def _job_id(call: Call[Any, Any]) -> JobId:
@@ -259,5 +251,10 @@ def _pdf_and_settings(call: Call[Any, Any]) -> tuple[bytes, JobSettings]:
     fields = {k: v for k, v in call.request.form.items() if k in SettingsIn.model_fields}
     return file.read(), SettingsIn.model_validate(fields).to_domain()
 
+
+# The other route modules add theirs to the same table; then the docs describe them all.
+from shared.entrypoints import api_batches, api_webhooks  # noqa: E402
+
+__all__ = ["PREFIX", "api_batches", "api_webhooks", "routes"]
 
 docs.register(routes, PREFIX)

@@ -26,10 +26,12 @@ from shared.service.task_messages import (
     ExpireUploadTask,
     ExportTask,
     TaskMessage,
+    WebhookTask,
     ids_of,
     parse_task,
 )
 from shared.service.upload_expiry import expire_upload
+from shared.service.webhook_delivery import deliver
 
 log = logging.getLogger(__name__)
 
@@ -78,3 +80,5 @@ class TaskWorker:
             case ExportTask():
                 export = run_export(self._deps, message.export_id, google_token)
                 return f"export {export.status}"
+            case WebhookTask():
+                return deliver(self._deps, message)

@@ -46,8 +46,12 @@ class SettingsIn(Strict):
         )
 
 
+# A file's name as the user's device has it: no path, no control characters.
+Filename = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")]
+
+
 class UploadRequest(Strict):
-    filename: str = Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")
+    filename: Filename
     size_bytes: int = Field(gt=0)
     settings: SettingsIn | None = None  # None: the user's saved settings
 
@@ -143,6 +147,7 @@ class JobView(BaseModel):
     job_id: str
     status: JobStatus
     filename: str
+    batch_id: str | None  # the batch it was uploaded with
     size_bytes: int
     settings: SettingsIn
     engine: Engine  # the one that runs: "auto" resolved when the job was created
@@ -167,6 +172,7 @@ class JobView(BaseModel):
             job_id=job.id,
             status=job.status,
             filename=job.filename,
+            batch_id=job.batch_id,
             size_bytes=job.size_bytes,
             settings=SettingsIn.of(job.settings),
             engine=job.engine,
@@ -374,7 +380,9 @@ class ExportRequest(Strict):
 
 class ExportView(BaseModel):
     export_id: str
-    job_id: str
+    job_id: str | None  # None for a batch's export
+    batch_id: str | None
+    job_ids: list[str]  # a batch's export: the books it holds
     kind: ExportKind
     status: ExportStatus
     columns: list[str]
@@ -390,6 +398,8 @@ class ExportView(BaseModel):
         return cls(
             export_id=export.id,
             job_id=export.job_id,
+            batch_id=export.batch_id,
+            job_ids=list(export.job_ids),
             kind=export.kind,
             status=export.status,
             columns=list(export.columns),

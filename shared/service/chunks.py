@@ -24,6 +24,7 @@ from shared.domain.jobs import REMOVED, Job, JobStatus
 from shared.observability.metrics import instruments
 from shared.service.chunk_books import StoredOrPdfBook
 from shared.service.deps import Deps
+from shared.service.job_endings import announce_end, end_job
 from shared.service.job_updates import update_job
 from shared.service.ports import ChunkRecord, ResultPart
 from shared.service.result_parts import split_into_parts
@@ -45,6 +46,7 @@ def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:
     if job is None:
         return "ignored: no such job"
     if job.status.is_final:
+        announce_end(deps, job)  # in case the run that ended it stopped before announcing
         return f"ignored: the job is {job.status}"
     if job.generation != task.generation:
         return "ignored: the task is for another upload of this job"
@@ -107,7 +109,7 @@ def finish_if_last(deps: Deps, job: Job) -> bool:
             stats=_job_stats(records),
         )
 
-    stored, changed = update_job(deps.jobs, job.id, complete)
+    stored, changed = end_job(deps, job.id, complete)
     if changed:
         _count_finished(stored)
     return changed
@@ -177,8 +179,8 @@ def _retry_or_fail(deps: Deps, job: Job, attempt: int, error: Exception) -> str:
 
 def _fail(deps: Deps, job_id: JobId, code: str, message: str) -> None:
     now = deps.clock()
-    stored, changed = update_job(
-        deps.jobs,
+    stored, changed = end_job(
+        deps,
         job_id,
         lambda current: None if current.status.is_final else current.failed(now, code, message),
     )

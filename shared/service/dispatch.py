@@ -19,6 +19,7 @@ from shared.domain.jobs import Job, JobStatus, plan_chunks
 from shared.observability.logs import log_context
 from shared.observability.tracing import continued, current_traceparent, tracer
 from shared.service.deps import Deps
+from shared.service.job_endings import end_job
 from shared.service.job_updates import update_job
 from shared.service.ports import Task
 from shared.service.task_messages import ChunkTask
@@ -66,8 +67,8 @@ def _accept(deps: Deps, job: Job, obj: FinalizedObject) -> str:
     now = deps.clock()
     problem = inspection.problem
     if problem is not None:
-        _, changed = update_job(
-            deps.jobs,
+        _, changed = end_job(
+            deps,
             job.id,
             lambda current: (
                 current.failed(now, problem.code, problem.message)

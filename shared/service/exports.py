@@ -1,5 +1,5 @@
-"""Exports of a completed job's sentences: Google Sheets, or CSV/XLSX files downloaded
-through short-lived signed URLs.
+"""Exports of a completed job's sentences, or of a batch's completed books: Google Sheets,
+or CSV/XLSX files downloaded through short-lived signed URLs (`export_files`).
 
 Small exports are written during the request; large ones (more rows than
 `export_inline_rows`) become a Cloud Task and are followed with GET /exports/{id}. A
@@ -11,7 +11,6 @@ export nor logged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from shared.domain.errors import (
@@ -23,21 +22,18 @@ from shared.domain.errors import (
     JobNotCompleted,
 )
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
-from shared.domain.ids import ExportId, JobId
+from shared.domain.ids import BatchId, ExportId, JobId
 from shared.domain.jobs import JobError, JobStatus
-from shared.domain.results import NumberedSentence
-from shared.exports.tables import csv_bytes, header, row, xlsx_bytes
+from shared.domain.webhooks import EventType
+from shared.exports.tables import header
 from shared.service.deps import Deps
+from shared.service.export_files import export_file, export_tables, write_sheets
 from shared.service.ports import Task
-from shared.service.queries import owned_job, sentence_page
+from shared.service.queries import owned_job
 from shared.service.task_messages import ExportTask
+from shared.service.webhook_events import publish
 
 GOOGLE_TOKEN_HEADER = "X-Google-Access-Token"
-_PAGE = 1000
-_FILES = {
-    ExportKind.CSV: ("text/csv; charset=utf-8", "csv"),
-    ExportKind.XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +55,30 @@ def start_export(
     job = owned_job(deps, owner_uid, job_id)
     if job.status is not JobStatus.COMPLETED:
         raise JobNotCompleted(f"The job is {job.status}; export it once it is completed.")
-    if order.kind is ExportKind.GOOGLE_SHEETS and not google_token and not _service_mode(deps):
-        raise GoogleTokenMissing(
-            f"Send the user's Google access token in the {GOOGLE_TOKEN_HEADER} header."
-        )
     if order.indices is not None and any(not 0 <= i < job.sentence_count for i in order.indices):
         raise InvalidInput(f"Sentence indices run from 0 to {job.sentence_count - 1}.")
-    export = Export(
+    export = new_export(deps, owner_uid, order, owner_email, job_id=job.id)
+    rows = len(order.indices) if order.indices is not None else job.sentence_count
+    return launch(deps, export, rows, google_token)
+
+
+def new_export(
+    deps: Deps,
+    owner_uid: str,
+    order: ExportOrder,
+    owner_email: str | None,
+    *,
+    job_id: JobId | None = None,
+    batch_id: BatchId | None = None,
+    job_ids: tuple[JobId, ...] = (),
+) -> Export:
+    """An export of a job, or of a batch's books."""
+    return Export(
         id=ExportId.new(),
         owner_uid=owner_uid,
-        job_id=job.id,
+        job_id=job_id,
+        batch_id=batch_id,
+        job_ids=job_ids,
         kind=order.kind,
         columns=order.columns,
         created_at=deps.clock(),
@@ -76,8 +86,15 @@ def start_export(
         sheets=order.sheets,
         extra={"owner_email": owner_email} if owner_email else {},
     )
+
+
+def launch(deps: Deps, export: Export, rows: int, google_token: str | None) -> Export:
+    """Write the export now when it is small, else as a task followed at /exports/{id}."""
+    if export.kind is ExportKind.GOOGLE_SHEETS and not google_token and not _service_mode(deps):
+        raise GoogleTokenMissing(
+            f"Send the user's Google access token in the {GOOGLE_TOKEN_HEADER} header."
+        )
     deps.exports.add(export)
-    rows = len(order.indices) if order.indices is not None else job.sentence_count
     if rows <= deps.limits.export_inline_rows:
         # During the request the caller hears of a refused token as a 401/403 at once.
         return run_export(deps, export.id, google_token, reraise=True)
@@ -141,45 +158,38 @@ def run_export(
         return failed
     done = export.changed(status=ExportStatus.DONE, url=url, rows=rows, finished_at=deps.clock())
     exports.save(done)
-    deps.jobs.record_export(
-        export.job_id,
-        {"export_id": done.id, "kind": str(done.kind), "url": url, "at": done.finished_at},
-    )
+    if done.job_id is not None:
+        deps.jobs.record_export(
+            done.job_id,
+            {"export_id": done.id, "kind": str(done.kind), "url": url, "at": done.finished_at},
+        )
+    publish(deps, done.owner_uid, EventType.EXPORT_COMPLETED, _event(done), deps.clock())
     return done
+
+
+def _event(export: Export) -> dict[str, object]:
+    return {
+        "export_id": export.id,
+        "job_id": export.job_id,
+        "batch_id": export.batch_id,
+        "kind": str(export.kind),
+        "rows": export.rows,
+        "url": export.url,
+    }
 
 
 def _write(deps: Deps, export: Export, google_token: str | None) -> tuple[str, int]:
     head = header(export.columns)
-    rows = [row(sentence, export.columns) for sentence in _sentences(deps, export)]
+    tables = export_tables(deps, export, head)
     if export.kind is ExportKind.GOOGLE_SHEETS:
-        written = deps.sheets(
-            google_token,
-            head,
-            rows,
-            export.sheets or SheetsOptions(),
-            export.extra.get("owner_email"),
-        )
-        return written.url, written.rows
+        return write_sheets(deps, export, tables, google_token)
     files = deps.export_files
-    content_type, extension = _FILES[export.kind]
-    data = csv_bytes(head, rows) if export.kind is ExportKind.CSV else xlsx_bytes(head, rows)
-    name = f"exports/{export.id}.{extension}"
-    files.write(name, data, content_type)
+    file = export_file(export, tables)
+    name = f"exports/{export.id}.{file.extension}"
+    files.write(name, file.data, file.content_type)
     expires_at = deps.clock() + deps.limits.download_url_ttl
-    return files.signed_download(name, f"phrases.{extension}", expires_at), len(rows)
-
-
-def _sentences(deps: Deps, export: Export) -> Iterator[NumberedSentence]:
-    wanted = set(export.indices) if export.indices is not None else None
-    cursor: str | None = None
-    while True:
-        page = sentence_page(deps, export.owner_uid, export.job_id, cursor, _PAGE)
-        for sentence in page.sentences:
-            if wanted is None or sentence.index in wanted:
-                yield sentence
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
+    url = files.signed_download(name, f"phrases.{file.extension}", expires_at)
+    return url, sum(len(table.rows) for table in tables)
 
 
 def _service_mode(deps: Deps) -> bool:

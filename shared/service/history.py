@@ -8,22 +8,18 @@ the same exactly-once machinery apply, and the original job stays as it was.
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import datetime, timedelta
-
 from shared.domain.errors import Conflict, InvalidInput, ObjectMissing, UploadGone
 from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.service.batch_progress import book_removed
+from shared.service.cursors import decode_cursor, encode_cursor
 from shared.service.deps import Deps
-from shared.service.job_updates import update_job
+from shared.service.job_endings import end_job
 from shared.service.ports import JobCursor
 from shared.service.queries import owned_job
 from shared.service.uploads import NewUpload, expiry_task, new_job
 
 MAX_PAGE_SIZE = 100
-# The years a job's creation time can fall in: a cursor naming another is forged.
-CURSOR_YEARS = (2020, 2200)
 
 
 def list_jobs(
@@ -32,7 +28,7 @@ def list_jobs(
     """Up to `limit` of the owner's jobs, newest first, and the cursor of the next page."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
-    after = _decode(cursor) if cursor else None
+    after = JobCursor(*decode_cursor(cursor, JobId)) if cursor else None
     now = deps.clock()
     jobs = [
         job.seen_at(now) for job in deps.jobs.list_for_owner(owner_uid, status, limit + 1, after)
@@ -40,7 +36,7 @@ def list_jobs(
     if len(jobs) <= limit:
         return jobs, None
     last = jobs[limit - 1]
-    return jobs[:limit], _encode(JobCursor(last.created_at, last.id))
+    return jobs[:limit], encode_cursor(last.created_at, last.id)
 
 
 def delete_job(deps: Deps, owner_uid: str, job_id: JobId) -> None:
@@ -48,13 +44,15 @@ def delete_job(deps: Deps, owner_uid: str, job_id: JobId) -> None:
     job = owned_job(deps, owner_uid, job_id)
     deps.jobs.delete(job.id)
     deps.store.delete(job.object_name)
+    if job.batch_id is not None:
+        book_removed(deps, job)
 
 
 def cancel_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
     owned_job(deps, owner_uid, job_id)
     now = deps.clock()
-    job, _ = update_job(
-        deps.jobs,
+    job, _ = end_job(
+        deps,
         job_id,
         lambda current: current.moved_to(JobStatus.CANCELLED, now, completed_at=now),
     )
@@ -87,20 +85,3 @@ def _rerun(deps: Deps, source: Job, settings: JobSettings) -> Job:
         deps.jobs.delete(job.id)
         raise UploadGone("This job's PDF is no longer stored; upload it again.") from error
     return job
-
-
-def _encode(cursor: JobCursor) -> str:
-    text = f"{cursor.created_at.isoformat()}|{cursor.job_id}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> JobCursor:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, job_id = text.split("|")
-        at = datetime.fromisoformat(created_at)
-        if at.utcoffset() != timedelta(0) or not CURSOR_YEARS[0] <= at.year <= CURSOR_YEARS[1]:
-            raise ValueError(created_at)  # not a time this API wrote
-        return JobCursor(at, JobId(job_id))
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("The cursor is not one this API returned.") from exc

@@ -8,7 +8,7 @@ from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobStatus
 from shared.service.deps import Deps
 from shared.service.dispatch import resume_dispatch
-from shared.service.job_updates import update_job
+from shared.service.job_endings import end_job
 
 
 def expire_upload(deps: Deps, job_id: JobId) -> str:
@@ -19,7 +19,7 @@ def expire_upload(deps: Deps, job_id: JobId) -> str:
     def expire(current: Job) -> Job | None:
         return current.seen_at(now) if current.upload_expired_at(now) else None
 
-    job, changed = update_job(deps.jobs, job_id, expire)
+    job, changed = end_job(deps, job_id, expire)
     if changed:
         return "expired"
     if job.status is JobStatus.AWAITING_UPLOAD:

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 
 from shared.domain.errors import FileTooLarge, InvalidInput, NotAPdf
-from shared.domain.ids import JobId
+from shared.domain.ids import BatchId, JobId
 from shared.domain.jobs import Job, JobSettings, JobStatus
 from shared.observability.tracing import current_traceparent
 from shared.service.deps import Deps
-from shared.service.job_updates import update_job
+from shared.service.job_endings import end_job
 from shared.service.ports import SignedUpload, Task
 from shared.service.task_messages import ExpireUploadTask
 from shared.text.pdf_basics import looks_like_pdf
@@ -52,22 +52,25 @@ def create_upload(deps: Deps, owner_uid: str, upload: NewUpload) -> tuple[Job, S
     Signing first, then the expiry task, then the job: if a step fails, nothing of the
     later ones exists, and a job never exists without the task that ends it.
     """
-    _check_size(deps, upload.size_bytes)
+    check_size(deps, upload.size_bytes)
     job = new_job(deps, owner_uid, upload)
-    expires_at = job.upload_expires_at - deps.limits.upload_grace
-    signed = deps.store.signed_upload(
-        job.object_name, PDF_CONTENT_TYPE, upload.size_bytes, expires_at
-    )
+    signed = signed_upload(deps, job)
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
     return job, signed
+
+
+def signed_upload(deps: Deps, job: Job) -> SignedUpload:
+    """The URL the job's PDF is PUT to, expiring a grace period before the job's deadline."""
+    expires_at = job.upload_expires_at - deps.limits.upload_grace
+    return deps.store.signed_upload(job.object_name, PDF_CONTENT_TYPE, job.size_bytes, expires_at)
 
 
 def accept_direct_upload(
     deps: Deps, owner_uid: str, filename: str, data: bytes, settings: JobSettings
 ) -> Job:
     """A job for a PDF posted to the API; the storage trigger takes it from there."""
-    _check_size(deps, len(data))
+    check_size(deps, len(data))
     if not looks_like_pdf(data):
         raise NotAPdf("The file is not a PDF.")
     job = new_job(deps, owner_uid, NewUpload(filename, len(data), settings))
@@ -78,12 +81,12 @@ def accept_direct_upload(
     except Exception:
         now = deps.clock()
         message = "The PDF could not be stored; send it again."
-        update_job(deps.jobs, job.id, lambda current: current.failed(now, UPLOAD_FAILED, message))
+        end_job(deps, job.id, lambda current: current.failed(now, UPLOAD_FAILED, message))
         raise
     return job
 
 
-def _check_size(deps: Deps, size_bytes: int) -> None:
+def check_size(deps: Deps, size_bytes: int) -> None:
     limit = deps.limits.max_upload_bytes
     if size_bytes < 1:
         raise InvalidInput("The file is empty.", details={"size_bytes": size_bytes})
@@ -94,7 +97,7 @@ def _check_size(deps: Deps, size_bytes: int) -> None:
         )
 
 
-def new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
+def new_job(deps: Deps, owner_uid: str, upload: NewUpload, batch_id: BatchId | None = None) -> Job:
     choice = deps.engines.for_settings(upload.settings).choice
     now = deps.clock()
     job_id = JobId.new()
@@ -113,4 +116,5 @@ def new_job(deps: Deps, owner_uid: str, upload: NewUpload) -> Job:
         engine=choice.engine,
         model=choice.model,
         prompt_version=choice.prompt_version,
+        batch_id=batch_id,
     )

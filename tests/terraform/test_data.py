@@ -203,7 +203,7 @@ def test_an_existing_default_database_can_be_kept_and_its_settings_wait_for_a_ne
 
 def test_the_gemini_secret_is_created_empty(config: Config) -> None:
     secrets = config.of_type("google_secret_manager_secret")
-    assert set(secrets) == {"gemini_api_key"}
+    assert set(secrets) == {"gemini_api_key", "webhook_signing_key"}
     key = secrets["gemini_api_key"]
     # The code's name, prefixed like the deployment's other names.
     assert key["secret_id"] == "${var.name_prefix}-" + GEMINI_API_KEY_SECRET
@@ -216,7 +216,7 @@ def test_the_gemini_secret_is_created_empty(config: Config) -> None:
 
 def test_only_the_functions_read_the_gemini_secret(config: Config) -> None:
     accessors = config.of_type("google_secret_manager_secret_iam_member")
-    assert set(accessors) == {"gemini_api_key_accessors"}
+    assert set(accessors) == {"gemini_api_key_accessors", "webhook_signing_key_accessors"}
     grant = accessors["gemini_api_key_accessors"]
     assert grant["role"] == "roles/secretmanager.secretAccessor"
     assert grant["member"] == "serviceAccount:${each.value}"

@@ -90,11 +90,13 @@ def multipart_pdf() -> dict[str, Any]:
 
 
 def run_queued_tasks(world: FakeWorld) -> None:
-    """Each chunk task once, through the worker, as Cloud Tasks posts it."""
+    """Each chunk task queued once, through the worker, as Cloud Tasks posts it (a task
+    run leaves the queue)."""
     worker = task_worker(world.deps)
     for task in list(world.tasks.tasks.values()):
         if task.message.kind != "chunk":
             continue
+        del world.tasks.tasks[task.name]
         headers = {QUEUE_HEADER: task.queue, "X-CloudTasks-TaskName": task.name}
         response = call(
             worker.handle, "/", "POST", data=task.message.model_dump_json(), headers=headers
@@ -172,6 +174,14 @@ def test_every_route_answers_its_happy_path(frontend: Frontend) -> None:
 
     assert ui.request("DELETE", f"{PREFIX}/jobs/{job_id}").status_code == 204
     assert ui.json("GET", f"{PREFIX}/jobs/{job_id}", 404)["error"]["code"] == "JOB_NOT_FOUND"
+
+    from tests.unit.test_batch_routes import drive_batch_routes
+    from tests.unit.test_webhook_routes import drive_webhook_routes
+
+    ui.world.clock.advance(timedelta(hours=1))  # a new processing quota for each
+    drive_batch_routes(ui)
+    ui.world.clock.advance(timedelta(hours=1))
+    drive_webhook_routes(ui)
 
     document = ui.json("GET", f"{PREFIX}/openapi.json")
     assert document["openapi"] == "3.1.0"

@@ -1,0 +1,36 @@
+"""Exports of a batch: the books completed when asked, one table each (see export_files)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from shared.domain.errors import BatchNotReady, InvalidInput
+from shared.domain.exports import Export, ExportKind, SheetsOptions
+from shared.domain.ids import BatchId
+from shared.domain.jobs import JobStatus
+from shared.service.batches import owned_batch
+from shared.service.deps import Deps
+from shared.service.exports import ExportOrder, launch, new_export
+
+
+def start_batch_export(
+    deps: Deps,
+    owner_uid: str,
+    batch_id: BatchId,
+    order: ExportOrder,
+    google_token: str | None,
+    owner_email: str | None = None,
+) -> Export:
+    batch = owned_batch(deps, owner_uid, batch_id)
+    if order.indices is not None:
+        raise InvalidInput("Sentence indices select from one job; a batch exports whole books.")
+    books = [job for job in deps.jobs.get_many(batch.job_ids) if job.status is JobStatus.COMPLETED]
+    if not books:
+        raise BatchNotReady("No book of the batch has completed yet; export it once one has.")
+    if order.kind is ExportKind.GOOGLE_SHEETS:  # a new spreadsheet is named after the batch
+        sheets = order.sheets or SheetsOptions()
+        order = replace(order, sheets=replace(sheets, title=sheets.title or batch.name))
+    export = new_export(
+        deps, owner_uid, order, owner_email, batch_id=batch.id, job_ids=tuple(b.id for b in books)
+    )
+    return launch(deps, export, sum(book.sentence_count for book in books), google_token)

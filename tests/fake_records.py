@@ -1,0 +1,163 @@
+"""In-memory fakes of the batch and webhook ports, with the semantics the adapters promise."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from shared.domain.batches import Batch
+from shared.domain.errors import WebhookTargetRefused
+from shared.domain.webhooks import DeliveryAttempt, Endpoint
+from shared.service.ports import BatchCursor, WebhookAnswer, WebhookCall
+
+R = TypeVar("R", Batch, Endpoint)
+
+
+class _Versioned(Generic[R]):
+    """Records by id, each stored copy with a new revision; compare-and-set on it."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, R] = {}
+        self._revisions = itertools.count(1)
+        self.lock = threading.RLock()
+
+    def add(self, record: R) -> None:
+        with self.lock:
+            if record.id in self.records:
+                raise ValueError(f"{record.id} exists")
+            self._store(record)
+
+    def get(self, record_id: str) -> R | None:
+        return self.records.get(record_id)
+
+    def compare_and_set(self, current: R, new: R) -> bool:
+        with self.lock:
+            stored = self.records.get(current.id)
+            if stored is None or stored.version != current.version:
+                return False
+            self._store(new)
+            return True
+
+    def _store(self, record: R) -> None:
+        self.records[record.id] = dataclasses.replace(record, version=next(self._revisions))  # type: ignore[type-var]
+
+
+class FakeBatchRepository(_Versioned[Batch]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ended: dict[str, set[str]] = {}
+
+    def record_ended(self, batch_id: str, job_id: str, failed: bool) -> bool:
+        with self.lock:
+            batch = self.records.get(batch_id)
+            marks = self.ended.setdefault(batch_id, set())
+            if batch is None or job_id in marks:
+                return False
+            marks.add(job_id)
+            self._store(
+                dataclasses.replace(
+                    batch,
+                    ended_count=batch.ended_count + 1,
+                    failed_count=batch.failed_count + int(failed),
+                )
+            )
+            return True
+
+    def list_for_owner(self, owner_uid: str, limit: int, after: BatchCursor | None) -> list[Batch]:
+        mine = sorted(
+            (b for b in self.records.values() if b.owner_uid == owner_uid),
+            key=lambda b: (b.created_at, b.id),
+            reverse=True,
+        )
+        if after is not None:
+            mine = [b for b in mine if (b.created_at, b.id) < (after.created_at, after.batch_id)]
+        return mine[:limit]
+
+    def delete(self, batch_id: str) -> None:
+        with self.lock:
+            self.records.pop(batch_id, None)
+            self.ended.pop(batch_id, None)
+
+
+class FakeWebhookRepository(_Versioned[Endpoint]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: dict[tuple[str, str, int], DeliveryAttempt] = {}
+
+    def list_for_owner(self, owner_uid: str) -> list[Endpoint]:
+        mine = [e for e in self.records.values() if e.owner_uid == owner_uid]
+        return sorted(mine, key=lambda e: (e.created_at, e.id))
+
+    def delete(self, endpoint_id: str) -> None:
+        with self.lock:
+            self.records.pop(endpoint_id, None)
+            for key in [k for k in self.log if k[0] == endpoint_id]:
+                del self.log[key]
+
+    def record_attempt(self, attempt: DeliveryAttempt) -> None:
+        self.log[(attempt.endpoint_id, attempt.message_id, attempt.attempt)] = attempt
+
+    def attempt_recorded(self, endpoint_id: str, message_id: str, attempt: int) -> bool:
+        return (endpoint_id, message_id, attempt) in self.log
+
+    def attempts(
+        self, endpoint_id: str, limit: int, before: datetime | None
+    ) -> list[DeliveryAttempt]:
+        mine = [a for a in self.log.values() if a.endpoint_id == endpoint_id]
+        if before is not None:
+            mine = [a for a in mine if a.at < before]
+        return sorted(mine, key=lambda a: (a.at, a.message_id, a.attempt), reverse=True)[:limit]
+
+
+Responder = Callable[[WebhookCall], WebhookAnswer]
+
+
+class FakeWebhookSender:
+    """Keeps each call; answers with `respond` (200 by default). URLs whose host is in
+    `refused_hosts` are refused, at registration and at delivery."""
+
+    def __init__(self) -> None:
+        self.calls: list[WebhookCall] = []
+        self.respond: Responder = lambda call: WebhookAnswer(200, 5.0, "ok")
+        self.refused_hosts: set[str] = {"10.0.0.1", "169.254.169.254", "localhost"}
+
+    def check(self, url: str) -> None:
+        host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        if not url.startswith("https://") or host in self.refused_hosts:
+            raise WebhookTargetRefused(f"Deliveries to {host} are not allowed.")
+
+    def send(self, call: WebhookCall) -> WebhookAnswer:
+        self.check(call.url)
+        self.calls.append(call)
+        return self.respond(call)
+
+
+def answers(*statuses: int | None) -> Responder:
+    """A responder giving these statuses in turn (None: no answer), then 200s."""
+    queue: list[Any] = list(statuses)
+
+    def respond(call: WebhookCall) -> WebhookAnswer:
+        status = queue.pop(0) if queue else 200
+        if status is None:
+            return WebhookAnswer(None, 3000.0, error="The connection timed out.")
+        return WebhookAnswer(status, 12.0, excerpt=f"status {status}")
+
+    return respond
+
+
+class FakeSealer:
+    """Seals by prefixing the context (not encryption): opening checks the context, as the
+    real sealer's associated data does."""
+
+    def seal(self, secret: str, context: str) -> bytes:
+        return f"{context}|{secret}".encode()
+
+    def open(self, sealed: bytes, context: str) -> str:
+        bound, _, secret = sealed.decode().partition("|")
+        if bound != context:
+            raise ValueError("sealed for another endpoint")
+        return secret
