@@ -14,7 +14,7 @@ import time
 from infra.api_client import local_api_url
 from infra.local_stack import LocalStack, StackError
 from infra.local_stack.paths import LOCAL_DIR
-from infra.local_stack.product import product_config
+from infra.local_stack.product import ALLOW_LOOPBACK_WEBHOOKS, product_config
 from shared.adapters.firebase_tokens import mint_emulator_token
 
 STACK_FILE = LOCAL_DIR / "stack.json"
@@ -24,7 +24,7 @@ TOKEN_LIFETIME_SECONDS = 24 * 3600
 
 def main() -> int:
     try:
-        with LocalStack(product_config()) as stack:
+        with LocalStack(product_config(env=ALLOW_LOOPBACK_WEBHOOKS)) as stack:
             project = stack.config.project
             details = {
                 "api_url": local_api_url(stack),

@@ -85,6 +85,8 @@ class Settings(_DeploymentSettings):
     max_upload_mb: int = Field(default=50, ge=1, le=50)
     max_pages: int = Field(default=2000, ge=1, le=5000)
     upload_url_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
+    # How long after its URL expires an upload may still be accepted (a PUT begun in time).
+    upload_grace_seconds: int = Field(default=300, ge=1, le=3600)
     # Must equal the chunk queue's max_attempts, so the last attempt fails the job.
     chunk_max_attempts: int = Field(default=10, ge=1, le=100)
     # Exports with more rows than this run as a Cloud Task.
@@ -152,6 +154,7 @@ class Settings(_DeploymentSettings):
             max_pages=self.max_pages,
             pages_per_chunk=self.pages_per_chunk,
             upload_url_ttl=timedelta(minutes=self.upload_url_minutes),
+            upload_grace=timedelta(seconds=self.upload_grace_seconds),
             chunk_max_attempts=self.chunk_max_attempts,
             export_inline_rows=self.export_inline_rows,
             refuse_active_content=self.active_content == "refuse",

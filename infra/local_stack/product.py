@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,6 +19,10 @@ EXPORTS_BUCKET = "exports"
 QUARANTINE_BUCKET = "quarantine"
 CHUNKS_QUEUE = "chunks"
 GEMINI_QUEUE = "gemini"
+WEBHOOKS_QUEUE = "webhooks"
+# Webhook deliveries to a receiver on this machine (tests, `make dev`): an explicit
+# setting of the local profile, which production refuses to start with.
+ALLOW_LOOPBACK_WEBHOOKS = {"FNT_WEBHOOK_ALLOW_LOOPBACK": "true"}
 # firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
 # is set; no Auth emulator needs to listen there to verify them.
 AUTH_EMULATOR_HOST = "127.0.0.1:9099"
@@ -43,6 +49,10 @@ def product_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
         "FNT_QUARANTINE_BUCKET": QUARANTINE_BUCKET,
         "FNT_CHUNKS_QUEUE": CHUNKS_QUEUE,
         "FNT_GEMINI_QUEUE": GEMINI_QUEUE,
+        "FNT_WEBHOOKS_QUEUE": WEBHOOKS_QUEUE,
+        # The key that seals webhook signing secrets (Secret Manager when deployed): a
+        # new one per stack, since the emulators keep nothing between runs.
+        "WEBHOOK_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "FIREBASE_AUTH_EMULATOR_HOST": AUTH_EMULATOR_HOST,
         **extra,
     }
@@ -99,11 +109,12 @@ def product_config(
         # Versioned, as deployed: a worker reads the generation its job accepted
         # even after the object was overwritten.
         versioned_buckets=(UPLOADS_BUCKET,),
-        task_queues=(CHUNKS_QUEUE, GEMINI_QUEUE),
+        task_queues=(CHUNKS_QUEUE, GEMINI_QUEUE, WEBHOOKS_QUEUE),
         # Offline chunks are CPU work: one per process; Gemini chunks mostly wait.
         task_max_concurrent_dispatches={
             CHUNKS_QUEUE: WORKER_PROCESSES,
             GEMINI_QUEUE: WORKER_PROCESSES * WORKER_THREADS,
+            WEBHOOKS_QUEUE: WORKER_PROCESSES,
         },
         **settings,  # type: ignore[arg-type]
     )

@@ -12,13 +12,15 @@ from infra.api_client import ApiClient, local_api_client, local_api_url
 from infra.fake_sheets import FakeSheets
 from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
-from infra.local_stack.product import product_config
+from infra.local_stack.product import ALLOW_LOOPBACK_WEBHOOKS, product_config
 from shared.text.pipeline import process_pdf
 
 SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
 PAGES_PER_CHUNK = 7  # the 30-page sample makes 5 chunks
 CHUNK_MAX_ATTEMPTS = 4
 EXPORT_INLINE_ROWS = 500  # the sample's ~1,100 sentences export as a task
+WEBHOOK_RETRY_BASE_SECONDS, WEBHOOK_MAX_ATTEMPTS = 0.5, 4
+UPLOAD_URL_SECONDS, UPLOAD_GRACE_SECONDS = 60, 10
 # Free users (every test user) get room for the whole suite; "premium" gets small
 # quotas, so the rate-limit tests can use them up.
 LIMITED_ROLE, LIMITED_PROCESSING, LIMITED_READS = "premium", 3, 10
@@ -60,6 +62,13 @@ def stack(faults_dir: Path, trace_file: Path, fake_sheets: FakeSheets) -> Iterat
             "FNT_TRACE_FILE": str(trace_file),
             "FNT_GOOGLE_APIS_BASE_URL": fake_sheets.url,
             "FNT_EXPORT_INLINE_ROWS": str(EXPORT_INLINE_ROWS),
+            # Failed deliveries are tried again within seconds, up to 4 attempts.
+            "FNT_WEBHOOK_RETRY_BASE_SECONDS": str(WEBHOOK_RETRY_BASE_SECONDS),
+            "FNT_WEBHOOK_MAX_ATTEMPTS": str(WEBHOOK_MAX_ATTEMPTS),
+            **ALLOW_LOOPBACK_WEBHOOKS,
+            # An upload that never comes fails its job 70 s after the URL was made.
+            "FNT_UPLOAD_URL_MINUTES": str(UPLOAD_URL_SECONDS // 60),
+            "FNT_UPLOAD_GRACE_SECONDS": str(UPLOAD_GRACE_SECONDS),
         },
         log_dir=LOG_DIR / "e2e",
     )
