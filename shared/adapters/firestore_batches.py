@@ -20,6 +20,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
 from shared.adapters.firestore_jobs import plain_datetime
+from shared.adapters.firestore_versions import update_if_unchanged
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.batches import Batch, BatchStatus
 from shared.domain.ids import BatchId, JobId
@@ -48,16 +49,9 @@ class FirestoreBatchRepository:
 
     @transient_errors_as_unavailable
     def compare_and_set(self, current: Batch, new: Batch) -> bool:
+        document = self._batches.document(current.id)
         before, after = batch_to_document(current), batch_to_document(new)
-        changes = {key: value for key, value in after.items() if before.get(key) != value}
-        if not changes:
-            return True
-        option = self._client.write_option(last_update_time=current.version)
-        try:
-            self._batches.document(current.id).update(changes, option=option)
-        except (google_errors.FailedPrecondition, google_errors.Aborted):
-            return False
-        return True
+        return update_if_unchanged(self._client, document, before, after, current.version)
 
     @transient_errors_as_unavailable
     def record_ended(self, batch_id: BatchId, job_id: JobId, failed: bool) -> bool:

@@ -29,6 +29,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
+from shared.adapters.firestore_versions import update_if_unchanged
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.ids import BatchId, JobId
 from shared.domain.jobs import Engine, Job, JobError, JobSettings, JobStatus
@@ -83,16 +84,9 @@ class FirestoreJobRepository:
 
     @transient_errors_as_unavailable
     def compare_and_set(self, current: Job, new: Job) -> bool:
+        document = self._jobs.document(current.id)
         before, after = job_to_document(current), job_to_document(new)
-        changes = {key: value for key, value in after.items() if before.get(key) != value}
-        if not changes:
-            return True
-        option = self._client.write_option(last_update_time=current.version)
-        try:
-            self._jobs.document(current.id).update(changes, option=option)
-        except (google_errors.FailedPrecondition, google_errors.Aborted):
-            return False
-        return True
+        return update_if_unchanged(self._client, document, before, after, current.version)
 
     @transient_errors_as_unavailable
     def record_chunk(

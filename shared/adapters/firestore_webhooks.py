@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from google.api_core import exceptions as google_errors
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
 from shared.adapters.firestore_ids import document_id
 from shared.adapters.firestore_jobs import plain_datetime
+from shared.adapters.firestore_versions import update_if_unchanged
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.ids import WebhookId
 from shared.domain.webhooks import (
@@ -58,16 +58,9 @@ class FirestoreWebhookRepository:
     @transient_errors_as_unavailable
     def compare_and_set(self, current: Endpoint, new: Endpoint) -> bool:
         """Store the fields `new` changes iff the endpoint is still at `current.version`."""
+        document = self._endpoints.document(current.id)
         before, after = endpoint_to_document(current), endpoint_to_document(new)
-        changes = {key: value for key, value in after.items() if before.get(key) != value}
-        if not changes:
-            return True
-        option = self._client.write_option(last_update_time=current.version)
-        try:
-            self._endpoints.document(current.id).update(changes, option=option)
-        except (google_errors.FailedPrecondition, google_errors.Aborted):
-            return False
-        return True
+        return update_if_unchanged(self._client, document, before, after, current.version)
 
     @transient_errors_as_unavailable
     def list_for_owner(self, owner_uid: str) -> list[Endpoint]:

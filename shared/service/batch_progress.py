@@ -17,7 +17,7 @@ from shared.domain.ids import BatchId
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.webhooks import EventType
 from shared.service.deps import Deps
-from shared.service.versioned import loaded, update_versioned
+from shared.service.versioned import update_stored
 from shared.service.webhook_events import iso_time, publish
 
 
@@ -50,12 +50,7 @@ def complete_if_done(deps: Deps, batch_id: BatchId) -> bool:
 def update_batch(
     deps: Deps, batch_id: BatchId, change: Callable[[Batch], Batch | None]
 ) -> tuple[Batch, bool]:
-    batches = deps.batches
-    return update_versioned(
-        lambda: loaded(batches.get(batch_id), lambda: BatchNotFound("No such batch.")),
-        batches.compare_and_set,
-        change,
-    )
+    return update_stored(deps.batches, batch_id, change, lambda: BatchNotFound("No such batch."))
 
 
 def batch_event(batch: Batch) -> dict[str, object]:

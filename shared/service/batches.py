@@ -31,6 +31,7 @@ from shared.service.deps import Deps
 from shared.service.job_endings import end_job
 from shared.service.ports import BatchCursor, SignedUpload
 from shared.service.uploads import NewUpload, check_size, expiry_task, new_job, signed_upload
+from shared.service.versioned import owned
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +127,11 @@ def add_files(
 
 def owned_batch(deps: Deps, owner_uid: str, batch_id: BatchId) -> Batch:
     """The owner's batch; another user's answers exactly like a missing one."""
-    batch = deps.batches.get(batch_id)
-    if batch is None or batch.owner_uid != owner_uid:
-        raise BatchNotFound("No such batch.", details={"batch_id": batch_id})
-    return batch
+    return owned(
+        deps.batches.get(batch_id),
+        owner_uid,
+        lambda: BatchNotFound("No such batch.", details={"batch_id": batch_id}),
+    )
 
 
 def batch_report(deps: Deps, owner_uid: str, batch_id: BatchId) -> BatchReport:

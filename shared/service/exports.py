@@ -31,6 +31,7 @@ from shared.service.export_files import export_file, export_tables, write_sheets
 from shared.service.ports import Task
 from shared.service.queries import owned_job
 from shared.service.task_messages import ExportTask
+from shared.service.versioned import owned
 from shared.service.webhook_events import publish
 
 GOOGLE_TOKEN_HEADER = "X-Google-Access-Token"
@@ -120,10 +121,11 @@ def sheet_of_sentences(
 
 
 def get_export(deps: Deps, owner_uid: str, export_id: ExportId) -> Export:
-    export = deps.exports.get(export_id)
-    if export is None or export.owner_uid != owner_uid:
-        raise ExportNotFound("No such export.", details={"export_id": export_id})
-    return export
+    return owned(
+        deps.exports.get(export_id),
+        owner_uid,
+        lambda: ExportNotFound("No such export.", details={"export_id": export_id}),
+    )
 
 
 def run_export(

@@ -20,6 +20,7 @@ from shared.domain.results import NumberedSentence
 from shared.domain.sentences import Note
 from shared.service.deps import Deps
 from shared.service.ports import ResultPart
+from shared.service.versioned import owned
 
 MAX_PAGE_SIZE = 1000
 T = TypeVar("T")
@@ -147,7 +148,8 @@ def _numbered(job: Job, part: ResultPart, offset: int) -> NumberedSentence:
 
 
 def owned_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
-    job = deps.jobs.get(job_id)
-    if job is None or job.owner_uid != owner_uid:
-        raise JobNotFound("No such job.", details={"job_id": job_id})
-    return job
+    return owned(
+        deps.jobs.get(job_id),
+        owner_uid,
+        lambda: JobNotFound("No such job.", details={"job_id": job_id}),
+    )

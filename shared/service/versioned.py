@@ -8,12 +8,26 @@ while a lost race here only costs one more read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from shared.domain.errors import AppError, Unavailable
 
 MAX_RACES = 20
 R = TypeVar("R")
+Owned = TypeVar("Owned", bound="HasOwner")
+
+
+class HasOwner(Protocol):
+    @property
+    def owner_uid(self) -> str: ...
+
+
+class Versioned(Protocol[R]):
+    """A repository of versioned records (jobs, batches, webhook endpoints)."""
+
+    def get(self, record_id: Any) -> R | None: ...
+
+    def compare_and_set(self, current: R, new: R) -> bool: ...
 
 
 def update_versioned(
@@ -33,7 +47,27 @@ def update_versioned(
     raise Unavailable("The record is being updated by many requests at once; try again.")
 
 
+def update_stored(
+    records: Versioned[R],
+    record_id: str,
+    change: Callable[[R], R | None],
+    missing: Callable[[], AppError],
+) -> tuple[R, bool]:
+    """`update_versioned` on a repository's record; `missing` is raised if it is gone."""
+    return update_versioned(
+        lambda: loaded(records.get(record_id), missing), records.compare_and_set, change
+    )
+
+
 def loaded(record: R | None, missing: Callable[[], AppError]) -> R:
     if record is None:
+        raise missing()
+    return record
+
+
+def owned(record: Owned | None, owner_uid: str, missing: Callable[[], AppError]) -> Owned:
+    """The record if `owner_uid` owns it; another user's answers exactly like a missing one,
+    so ids reveal nothing."""
+    if record is None or record.owner_uid != owner_uid:
         raise missing()
     return record

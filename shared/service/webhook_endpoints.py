@@ -18,7 +18,7 @@ from shared.service.cursors import decode_time_cursor, encode_time_cursor
 from shared.service.deps import Deps
 from shared.service.ports import Task
 from shared.service.task_messages import WebhookTask
-from shared.service.versioned import loaded, update_versioned
+from shared.service.versioned import owned, update_stored
 from shared.service.webhook_events import WEBHOOKS_QUEUE, event_body
 from shared.webhooks.signatures import new_message_id, new_secret
 
@@ -69,10 +69,11 @@ def create_endpoint(
 
 def owned_endpoint(deps: Deps, owner_uid: str, endpoint_id: WebhookId) -> Endpoint:
     """The owner's endpoint; another user's answers exactly like a missing one."""
-    endpoint = deps.webhooks.get(endpoint_id)
-    if endpoint is None or endpoint.owner_uid != owner_uid:
-        raise WebhookNotFound("No such webhook.", details={"webhook_id": endpoint_id})
-    return endpoint
+    return owned(
+        deps.webhooks.get(endpoint_id),
+        owner_uid,
+        lambda: WebhookNotFound("No such webhook.", details={"webhook_id": endpoint_id}),
+    )
 
 
 def list_endpoints(deps: Deps, owner_uid: str) -> list[Endpoint]:
@@ -155,11 +156,8 @@ def delivery_log(
 def update_endpoint_record(
     deps: Deps, endpoint_id: WebhookId, change: Callable[[Endpoint], Endpoint | None]
 ) -> tuple[Endpoint, bool]:
-    hooks = deps.webhooks
-    return update_versioned(
-        lambda: loaded(hooks.get(endpoint_id), lambda: WebhookNotFound("No such webhook.")),
-        hooks.compare_and_set,
-        change,
+    return update_stored(
+        deps.webhooks, endpoint_id, change, lambda: WebhookNotFound("No such webhook.")
     )
 
 
