@@ -66,7 +66,7 @@ locals {
     FNT_ACTIVE_CONTENT        = var.active_content
     FNT_TASKS_SERVICE_ACCOUNT = google_service_account.tasks.email
     FNT_CHUNK_MAX_ATTEMPTS    = tostring(local.chunk_max_attempts)
-    FNT_GEMINI_KEY_SECRET     = google_secret_manager_secret.gemini_api_key.secret_id
+    FNT_GEMINI_KEY_SECRET     = google_secret_manager_secret.keys["gemini_api_key"].secret_id
     FNT_FIRESTORE_DATABASE    = var.firestore_database
     FNT_GEMINI_PARALLEL_CALLS = tostring(var.gemini_parallel_calls)
     FNT_GEMINI_MODEL          = var.gemini_model
@@ -77,7 +77,7 @@ locals {
     # api and the worker may read the key secret (secrets.tf), named here for all three
     # so that every function holds the same settings.
     FNT_WEBHOOKS_QUEUE                = google_cloud_tasks_queue.webhooks.name
-    FNT_WEBHOOK_KEY_SECRET            = google_secret_manager_secret.webhook_signing_key.secret_id
+    FNT_WEBHOOK_KEY_SECRET            = google_secret_manager_secret.keys["webhook_signing_key"].secret_id
     FNT_WEBHOOK_TASKS_SERVICE_ACCOUNT = google_service_account.webhook_tasks.email
   }
 
@@ -289,12 +289,18 @@ resource "google_cloud_run_v2_service_iam_member" "trigger_invoker" {
   member   = "serviceAccount:${google_service_account.trigger.email}"
 }
 
-# Only Cloud Tasks, with OIDC tokens of the tasks account (the worker checks the
-# same account and audience itself too).
-resource "google_cloud_run_v2_service_iam_member" "worker_invoker" {
+# Only Cloud Tasks, with OIDC tokens of the tasks account (the chunk queues) or of the
+# webhook tasks account (the webhooks queue, iam.tf: invoking the worker is that
+# account's one role). The worker checks the same accounts and audience itself too.
+resource "google_cloud_run_v2_service_iam_member" "worker_invokers" {
+  for_each = {
+    tasks         = google_service_account.tasks.email
+    webhook_tasks = google_service_account.webhook_tasks.email
+  }
+
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.worker.service_config[0].service
   role     = "roles/run.invoker"
-  member   = "serviceAccount:${google_service_account.tasks.email}"
+  member   = "serviceAccount:${each.value}"
 }

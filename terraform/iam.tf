@@ -38,7 +38,8 @@ resource "google_service_account" "tasks" {
 
 # Cloud Tasks signs the webhooks queue's calls to the worker as this account (the
 # queue sets it on every task, tasks.tf). Its own account rather than the tasks one, so
-# the worker can tell a delivery from a chunk by who sent it.
+# the worker can tell a delivery from a chunk by who sent it. Its one role: invoking the
+# worker (functions.tf, worker_invokers).
 resource "google_service_account" "webhook_tasks" {
   account_id   = "${var.name_prefix}-webhook-tasks"
   display_name = "French Novel Tool webhook deliveries caller"
@@ -218,11 +219,8 @@ resource "google_cloud_tasks_queue_iam_member" "webhook_enqueuers" {
 }
 
 locals {
-  webhook_enqueuers = {
-    api     = google_service_account.api.email
-    trigger = google_service_account.trigger.email
-    worker  = google_service_account.worker.email
-  }
+  # All three functions.
+  webhook_enqueuers = local.function_accounts
 }
 
 # GET /health?deep=1 reads the chunks queue (cloudtasks.queues.get).
@@ -278,15 +276,3 @@ resource "google_service_account_iam_member" "sign_as_self" {
 # (a project owner, or Cloud Build's account; README, Deployment) already has at
 # project level. It is not granted here so this configuration never widens who can
 # act as the functions.
-
-# Invokers ----------------------------------------------------------------------
-
-# The webhook tasks account's one role: invoking the worker (functions.tf grants the
-# tasks account the same).
-resource "google_cloud_run_v2_service_iam_member" "worker_invoker_webhooks" {
-  project  = var.project_id
-  location = var.region
-  name     = google_cloudfunctions2_function.worker.service_config[0].service
-  role     = "roles/run.invoker"
-  member   = "serviceAccount:${google_service_account.webhook_tasks.email}"
-}

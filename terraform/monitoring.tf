@@ -39,233 +39,280 @@ resource "google_monitoring_notification_channel" "email" {
 
 # Log-based metrics -----------------------------------------------------------
 
-resource "google_logging_metric" "api_5xx" {
-  name        = "${var.name_prefix}-api-5xx"
-  description = "API answers with a 5xx status (Cloud Run request logs)."
-  filter      = "${local.service_logs.api} AND ${local.request_logs} AND httpRequest.status>=500"
+# Each counts the log lines its filter matches (a DELTA count), by the labels it
+# extracts from them if any.
+locals {
+  log_metrics = {
+    api_5xx = {
+      name         = "${var.name_prefix}-api-5xx"
+      description  = "API answers with a 5xx status (Cloud Run request logs)."
+      display_name = "API 5xx answers"
+      filter       = "${local.service_logs.api} AND ${local.request_logs} AND httpRequest.status>=500"
+      labels       = {}
+    }
 
-  metric_descriptor {
-    metric_kind  = "DELTA"
-    value_type   = "INT64"
-    unit         = "1"
-    display_name = "API 5xx answers"
+    # Uploads the trigger decided on: queued for processing, or refused with a code
+    # ("event E for NAME: queued: N chunks" / "...: rejected: CODE").
+    jobs_started = {
+      name         = "${var.name_prefix}-jobs-started"
+      description  = "Uploads the storage trigger queued or refused: the jobs that started processing."
+      display_name = "Jobs started"
+      filter       = "${local.service_logs.trigger} AND jsonPayload.message=~\": (queued|rejected): \""
+      labels       = {}
+    }
+
+    # Jobs that failed: refused by the trigger, or failed by a chunk's outcome
+    # ("task T attempt N: failed: CODE ...", e.g. PDF_DAMAGED or CHUNK_FAILED after the
+    # last attempt). The code is kept as a label.
+    jobs_failed = {
+      name         = "${var.name_prefix}-jobs-failed"
+      description  = "Jobs failed: refused uploads (trigger) and failed chunk outcomes (worker), by error code."
+      display_name = "Jobs failed"
+      filter = join(" OR ", [
+        "(${local.service_logs.trigger} AND jsonPayload.message=~\": rejected: \")",
+        "(${local.service_logs.worker} AND jsonPayload.message=~\"attempt [0-9]+: failed: \")",
+      ])
+      labels = {
+        error_code = {
+          description = "The job's error code."
+          extractor   = "REGEXP_EXTRACT(jsonPayload.message, \"(?:failed|rejected): ([A-Z_]+)\")"
+        }
+      }
+    }
+
+    # The worker's own error lines (not the request logs: a 503 that asks Cloud Tasks to
+    # retry is normal operation). A webhook endpoint disabled is its owner's failure, not
+    # the worker's, and has its own metric and alert (below).
+    worker_errors = {
+      name         = "${var.name_prefix}-worker-errors"
+      description  = "Log lines of severity ERROR or above from the chunk worker's code."
+      display_name = "Worker errors"
+      filter       = "${local.service_logs.worker} AND NOT ${local.request_logs} AND severity>=ERROR AND NOT jsonPayload.event=\"webhook_endpoint_disabled\""
+      labels       = {}
+    }
+
+    # A 429 from Gemini, as the worker logs the failed attempt ("Gemini answered 429
+    # RESOURCE_EXHAUSTED: ..."); Cloud Run's own 429s (no free instance) do not match.
+    gemini_429 = {
+      name         = "${var.name_prefix}-gemini-429"
+      description  = "Gemini answers 429 (quota exhausted) seen by the chunk worker."
+      display_name = "Gemini 429 answers"
+      filter       = "${local.service_logs.worker} AND jsonPayload.message=~\"Gemini answered 429\""
+      labels       = {}
+    }
+
+    # Uploads the malware scanner found infected, as the trigger logs their move to
+    # quarantine (malware_scanner.tf). Its name has a form of its own, kept: a metric's
+    # name is its identity, and a new one would be a new, empty metric.
+    uploads_infected = {
+      name         = "${var.name_prefix}/uploads_infected"
+      description  = "Uploads the malware scanner found infected (moved to quarantine)."
+      display_name = "Infected uploads"
+      filter       = "${local.service_logs.trigger} AND jsonPayload.message=~\"^upload infected: \""
+      labels       = {}
+    }
+
+    # Webhook deliveries, as the worker logs them: each failed attempt (the endpoint
+    # answered non-2xx, or did not answer) and each endpoint disabled after failing too
+    # long. Matched on the line's `event` field (a JSON field of the line, logged with
+    # `extra=`), not its message. The status code is kept as a label (empty when the
+    # endpoint did not answer); which endpoint is in the line only (`webhook_id`).
+    webhook_delivery_failures = {
+      name         = "${var.name_prefix}-webhook-delivery-failures"
+      description  = "Webhook delivery attempts that failed (the endpoint answered non-2xx or not at all), by status code."
+      display_name = "Webhook delivery failures"
+      filter       = "${local.service_logs.worker} AND jsonPayload.event=\"webhook_delivery_failed\""
+      labels = {
+        status_code = {
+          description = "The endpoint's HTTP status (empty: no answer)."
+          extractor   = "EXTRACT(jsonPayload.status_code)"
+        }
+      }
+    }
+    webhook_endpoints_disabled = {
+      name         = "${var.name_prefix}-webhook-endpoints-disabled"
+      description  = "Webhook endpoints disabled after their deliveries failed for too long."
+      display_name = "Webhook endpoints disabled"
+      filter       = "${local.service_logs.worker} AND jsonPayload.event=\"webhook_endpoint_disabled\""
+      labels       = {}
+    }
   }
-
-  depends_on = [google_project_service.enabled]
 }
 
-# Uploads the trigger decided on: queued for processing, or refused with a code
-# ("event E for NAME: queued: N chunks" / "...: rejected: CODE").
-resource "google_logging_metric" "jobs_started" {
-  name        = "${var.name_prefix}-jobs-started"
-  description = "Uploads the storage trigger queued or refused: the jobs that started processing."
-  filter      = "${local.service_logs.trigger} AND jsonPayload.message=~\": (queued|rejected): \""
+resource "google_logging_metric" "log_count" {
+  for_each = local.log_metrics
+
+  name        = each.value.name
+  description = each.value.description
+  filter      = each.value.filter
 
   metric_descriptor {
     metric_kind  = "DELTA"
     value_type   = "INT64"
     unit         = "1"
-    display_name = "Jobs started"
-  }
+    display_name = each.value.display_name
 
-  depends_on = [google_project_service.enabled]
-}
-
-# Jobs that failed: refused by the trigger, or failed by a chunk's outcome
-# ("task T attempt N: failed: CODE ...", e.g. PDF_DAMAGED or CHUNK_FAILED after the
-# last attempt). The code is kept as a label.
-resource "google_logging_metric" "jobs_failed" {
-  name        = "${var.name_prefix}-jobs-failed"
-  description = "Jobs failed: refused uploads (trigger) and failed chunk outcomes (worker), by error code."
-  filter = join(" OR ", [
-    "(${local.service_logs.trigger} AND jsonPayload.message=~\": rejected: \")",
-    "(${local.service_logs.worker} AND jsonPayload.message=~\"attempt [0-9]+: failed: \")",
-  ])
-
-  metric_descriptor {
-    metric_kind  = "DELTA"
-    value_type   = "INT64"
-    unit         = "1"
-    display_name = "Jobs failed"
-    labels {
-      key         = "error_code"
-      value_type  = "STRING"
-      description = "The job's error code."
+    dynamic "labels" {
+      for_each = each.value.labels
+      content {
+        key         = labels.key
+        value_type  = "STRING"
+        description = labels.value.description
+      }
     }
   }
 
-  label_extractors = {
-    error_code = "REGEXP_EXTRACT(jsonPayload.message, \"(?:failed|rejected): ([A-Z_]+)\")"
+  label_extractors = length(each.value.labels) == 0 ? null : {
+    for key, label in each.value.labels : key => label.extractor
   }
 
   depends_on = [google_project_service.enabled]
 }
 
-# The worker's own error lines (not the request logs: a 503 that asks Cloud Tasks to
-# retry is normal operation). A webhook endpoint disabled is its owner's failure, not
-# the worker's, and has its own metric and alert (below).
-resource "google_logging_metric" "worker_errors" {
-  name        = "${var.name_prefix}-worker-errors"
-  description = "Log lines of severity ERROR or above from the chunk worker's code."
-  filter      = "${local.service_logs.worker} AND NOT ${local.request_logs} AND severity>=ERROR AND NOT jsonPayload.event=\"webhook_endpoint_disabled\""
-
-  metric_descriptor {
-    metric_kind  = "DELTA"
-    value_type   = "INT64"
-    unit         = "1"
-    display_name = "Worker errors"
+locals {
+  # The series of a log-based metric, as alerts and the dashboard select it.
+  log_metric_filters = {
+    for key, metric in google_logging_metric.log_count :
+    key => "metric.type=\"logging.googleapis.com/user/${metric.name}\" AND resource.type=\"cloud_run_revision\""
   }
-
-  depends_on = [google_project_service.enabled]
-}
-
-# A 429 from Gemini, as the worker logs the failed attempt ("Gemini answered 429
-# RESOURCE_EXHAUSTED: ..."); Cloud Run's own 429s (no free instance) do not match.
-resource "google_logging_metric" "gemini_429" {
-  name        = "${var.name_prefix}-gemini-429"
-  description = "Gemini answers 429 (quota exhausted) seen by the chunk worker."
-  filter      = "${local.service_logs.worker} AND jsonPayload.message=~\"Gemini answered 429\""
-
-  metric_descriptor {
-    metric_kind  = "DELTA"
-    value_type   = "INT64"
-    unit         = "1"
-    display_name = "Gemini 429 answers"
-  }
-
-  depends_on = [google_project_service.enabled]
-}
-
-# Webhook deliveries, as the worker logs them: each failed attempt (the endpoint
-# answered non-2xx, or did not answer) and each endpoint disabled after failing too
-# long. Matched on the line's `event` field (a JSON field of the line, logged with
-# `extra=`), not its message. The status code is kept as a label (empty when the
-# endpoint did not answer); which endpoint is in the line only (`webhook_id`).
-resource "google_logging_metric" "webhook_delivery_failures" {
-  name        = "${var.name_prefix}-webhook-delivery-failures"
-  description = "Webhook delivery attempts that failed (the endpoint answered non-2xx or not at all), by status code."
-  filter      = "${local.service_logs.worker} AND jsonPayload.event=\"webhook_delivery_failed\""
-
-  metric_descriptor {
-    metric_kind  = "DELTA"
-    value_type   = "INT64"
-    unit         = "1"
-    display_name = "Webhook delivery failures"
-    labels {
-      key         = "status_code"
-      value_type  = "STRING"
-      description = "The endpoint's HTTP status (empty: no answer)."
-    }
-  }
-
-  label_extractors = {
-    status_code = "EXTRACT(jsonPayload.status_code)"
-  }
-
-  depends_on = [google_project_service.enabled]
-}
-
-resource "google_logging_metric" "webhook_endpoints_disabled" {
-  name        = "${var.name_prefix}-webhook-endpoints-disabled"
-  description = "Webhook endpoints disabled after their deliveries failed for too long."
-  filter      = "${local.service_logs.worker} AND jsonPayload.event=\"webhook_endpoint_disabled\""
-
-  metric_descriptor {
-    metric_kind  = "DELTA"
-    value_type   = "INT64"
-    unit         = "1"
-    display_name = "Webhook endpoints disabled"
-  }
-
-  depends_on = [google_project_service.enabled]
 }
 
 # Monitoring answers "cannot find metric" to an alert policy on a log-based metric for up
 # to about ten minutes after the metric is created, and the provider does not retry it:
-# the policies on them wait. Waited once, and again only when a metric is replaced.
+# the policies on them wait. Waited once, and again only when a metric is replaced. The
+# keys stay as they are: a renamed or added key replaces the wait (another ten minutes
+# before the alerts are updated).
 resource "time_sleep" "log_metrics_visible" {
   create_duration = local.log_metric_propagation
 
   triggers = {
-    api_5xx       = google_logging_metric.api_5xx.id
-    jobs_started  = google_logging_metric.jobs_started.id
-    jobs_failed   = google_logging_metric.jobs_failed.id
-    worker_errors = google_logging_metric.worker_errors.id
-    gemini_429    = google_logging_metric.gemini_429.id
-    infected      = google_logging_metric.uploads_infected.id
-    webhook_fails = google_logging_metric.webhook_delivery_failures.id
-    webhook_off   = google_logging_metric.webhook_endpoints_disabled.id
+    api_5xx       = google_logging_metric.log_count["api_5xx"].id
+    jobs_started  = google_logging_metric.log_count["jobs_started"].id
+    jobs_failed   = google_logging_metric.log_count["jobs_failed"].id
+    worker_errors = google_logging_metric.log_count["worker_errors"].id
+    gemini_429    = google_logging_metric.log_count["gemini_429"].id
+    infected      = google_logging_metric.log_count["uploads_infected"].id
+    webhook_fails = google_logging_metric.log_count["webhook_delivery_failures"].id
+    webhook_off   = google_logging_metric.log_count["webhook_endpoints_disabled"].id
   }
 }
 
 # Alert policies --------------------------------------------------------------
 
-resource "google_monitoring_alert_policy" "api_5xx_rate" {
-  display_name          = "FNT (${var.name_prefix}): API 5xx rate"
-  combiner              = "OR"
-  severity              = "ERROR"
-  notification_channels = local.notification_channels
-
-  conditions {
-    display_name = "More than ${var.alert_api_5xx_ratio * 100}% of API answers are 5xx (5 min)"
-    condition_threshold {
-      filter     = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.api_5xx.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison = "COMPARISON_GT"
-      duration   = "0s"
-      aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_SUM"
-      }
-      denominator_filter = "metric.type=\"run.googleapis.com/request_count\" AND ${local.service_logs.api}"
-      denominator_aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_SUM"
-      }
-      threshold_value = var.alert_api_5xx_ratio
-      trigger {
-        count = 1
-      }
+# The alerts on log-based metrics: a metric's count over `period` above `threshold`,
+# or, with a `denominator`, its ratio to that series over the same period.
+locals {
+  log_alerts = {
+    api_5xx_rate = {
+      title         = "API 5xx rate"
+      severity      = "ERROR"
+      condition     = "More than ${var.alert_api_5xx_ratio * 100}% of API answers are 5xx (5 min)"
+      metric        = "api_5xx"
+      denominator   = "metric.type=\"run.googleapis.com/request_count\" AND ${local.service_logs.api}"
+      period        = "300s"
+      threshold     = var.alert_api_5xx_ratio
+      auto_close    = "1800s"
+      documentation = "The API answers 5xx. Its logs carry the request id of each failure: Logs Explorer, service `${local.function_names.api}`, severity ERROR. `GET /api/v1/health?deep=1` names a failing dependency."
+    }
+    job_failure_rate = {
+      title         = "job failure rate"
+      severity      = "WARNING"
+      condition     = "More than ${var.alert_job_failure_ratio * 100}% of started jobs failed (30 min)"
+      metric        = "jobs_failed"
+      denominator   = local.log_metric_filters.jobs_started
+      period        = "1800s"
+      threshold     = var.alert_job_failure_ratio
+      auto_close    = "3600s"
+      documentation = "Many jobs fail. The metric `${google_logging_metric.log_count["jobs_failed"].name}` has the error code as a label: refused files (NOT_A_PDF, PDF_NO_TEXT_LAYER...) are users' files, CHUNK_FAILED or GEMINI_KEY_INVALID are ours."
+    }
+    worker_errors = {
+      title         = "worker errors"
+      severity      = "ERROR"
+      condition     = "More than ${var.alert_worker_errors_per_5min} worker errors in 5 min"
+      metric        = "worker_errors"
+      denominator   = null
+      period        = "300s"
+      threshold     = var.alert_worker_errors_per_5min
+      auto_close    = "1800s"
+      documentation = "The worker logged errors: chunks failing on their last attempt, dropped tasks with invalid payloads, unexpected exceptions (also in Error Reporting). Service `${local.function_names.worker}`."
+    }
+    gemini_429_rate = {
+      title         = "Gemini 429 rate"
+      severity      = "WARNING"
+      condition     = "More than ${var.alert_gemini_429_per_5min} Gemini 429s in 5 min"
+      metric        = "gemini_429"
+      denominator   = null
+      period        = "300s"
+      threshold     = var.alert_gemini_429_per_5min
+      auto_close    = "1800s"
+      documentation = "Gemini refuses calls for quota. Each 429 costs a task attempt: lower `gemini_requests_per_minute` (the gemini queue's pace) to the key's real quota, or raise the quota."
+    }
+    # Any infected upload (malware_scanner.tf).
+    uploads_infected = {
+      title         = "infected upload"
+      severity      = "CRITICAL"
+      condition     = "An upload carried malware"
+      metric        = "uploads_infected"
+      denominator   = null
+      period        = "300s"
+      threshold     = 0
+      auto_close    = "86400s"
+      documentation = "The malware scanner found an upload infected; its job failed with UPLOAD_INFECTED and the file is in the `${google_storage_bucket.quarantine.name}` bucket. The trigger's log line names the job and the malware."
+    }
+    webhook_delivery_failures = {
+      title         = "webhook delivery failures"
+      severity      = "WARNING"
+      condition     = "More than ${var.alert_webhook_failures_per_5min} webhook delivery failures in 5 min"
+      metric        = "webhook_delivery_failures"
+      denominator   = null
+      period        = "300s"
+      threshold     = var.alert_webhook_failures_per_5min
+      auto_close    = "1800s"
+      documentation = "Many webhook deliveries fail. The metric `${google_logging_metric.log_count["webhook_delivery_failures"].name}` has the endpoint's status code as a label (empty: no answer); the worker's lines with `jsonPayload.event=\"webhook_delivery_failed\"` name each endpoint (`webhook_id`). Many endpoints failing at once points at our side (the worker's egress, its errors); one endpoint failing is its owner's, and it is disabled if it keeps failing."
+    }
+    webhook_endpoint_disabled = {
+      title         = "webhook endpoint disabled"
+      severity      = "WARNING"
+      condition     = "A webhook endpoint was disabled"
+      metric        = "webhook_endpoints_disabled"
+      denominator   = null
+      period        = "300s"
+      threshold     = 0
+      auto_close    = "86400s"
+      documentation = "An endpoint's deliveries failed for too long and the worker disabled it: its owner gets no more events until they enable it again. The worker's line with `jsonPayload.event=\"webhook_endpoint_disabled\"` names it (`webhook_id`); its earlier `webhook_delivery_failed` lines say how it failed."
     }
   }
-
-  alert_strategy {
-    auto_close = "1800s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "The API answers 5xx. Its logs carry the request id of each failure: Logs Explorer, service `${local.function_names.api}`, severity ERROR. `GET /api/v1/health?deep=1` names a failing dependency."
-  }
-
-  depends_on = [time_sleep.log_metrics_visible]
 }
 
-resource "google_monitoring_alert_policy" "job_failure_rate" {
-  display_name          = "FNT (${var.name_prefix}): job failure rate"
+resource "google_monitoring_alert_policy" "log_alert" {
+  for_each = local.log_alerts
+
+  display_name          = "FNT (${var.name_prefix}): ${each.value.title}"
   combiner              = "OR"
-  severity              = "WARNING"
+  severity              = each.value.severity
   notification_channels = local.notification_channels
 
   conditions {
-    display_name = "More than ${var.alert_job_failure_ratio * 100}% of started jobs failed (30 min)"
+    display_name = each.value.condition
     condition_threshold {
-      filter     = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.jobs_failed.name}\" AND resource.type=\"cloud_run_revision\""
+      filter     = local.log_metric_filters[each.value.metric]
       comparison = "COMPARISON_GT"
       duration   = "0s"
       aggregations {
-        alignment_period     = "1800s"
+        alignment_period     = each.value.period
         per_series_aligner   = "ALIGN_DELTA"
         cross_series_reducer = "REDUCE_SUM"
       }
-      denominator_filter = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.jobs_started.name}\" AND resource.type=\"cloud_run_revision\""
-      denominator_aggregations {
-        alignment_period     = "1800s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_SUM"
+      denominator_filter = each.value.denominator
+      dynamic "denominator_aggregations" {
+        for_each = each.value.denominator == null ? [] : [each.value.period]
+        content {
+          alignment_period     = denominator_aggregations.value
+          per_series_aligner   = "ALIGN_DELTA"
+          cross_series_reducer = "REDUCE_SUM"
+        }
       }
-      threshold_value = var.alert_job_failure_ratio
+      threshold_value = each.value.threshold
       trigger {
         count = 1
       }
@@ -273,12 +320,12 @@ resource "google_monitoring_alert_policy" "job_failure_rate" {
   }
 
   alert_strategy {
-    auto_close = "3600s"
+    auto_close = each.value.auto_close
   }
 
   documentation {
     mime_type = "text/markdown"
-    content   = "Many jobs fail. The metric `${google_logging_metric.jobs_failed.name}` has the error code as a label: refused files (NOT_A_PDF, PDF_NO_TEXT_LAYER...) are users' files, CHUNK_FAILED or GEMINI_KEY_INVALID are ours."
+    content   = each.value.documentation
   }
 
   depends_on = [time_sleep.log_metrics_visible]
@@ -338,150 +385,6 @@ resource "google_monitoring_alert_policy" "queue_backlog" {
   }
 }
 
-resource "google_monitoring_alert_policy" "worker_errors" {
-  display_name          = "FNT (${var.name_prefix}): worker errors"
-  combiner              = "OR"
-  severity              = "ERROR"
-  notification_channels = local.notification_channels
-
-  conditions {
-    display_name = "More than ${var.alert_worker_errors_per_5min} worker errors in 5 min"
-    condition_threshold {
-      filter     = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.worker_errors.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison = "COMPARISON_GT"
-      duration   = "0s"
-      aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_SUM"
-      }
-      threshold_value = var.alert_worker_errors_per_5min
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "1800s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "The worker logged errors: chunks failing on their last attempt, dropped tasks with invalid payloads, unexpected exceptions (also in Error Reporting). Service `${local.function_names.worker}`."
-  }
-
-  depends_on = [time_sleep.log_metrics_visible]
-}
-
-resource "google_monitoring_alert_policy" "gemini_429_rate" {
-  display_name          = "FNT (${var.name_prefix}): Gemini 429 rate"
-  combiner              = "OR"
-  severity              = "WARNING"
-  notification_channels = local.notification_channels
-
-  conditions {
-    display_name = "More than ${var.alert_gemini_429_per_5min} Gemini 429s in 5 min"
-    condition_threshold {
-      filter     = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.gemini_429.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison = "COMPARISON_GT"
-      duration   = "0s"
-      aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_SUM"
-      }
-      threshold_value = var.alert_gemini_429_per_5min
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "1800s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "Gemini refuses calls for quota. Each 429 costs a task attempt: lower `gemini_requests_per_minute` (the gemini queue's pace) to the key's real quota, or raise the quota."
-  }
-
-  depends_on = [time_sleep.log_metrics_visible]
-}
-
-resource "google_monitoring_alert_policy" "webhook_delivery_failures" {
-  display_name          = "FNT (${var.name_prefix}): webhook delivery failures"
-  combiner              = "OR"
-  severity              = "WARNING"
-  notification_channels = local.notification_channels
-
-  conditions {
-    display_name = "More than ${var.alert_webhook_failures_per_5min} webhook delivery failures in 5 min"
-    condition_threshold {
-      filter     = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_delivery_failures.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison = "COMPARISON_GT"
-      duration   = "0s"
-      aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_SUM"
-      }
-      threshold_value = var.alert_webhook_failures_per_5min
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "1800s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "Many webhook deliveries fail. The metric `${google_logging_metric.webhook_delivery_failures.name}` has the endpoint's status code as a label (empty: no answer); the worker's lines with `jsonPayload.event=\"webhook_delivery_failed\"` name each endpoint (`webhook_id`). Many endpoints failing at once points at our side (the worker's egress, its errors); one endpoint failing is its owner's, and it is disabled if it keeps failing."
-  }
-
-  depends_on = [time_sleep.log_metrics_visible]
-}
-
-resource "google_monitoring_alert_policy" "webhook_endpoint_disabled" {
-  display_name          = "FNT (${var.name_prefix}): webhook endpoint disabled"
-  combiner              = "OR"
-  severity              = "WARNING"
-  notification_channels = local.notification_channels
-
-  conditions {
-    display_name = "A webhook endpoint was disabled"
-    condition_threshold {
-      filter     = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_endpoints_disabled.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison = "COMPARISON_GT"
-      duration   = "0s"
-      aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_SUM"
-      }
-      threshold_value = 0
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "86400s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "An endpoint's deliveries failed for too long and the worker disabled it: its owner gets no more events until they enable it again. The worker's line with `jsonPayload.event=\"webhook_endpoint_disabled\"` names it (`webhook_id`); its earlier `webhook_delivery_failed` lines say how it failed."
-  }
-
-  depends_on = [time_sleep.log_metrics_visible]
-}
-
 # Dashboard -------------------------------------------------------------------
 
 locals {
@@ -504,11 +407,11 @@ locals {
       title = "Jobs started and failed"
       sets = [
         {
-          filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.jobs_started.name}\" AND resource.type=\"cloud_run_revision\""
+          filter      = local.log_metric_filters.jobs_started
           aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
         },
         {
-          filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.jobs_failed.name}\" AND resource.type=\"cloud_run_revision\""
+          filter      = local.log_metric_filters.jobs_failed
           aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM", groupByFields = ["metric.label.error_code"] }
         },
       ]
@@ -551,14 +454,14 @@ locals {
     {
       title = "Worker errors"
       sets = [{
-        filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.worker_errors.name}\" AND resource.type=\"cloud_run_revision\""
+        filter      = local.log_metric_filters.worker_errors
         aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
       }]
     },
     {
       title = "Gemini 429s"
       sets = [{
-        filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.gemini_429.name}\" AND resource.type=\"cloud_run_revision\""
+        filter      = local.log_metric_filters.gemini_429
         aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
       }]
     },
@@ -566,11 +469,11 @@ locals {
       title = "Webhook delivery failures and endpoints disabled"
       sets = [
         {
-          filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_delivery_failures.name}\" AND resource.type=\"cloud_run_revision\""
+          filter      = local.log_metric_filters.webhook_delivery_failures
           aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM", groupByFields = ["metric.label.status_code"] }
         },
         {
-          filter      = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_endpoints_disabled.name}\" AND resource.type=\"cloud_run_revision\""
+          filter      = local.log_metric_filters.webhook_endpoints_disabled
           aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
         },
       ]

@@ -63,12 +63,12 @@ output "functions" {
 
 output "gemini_api_key_secret" {
   description = "Secret Manager secret to put the Gemini API key in (created empty)."
-  value       = google_secret_manager_secret.gemini_api_key.secret_id
+  value       = google_secret_manager_secret.keys["gemini_api_key"].secret_id
 }
 
 output "webhook_signing_key_secret" {
   description = "Secret Manager secret to put the webhook signing key in (created empty; README, Deployment, Secrets)."
-  value       = google_secret_manager_secret.webhook_signing_key.secret_id
+  value       = google_secret_manager_secret.keys["webhook_signing_key"].secret_id
 }
 
 output "firestore_database" {

@@ -2,8 +2,8 @@
 
 The parser gives expressions as strings ("${var.region}"); blocks as lists of dicts
 (one per occurrence). Helpers here resolve the few expressions the tests need to
-see through: references, `merge(local.x, {...})` of environment variables, and the
-numeric arithmetic of the queue pacing.
+see through: references, the instances of a `for_each` over a map, `merge(local.x,
+{...})` of environment variables, and the numeric arithmetic of the queue pacing.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ _OPTIONS = SerializationOptions(
     with_comments=False, explicit_blocks=False, strip_string_quotes=True
 )
 _REFERENCE = re.compile(r"^\$\{([A-Za-z0-9_.\-\[\]\"]+)\}$")
+# A resource's address, or one instance's: TYPE.NAME or TYPE.NAME["KEY"].
+_ADDRESS = re.compile(r'\$\{([a-z0-9_]+\.[A-Za-z0-9_\-]+(?:\["[^"]*"\])?)\}')
 
 
 def parse(text: str) -> dict[str, Any]:
@@ -42,6 +44,8 @@ class Config:
     terraform: list[dict[str, Any]]
     checks: dict[str, dict[str, Any]]
     texts: dict[str, str]
+    # The `moved` blocks, as {"from": ADDRESS, "to": ADDRESS} (without "${...}").
+    moved: list[dict[str, str]]
 
     def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
         return self.resources.get(resource_type, {})
@@ -66,6 +70,7 @@ def load(directory: Path = TERRAFORM_DIR) -> Config:
     terraform: list[dict[str, Any]] = []
     checks: dict[str, dict[str, Any]] = {}
     texts: dict[str, str] = {}
+    moved: list[dict[str, str]] = []
     for path in sorted(directory.glob("*.tf")):
         texts[path.name] = path.read_text(encoding="utf-8")
         document = parse(texts[path.name])
@@ -84,7 +89,11 @@ def load(directory: Path = TERRAFORM_DIR) -> Config:
             assert not duplicated, f"locals defined twice: {duplicated}"
             locals_.update(entry)
         terraform.extend(document.get("terraform", []))
-    return Config(resources, data, variables, outputs, locals_, terraform, checks, texts)
+        for entry in document.get("moved", []):
+            ends = {key: _ADDRESS.fullmatch(entry[key]) for key in ("from", "to")}
+            assert all(ends.values()), f"moved block with no plain address: {entry}"
+            moved.append({key: match.group(1) for key, match in ends.items() if match})
+    return Config(resources, data, variables, outputs, locals_, terraform, checks, texts, moved)
 
 
 def block(body: dict[str, Any], name: str) -> dict[str, Any]:
@@ -123,22 +132,41 @@ def resolve_local(config: Config, value: Any) -> Any:
     raise AssertionError(f"local reference loop at {value!r}")
 
 
-_ITERATOR_VALUE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\.value((?:\.[A-Za-z0-9_]+)*)\}")
+_ITERATOR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\.(value((?:\.[A-Za-z0-9_]+)*)|key)\}")
+
+
+def keyed_instances(config: Config, body: dict[str, Any]) -> dict[str | None, dict[str, Any]]:
+    """The bodies of a resource's instances by their key: one per key of a `for_each`
+    over a map (literal or local; each.key and each.value.x filled in where they stand
+    alone in an interpolation, dynamic blocks over a known list or map spelt out as
+    plain blocks), or the body itself under the key None without `for_each`."""
+    if "for_each" not in body:
+        return {None: body}
+    items = resolve_local(config, body["for_each"])
+    assert isinstance(items, dict), f"for_each is not a map: {body['for_each']}"
+    rest = {k: v for k, v in body.items() if k != "for_each"}
+    return {
+        key: _expand_dynamic(_substitute(rest, "each", key, value)) for key, value in items.items()
+    }
 
 
 def instances(config: Config, body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The bodies of a resource's instances: one per key of a `for_each` over a local
-    map (each.value.x filled in, dynamic blocks over each.value.x spelt out as plain
-    blocks), or the body itself without `for_each`."""
-    if "for_each" not in body:
-        return [body]
-    items = resolve_local(config, body["for_each"])
-    assert isinstance(items, dict), f"for_each is not a local map: {body['for_each']}"
-    found = []
-    for value in items.values():
-        instance = _substitute({k: v for k, v in body.items() if k != "for_each"}, "each", value)
-        found.append(_expand_dynamic(instance))
-    return found
+    """The bodies of a resource's instances (keyed_instances, without the keys)."""
+    return list(keyed_instances(config, body).values())
+
+
+def address(resource_type: str, name: str, key: str | None = None) -> str:
+    """A resource's address, or one of its instances' (TYPE.NAME["KEY"])."""
+    return f"{resource_type}.{name}" + ("" if key is None else f'["{key}"]')
+
+
+def resource_instances(config: Config, resource_type: str) -> dict[str, dict[str, Any]]:
+    """Every instance of a resource type by its address (keyed_instances of each)."""
+    return {
+        address(resource_type, name, key): instance
+        for name, body in config.of_type(resource_type).items()
+        for key, instance in keyed_instances(config, body).items()
+    }
 
 
 def _lookup(value: Any, path: str) -> Any:
@@ -147,42 +175,86 @@ def _lookup(value: Any, path: str) -> Any:
     return value
 
 
-def _substitute(node: Any, iterator: str, value: Any) -> Any:
+def _substitute(node: Any, iterator: str, key: Any, value: Any) -> Any:
     if isinstance(node, dict):
-        return {k: _substitute(v, iterator, value) for k, v in node.items()}
+        return {k: _substitute(v, iterator, key, value) for k, v in node.items()}
     if isinstance(node, list):
-        return [_substitute(v, iterator, value) for v in node]
+        return [_substitute(v, iterator, key, value) for v in node]
     if not isinstance(node, str):
         return node
-    whole = _ITERATOR_VALUE.fullmatch(node)
+
+    def found(match: re.Match[str]) -> Any:
+        return key if match.group(2) == "key" else _lookup(value, match.group(3))
+
+    whole = _ITERATOR.fullmatch(node)
     if whole and whole.group(1) == iterator:
-        return _lookup(value, whole.group(2))
+        return found(whole)
 
     def replace(match: re.Match[str]) -> str:
         if match.group(1) != iterator:
             return match.group(0)
-        found = _lookup(value, match.group(2))
-        assert isinstance(found, str), f"{match.group(0)} is not a string: {found!r}"
-        return found
+        text = found(match)
+        assert isinstance(text, str), f"{match.group(0)} is not a string: {text!r}"
+        return text
 
-    return _ITERATOR_VALUE.sub(replace, node)
+    return _ITERATOR.sub(replace, node)
 
 
 def _expand_dynamic(body: dict[str, Any]) -> dict[str, Any]:
-    """Dynamic blocks whose for_each is a known list, as the plain blocks they make."""
-    body = dict(body)
+    """Dynamic blocks whose for_each is a known list or map, as the plain blocks they
+    make, in nested blocks too."""
+    body = {
+        name: [_expand_dynamic(item) for item in value]
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value)
+        else value
+        for name, value in body.items()
+    }
     kept = []
     for dynamic in body.pop("dynamic", []):
         ((name, spec),) = dynamic.items()
-        if not isinstance(spec["for_each"], list):
+        items = spec["for_each"]
+        if isinstance(items, list):
+            items = dict(enumerate(items))
+        if not isinstance(items, dict):
             kept.append(dynamic)
             continue
         (content,) = spec["content"]
-        made = [_substitute(content, name, item) for item in spec["for_each"]]
-        body[name] = [*body.get(name, []), *made]
+        made = [_substitute(content, name, key, item) for key, item in items.items()]
+        if made:
+            body[name] = [*body.get(name, []), *made]
     if kept:
         body["dynamic"] = kept
     return body
+
+
+def secret_grants(config: Config) -> set[tuple[str, str]]:
+    """(key, role) of each grant of local.secret_key_readers, the for expression that
+    makes one grant per key of local.secret_keys and reader it names."""
+    assert config.local("secret_key_readers") == (
+        "${{for grant in flatten([for key, secret in local.secret_keys : "
+        "[for role in secret.readers : {key = key, role = role}]]) : "
+        '"${grant.key} ${grant.role}" => grant}}'
+    )
+    return {
+        (key, role)
+        for key, secret in config.local("secret_keys").items()
+        for role in secret["readers"]
+    }
+
+
+def secret_readers(config: Config, key: str) -> dict[str, str | None]:
+    """The accounts granted to read one key of local.secret_keys, by function role: the
+    one grant resource writes each (key, role) of secret_grants as the secret accessor
+    role on that key alone, to local.function_accounts[role]."""
+    (grant,) = config.of_type("google_secret_manager_secret_iam_member").values()
+    assert grant["for_each"] == "${local.secret_key_readers}"
+    assert grant["role"] == "roles/secretmanager.secretAccessor"
+    assert reference(grant["secret_id"]) == (
+        "google_secret_manager_secret.keys[each.value.key].secret_id"
+    )
+    assert grant["member"] == "serviceAccount:${local.function_accounts[each.value.role]}"
+    accounts = config.local("function_accounts")
+    return {role: reference(accounts[role]) for name, role in secret_grants(config) if name == key}
 
 
 def merged_env(config: Config, expression: Any) -> dict[str, Any]:

@@ -18,7 +18,17 @@ from shared.adapters import (
 from shared.adapters.gcs_store import GcsObjectStore
 from shared.adapters.secrets import GEMINI_API_KEY_SECRET
 from shared.config import Settings
-from tests.terraform.hcl_config import Config, block, blocks, instances, load, reference
+from tests.terraform.hcl_config import (
+    Config,
+    address,
+    block,
+    blocks,
+    instances,
+    load,
+    reference,
+    resource_instances,
+    secret_readers,
+)
 
 BUCKET = "google_storage_bucket"
 
@@ -201,10 +211,17 @@ def test_an_existing_default_database_can_be_kept_and_its_settings_wait_for_a_ne
         assert "${google_firestore_database.main}" in body["depends_on"]
 
 
+SECRET = "google_secret_manager_secret"
+
+
 def test_the_gemini_secret_is_created_empty(config: Config) -> None:
-    secrets = config.of_type("google_secret_manager_secret")
-    assert set(secrets) == {"gemini_api_key", "webhook_signing_key"}
-    key = secrets["gemini_api_key"]
+    secrets = resource_instances(config, SECRET)
+    assert set(secrets) == {
+        address(SECRET, "keys", "gemini_api_key"),
+        address(SECRET, "keys", "webhook_signing_key"),
+    }
+    key = secrets[address(SECRET, "keys", "gemini_api_key")]
+    assert key["replication"] == [{"auto": [{}]}]
     # The code's name, prefixed like the deployment's other names.
     assert key["secret_id"] == "${var.name_prefix}-" + GEMINI_API_KEY_SECRET
     assert Settings.model_fields["gemini_key_secret"].default == GEMINI_API_KEY_SECRET
@@ -216,11 +233,8 @@ def test_the_gemini_secret_is_created_empty(config: Config) -> None:
 
 def test_only_the_functions_read_the_gemini_secret(config: Config) -> None:
     accessors = config.of_type("google_secret_manager_secret_iam_member")
-    assert set(accessors) == {"gemini_api_key_accessors", "webhook_signing_key_accessors"}
-    grant = accessors["gemini_api_key_accessors"]
-    assert grant["role"] == "roles/secretmanager.secretAccessor"
-    assert grant["member"] == "serviceAccount:${each.value}"
-    readers = {key: reference(value) for key, value in grant["for_each"].items()}
+    assert set(accessors) == {"key_accessors"}
+    readers = secret_readers(config, "gemini_api_key")
     assert readers == {
         role: f"google_service_account.{role}.email" for role in ("api", "trigger", "worker")
     }

@@ -16,11 +16,14 @@ from shared.gemini.ports import DEFAULT_MODEL
 from tests.terraform.hcl_config import (
     REPO_ROOT,
     Config,
+    address,
     block,
     load,
     merged_env,
     reference,
     resolve_local,
+    resource_instances,
+    secret_readers,
 )
 
 FUNCTION = "google_cloudfunctions2_function"
@@ -172,15 +175,18 @@ def invokers(config: Config) -> dict[str, set[str]]:
         assert resource_type == "google_cloud_run_v2_service_iam_member", (
             "invokers are granted on one function's service, never on the project"
         )
+        members = {member}
+        if "for_each" in body:
+            assert member == "serviceAccount:${each.value}", member
+            members = {f"serviceAccount:{account}" for account in body["for_each"].values()}
         if body["name"] == SCANNER_SERVICE:
-            accounts = body["for_each"].values() if "for_each" in body else [member]
-            by_role["scanner"] |= {f"serviceAccount:{account}" for account in accounts}
+            by_role["scanner"] |= members
             continue
         target = re.fullmatch(
             rf"{FUNCTION}\.(\w+)\.service_config\[0\]\.service", body["name"][2:-1]
         )
         assert target, body["name"]
-        by_role[target.group(1)].add(member)
+        by_role[target.group(1)] |= members
     return by_role
 
 
@@ -225,8 +231,10 @@ def test_the_webhook_tasks_account_may_only_invoke_the_worker(config: Config) ->
                 and WEBHOOK_TASKS_EMAIL in json.dumps(instances_of(config, body))
             ):
                 granted_to_it.append((resource_type, name))
-    assert granted_to_it == [("google_cloud_run_v2_service_iam_member", "worker_invoker_webhooks")]
-    grant = config.resource("google_cloud_run_v2_service_iam_member", "worker_invoker_webhooks")
+    assert granted_to_it == [("google_cloud_run_v2_service_iam_member", "worker_invokers")]
+    grant = config.resource("google_cloud_run_v2_service_iam_member", "worker_invokers")
+    assert reference(grant["for_each"]["webhook_tasks"]) == WEBHOOK_TASKS_EMAIL
+    assert grant["member"] == "serviceAccount:${each.value}"
     assert grant["role"] == "roles/run.invoker"
     assert grant["name"] == "${google_cloudfunctions2_function.worker.service_config[0].service}"
     assert WEBHOOK_TASKS_EMAIL not in json.dumps(config.local("function_accounts"))
@@ -533,7 +541,7 @@ def test_every_function_uses_the_deployments_own_database_and_secret(config: Con
         variables = env(config, role)
         assert variables["FNT_FIRESTORE_DATABASE"] == "${var.firestore_database}"
         assert reference(variables["FNT_GEMINI_KEY_SECRET"]) == (
-            "google_secret_manager_secret.gemini_api_key.secret_id"
+            'google_secret_manager_secret.keys["gemini_api_key"].secret_id'
         )
     assert config.variable_default("firestore_database") == (
         Settings.model_fields["firestore_database"].default
@@ -561,7 +569,7 @@ def test_every_function_is_told_the_webhooks_queue_key_and_caller(config: Config
             "google_cloud_tasks_queue.webhooks.name"
         ), role
         assert reference(variables["FNT_WEBHOOK_KEY_SECRET"]) == (
-            "google_secret_manager_secret.webhook_signing_key.secret_id"
+            'google_secret_manager_secret.keys["webhook_signing_key"].secret_id'
         ), role
         caller = reference(variables["FNT_WEBHOOK_TASKS_SERVICE_ACCOUNT"])
         assert caller == WEBHOOK_TASKS_EMAIL, role
@@ -574,7 +582,8 @@ def test_every_function_is_told_the_webhooks_queue_key_and_caller(config: Config
 def test_the_webhook_signing_key_is_created_empty_and_read_by_the_api_and_worker(
     config: Config,
 ) -> None:
-    secret = config.resource("google_secret_manager_secret", "webhook_signing_key")
+    secrets = resource_instances(config, "google_secret_manager_secret")
+    secret = secrets[address("google_secret_manager_secret", "keys", "webhook_signing_key")]
     assert secret["secret_id"] == "${var.name_prefix}-webhook-signing-key"
     assert secret["replication"] == [{"auto": [{}]}]
     # Its value is added by hand (README, Deployment, Secrets), never in Terraform state.
@@ -585,19 +594,8 @@ def test_the_webhook_signing_key_is_created_empty_and_read_by_the_api_and_worker
         assert not config.of_type(resource_type), resource_type
     for name, text in config.texts.items():
         assert "secret_data" not in text, name
-    grants = [
-        (name, body)
-        for name, body in config.of_type("google_secret_manager_secret_iam_member").items()
-        if "webhook_signing_key" in body["secret_id"]
-    ]
-    assert [name for name, _ in grants] == ["webhook_signing_key_accessors"]
-    ((_, grant),) = grants
-    assert grant["role"] == "roles/secretmanager.secretAccessor"
-    assert grant["member"] == "serviceAccount:${each.value}"
-    assert reference(grant["secret_id"]) == (
-        "google_secret_manager_secret.webhook_signing_key.secret_id"
-    )
-    readers = {key: reference(value) for key, value in grant["for_each"].items()}
+    # One resource grants every key to its readers (secrets.tf), each on that key alone.
+    readers = secret_readers(config, "webhook_signing_key")
     assert readers == {
         "api": "google_service_account.api.email",
         "worker": "google_service_account.worker.email",

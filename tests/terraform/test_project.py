@@ -19,12 +19,19 @@ from tests.terraform.hcl_config import (
     REPO_ROOT,
     TERRAFORM_DIR,
     Config,
+    address,
     block,
+    keyed_instances,
     load,
     reference,
     resolve_local,
+    resource_instances,
+    secret_grants,
     tfvars,
 )
+
+METRIC = "google_logging_metric"
+ALERT = "google_monitoring_alert_policy"
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +127,60 @@ def test_the_apis_the_system_uses_are_enabled(config: Config) -> None:
     assert service["disable_on_destroy"] is False
 
 
+def log_metric(config: Config, name: str) -> dict[str, Any]:
+    """A log-based metric (an instance of the one resource over local.log_metrics)."""
+    return resource_instances(config, METRIC)[address(METRIC, "log_count", name)]
+
+
+def label_extractors(config: Config, name: str) -> dict[str, str]:
+    """The label extractors a log-based metric gets: its labels' (none: left out)."""
+    written = config.resource(METRIC, "log_count")["label_extractors"]
+    assert written == (
+        "${length(each.value.labels) == 0 ? null : "
+        "{for key, label in each.value.labels : key => label.extractor}}"
+    )
+    labels = config.local("log_metrics")[name]["labels"]
+    return {key: label["extractor"] for key, label in labels.items()}
+
+
 def metric_regexes(config: Config, name: str) -> list[str]:
     """The jsonPayload.message regexes of a log-based metric's filter."""
-    text = config.resource("google_logging_metric", name)["filter"]
+    text = log_metric(config, name)["filter"]
     return re.findall(r'jsonPayload\.message=~\\?"(.*?)\\?"', text)
+
+
+def alerts(config: Config) -> dict[str, dict[str, Any]]:
+    """Every alert policy by name: the instances of a for_each by their key."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, body in config.of_type(ALERT).items():
+        named = keyed_instances(config, body)
+        for key, instance in named.items():
+            assert (key or name) not in found, f"two alert policies named {key or name}"
+            found[key or name] = instance
+    return found
+
+
+def alert_metric(config: Config, name: str) -> str:
+    """The log-based metric an alert on one watches (its key in local.log_metrics)."""
+    (condition,) = alerts(config)[name]["conditions"]
+    written = block(condition, "condition_threshold")["filter"]
+    assert written == "${local.log_metric_filters[each.value.metric]}", name
+    return str(config.local("log_alerts")[name]["metric"])
+
+
+def test_a_log_metric_filter_selects_that_metric_on_cloud_run(config: Config) -> None:
+    # The series alerts and the dashboard read: the metric's own, of the functions.
+    assert config.local("log_metric_filters") == (
+        "${{for key, metric in google_logging_metric.log_count : "
+        'key => "metric.type=\\"logging.googleapis.com/user/${metric.name}\\" '
+        'AND resource.type=\\"cloud_run_revision\\""}}'
+    )
+    body = config.resource(METRIC, "log_count")
+    assert body["for_each"] == "${local.log_metrics}"
+    descriptor = block(body, "metric_descriptor")
+    assert (descriptor["metric_kind"], descriptor["value_type"]) == ("DELTA", "INT64")
+    for name, metric in config.local("log_metrics").items():
+        assert log_metric(config, name)["name"] == metric["name"], name
 
 
 def test_log_based_metrics_match_the_lines_the_code_writes(config: Config) -> None:
@@ -159,26 +216,27 @@ def test_log_based_metrics_match_the_lines_the_code_writes(config: Config) -> No
     assert matches("uploads_infected", infected_line % "Eicar-Test-Signature")
     assert not matches("uploads_infected", refused)
 
-    extractor = config.resource("google_logging_metric", "jobs_failed")["label_extractors"]
+    extractor = label_extractors(config, "jobs_failed")
     code = re.search(r'REGEXP_EXTRACT\(jsonPayload\.message, "(.*)"\)', extractor["error_code"])
     assert code
     assert re.search(code.group(1), failed_chunk).group(1) == "PDF_DAMAGED"  # type: ignore[union-attr]
     assert re.search(code.group(1), refused).group(1) == "NOT_A_PDF"  # type: ignore[union-attr]
 
-    api_5xx = config.resource("google_logging_metric", "api_5xx")["filter"]
+    api_5xx = log_metric(config, "api_5xx")["filter"]
     assert "local.service_logs.api" in api_5xx and "httpRequest.status>=500" in api_5xx
-    errors = config.resource("google_logging_metric", "worker_errors")["filter"]
+    errors = log_metric(config, "worker_errors")["filter"]
     assert "local.service_logs.worker" in errors and "severity>=ERROR" in errors
 
 
 def test_alerts_cover_the_failures_that_matter(config: Config) -> None:
-    policies = config.of_type("google_monitoring_alert_policy")
+    policies = alerts(config)
     assert {
         "api_5xx_rate",
         "job_failure_rate",
         "queue_backlog",
         "worker_errors",
         "gemini_429_rate",
+        "uploads_infected",
         "webhook_delivery_failures",
         "webhook_endpoint_disabled",
     } <= policies.keys()
@@ -196,10 +254,43 @@ def test_alerts_cover_the_failures_that_matter(config: Config) -> None:
         "job_failure_rate": "jobs_failed",
         "worker_errors": "worker_errors",
         "gemini_429_rate": "gemini_429",
+        "uploads_infected": "uploads_infected",
         "webhook_delivery_failures": "webhook_delivery_failures",
         "webhook_endpoint_disabled": "webhook_endpoints_disabled",
     }.items():
-        assert f"google_logging_metric.{metric}.name" in str(policies[name]["conditions"])
+        assert alert_metric(config, name) == metric, name
+    # A ratio divides by the series it names, aligned over the same period.
+    request_count = 'metric.type="run.googleapis.com/request_count"'
+    for name, denominator in {
+        "api_5xx_rate": f"{request_count} AND ${{local.service_logs.api}}",
+        "job_failure_rate": "${local.log_metric_filters.jobs_started}",
+    }.items():
+        threshold = block(policies[name]["conditions"][0], "condition_threshold")
+        assert threshold["denominator_filter"] == denominator, name
+    count_alerts = {
+        name for name, alert in config.local("log_alerts").items() if not alert["denominator"]
+    }
+    assert count_alerts == {
+        "worker_errors",
+        "gemini_429_rate",
+        "uploads_infected",
+        "webhook_delivery_failures",
+        "webhook_endpoint_disabled",
+    }
+    (dynamic,) = block(config.resource(ALERT, "log_alert")["conditions"][0], "condition_threshold")[
+        "dynamic"
+    ]
+    aggregations = dynamic["denominator_aggregations"]
+    assert (
+        aggregations["for_each"] == "${each.value.denominator == null ? [] : [each.value.period]}"
+    )
+    assert aggregations["content"] == [
+        {
+            "alignment_period": "${denominator_aggregations.value}",
+            "per_series_aligner": "ALIGN_DELTA",
+            "cross_series_reducer": "REDUCE_SUM",
+        }
+    ]
     channel = config.resource("google_monitoring_notification_channel", "email")
     assert channel["count"] == '${var.notification_email == "" ? 0 : 1}'
     assert config.variable_default("notification_email") == ""
@@ -208,7 +299,7 @@ def test_alerts_cover_the_failures_that_matter(config: Config) -> None:
 
 def event_value(config: Config, metric: str) -> str:
     """The value a log-based metric's filter asks of the line's `event` field."""
-    text = config.resource("google_logging_metric", metric)["filter"]
+    text = log_metric(config, metric)["filter"]
     found = re.findall(r'(NOT )?jsonPayload\.event=\\?"(\w+)\\?"', text)
     assert len(found) == 1 and not found[0][0], text
     return str(found[0][1])
@@ -239,15 +330,21 @@ def test_webhook_metrics_count_the_events_the_worker_logs(config: Config) -> Non
     for metric, event in events.items():
         assert event_value(config, metric) == event, metric
         assert f'"event": "{event}"' in code, f"no line of the code logs {event}"
-        text = config.resource("google_logging_metric", metric)["filter"]
+        text = log_metric(config, metric)["filter"]
         # Deliveries run in the worker; this deployment's worker only.
         assert text.startswith("${local.service_logs.worker} AND "), metric
-    failures = config.resource("google_logging_metric", "webhook_delivery_failures")
-    assert failures["label_extractors"] == {"status_code": "EXTRACT(jsonPayload.status_code)"}
+    failures = log_metric(config, "webhook_delivery_failures")
+    extractors = label_extractors(config, "webhook_delivery_failures")
+    assert extractors == {"status_code": "EXTRACT(jsonPayload.status_code)"}
     labels = block(failures, "metric_descriptor")["labels"]
     assert [label["key"] for label in labels] == ["status_code"]
+    assert labels[0]["value_type"] == "STRING"
+    assert "labels" not in block(
+        log_metric(config, "webhook_endpoints_disabled"), "metric_descriptor"
+    )
+    assert label_extractors(config, "webhook_endpoints_disabled") == {}
     # A disabled endpoint alerts once, as itself, not also as a worker error.
-    errors = config.resource("google_logging_metric", "worker_errors")["filter"]
+    errors = log_metric(config, "worker_errors")["filter"]
     assert 'NOT jsonPayload.event=\\"webhook_endpoint_disabled\\"' in json.dumps(errors)
 
 
@@ -255,8 +352,7 @@ def test_webhook_alerts_fire_on_a_failure_rate_and_on_any_disabled_endpoint(
     config: Config,
 ) -> None:
     def threshold(policy: str) -> dict[str, Any]:
-        body = config.resource("google_monitoring_alert_policy", policy)
-        (condition,) = body["conditions"]
+        (condition,) = alerts(config)[policy]["conditions"]
         return block(condition, "condition_threshold")
 
     failures = threshold("webhook_delivery_failures")
@@ -266,8 +362,13 @@ def test_webhook_alerts_fire_on_a_failure_rate_and_on_any_disabled_endpoint(
     assert config.variable_default("alert_webhook_failures_per_5min") > 0
     disabled = threshold("webhook_endpoint_disabled")
     assert disabled["threshold_value"] == 0 and disabled["comparison"] == "COMPARISON_GT"
-    for body in (failures, disabled):
-        assert 'resource.type=\\"cloud_run_revision\\"' in json.dumps(body["filter"])
+    for policy in ("webhook_delivery_failures", "webhook_endpoint_disabled"):
+        # The filter of a log-based metric: on Cloud Run (the worker's lines).
+        assert alert_metric(config, policy).startswith("webhook_"), policy
+    assert 'resource.type=\\"cloud_run_revision\\"' in config.local("log_metric_filters")
+    assert alerts(config)["webhook_endpoint_disabled"]["alert_strategy"] == [
+        {"auto_close": "86400s"}
+    ]
     # The backlog alert watches the webhooks queue too (its depth, its late starts).
     queues = config.local("queue_ids")
     assert "${google_cloud_tasks_queue.webhooks.name}" in queues
@@ -315,13 +416,122 @@ def test_alerts_on_log_metrics_wait_until_monitoring_sees_the_metrics(config: Co
     # log-based metric is created; the provider does not retry.
     wait = config.resource("time_sleep", "log_metrics_visible")
     assert minutes(resolve_local(config, wait["create_duration"])) >= 10
-    metrics = set(config.of_type("google_logging_metric"))
+    metrics = set(resource_instances(config, METRIC))
     watched = {reference(value) for value in wait["triggers"].values()}
-    assert watched == {f"google_logging_metric.{name}.id" for name in metrics}
-    for name, policy in config.of_type("google_monitoring_alert_policy").items():
-        on_log_metric = "google_logging_metric." in str(policy["conditions"])
+    assert watched == {f"{metric}.id" for metric in metrics}
+    for name, policy in alerts(config).items():
+        on_log_metric = re.search(
+            r"google_logging_metric\.|log_metric_filters", str(policy["conditions"])
+        )
         waits = "${time_sleep.log_metrics_visible}" in policy.get("depends_on", [])
-        assert waits == on_log_metric, name
+        assert waits == bool(on_log_metric), name
+    # Its keys are the ones it was first applied with: another key replaces the wait.
+    assert set(wait["triggers"]) == {
+        "api_5xx",
+        "jobs_started",
+        "jobs_failed",
+        "worker_errors",
+        "gemini_429",
+        "infected",
+        "webhook_fails",
+        "webhook_off",
+    }
+
+
+INVOKER = "google_cloud_run_v2_service_iam_member"
+SECRET = "google_secret_manager_secret"
+SECRET_GRANT = "google_secret_manager_secret_iam_member"
+
+# Addresses that deployments already hold and that changed when repeated resources
+# became one resource over a map: without its moved block (moved.tf), the next apply
+# would destroy each of these objects and create it again under its new address.
+RENAMED = {
+    **{
+        address(resource_type, old): address(resource_type, name, old)
+        for (resource_type, name), olds in {
+            (METRIC, "log_count"): (
+                "api_5xx",
+                "jobs_started",
+                "jobs_failed",
+                "worker_errors",
+                "gemini_429",
+                "uploads_infected",
+                "webhook_delivery_failures",
+                "webhook_endpoints_disabled",
+            ),
+            (ALERT, "log_alert"): (
+                "api_5xx_rate",
+                "job_failure_rate",
+                "worker_errors",
+                "gemini_429_rate",
+                "uploads_infected",
+                "webhook_delivery_failures",
+                "webhook_endpoint_disabled",
+            ),
+            (SECRET, "keys"): ("gemini_api_key", "webhook_signing_key"),
+        }.items()
+        for old in olds
+    },
+    **{
+        address(SECRET_GRANT, f"{key}_accessors", role): address(
+            SECRET_GRANT, "key_accessors", f"{key} {role}"
+        )
+        for key, roles in {
+            "gemini_api_key": ("api", "trigger", "worker"),
+            "webhook_signing_key": ("api", "worker"),
+        }.items()
+        for role in roles
+    },
+    address(INVOKER, "worker_invoker"): address(INVOKER, "worker_invokers", "tasks"),
+    address(INVOKER, "worker_invoker_webhooks"): address(
+        INVOKER, "worker_invokers", "webhook_tasks"
+    ),
+}
+
+
+def declared_addresses(config: Config) -> set[str]:
+    """Every resource instance's address the configuration declares; TYPE.NAME[*] for a
+    for_each whose keys only Terraform computes."""
+    found = set()
+    for resource_type, named in config.resources.items():
+        for name, body in named.items():
+            if "for_each" not in body:
+                found.add(address(resource_type, name))
+                continue
+            items = resolve_local(config, body["for_each"])
+            if isinstance(items, dict):
+                keys = set(items)
+            elif (resource_type, name) == (SECRET_GRANT, "key_accessors"):
+                keys = {f"{key} {role}" for key, role in secret_grants(config)}
+            else:
+                found.add(address(resource_type, name) + "[*]")
+                continue
+            found |= {address(resource_type, name, key) for key in keys}
+    return found
+
+
+def test_every_renamed_address_has_its_moved_block(config: Config) -> None:
+    moves = {move["from"]: move["to"] for move in config.moved}
+    declared = declared_addresses(config)
+    for old, new in RENAMED.items():
+        assert moves.get(old) == new, f"no moved block from {old} to {new}"
+        resource_type, name = old.split("[")[0].split(".")
+        assert name not in config.of_type(resource_type), f"{old} is declared again"
+        assert new in declared, f"{new} is not declared"
+
+
+def test_moved_blocks_lead_to_declared_resources_of_their_type(config: Config) -> None:
+    sources = [move["from"] for move in config.moved]
+    assert len(sources) == len(set(sources)), "two moved blocks from one address"
+    targets = [move["to"] for move in config.moved]
+    assert len(targets) == len(set(targets)), "two moved blocks to one address"
+    assert not set(sources) & set(targets), "a chain of moves: point each at the last"
+    declared = declared_addresses(config)
+    for move in config.moved:
+        assert move["to"] in declared, move
+        assert move["from"].split(".")[0] == move["to"].split(".")[0], move
+    # The list above and moved.tf agree: no move the tests do not know of.
+    assert {move["from"]: move["to"] for move in config.moved} == RENAMED
 
 
 def dashboard_positions(config: Config) -> list[tuple[int | None, int | None]]:
@@ -369,7 +579,7 @@ def test_two_deployments_in_one_project_name_nothing_alike(config: Config) -> No
         "google_cloudfunctions2_function": "name",
     }
     for resource_type, attribute in named.items():
-        for name, body in config.of_type(resource_type).items():
+        for name, body in resource_instances(config, resource_type).items():
             value = str(resolve_local(config, body[attribute]))
             if value.startswith("${local.function_names."):
                 value = config.local("function_names")[value.split(".")[-1].rstrip("}")]
