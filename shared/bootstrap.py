@@ -21,12 +21,15 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from shared.adapters.clamd import ClamdClient
 from shared.adapters.cloud_tasks_queue import CloudTasksQueue, RoutedTaskQueue
 from shared.adapters.firebase_tokens import FirebaseTokenVerifier
+from shared.adapters.firebase_users import FirebaseUserDirectory
+from shared.adapters.firestore_audit import FirestoreAuditLog
 from shared.adapters.firestore_batches import FirestoreBatchRepository
 from shared.adapters.firestore_cache import FirestoreRewriteCache
 from shared.adapters.firestore_exports import FirestoreExportRepository
 from shared.adapters.firestore_jobs import FirestoreJobRepository
 from shared.adapters.firestore_quota_ledger import FirestoreQuotaLedger
 from shared.adapters.firestore_rate_limiter import FirestoreRateLimiter
+from shared.adapters.firestore_usage import FirestoreUsageCounters
 from shared.adapters.firestore_users import FirestoreUserSettings
 from shared.adapters.firestore_webhooks import FirestoreWebhookRepository
 from shared.adapters.gcs_store import GcsObjectStore
@@ -199,6 +202,9 @@ class Wiring:
             webhooks=FirestoreWebhookRepository(self.database),
             webhook_sender=PinnedWebhookSender(allow_loopback=config.webhook_allow_loopback),
             sealer=AesGcmSealer(self.secrets, config.webhook_key_secret),
+            directory=FirebaseUserDirectory(config.project_id, production=config.production),
+            audit=FirestoreAuditLog(self.database),
+            usage=FirestoreUsageCounters(self.database),
             limits=config.limits(),
         )
 

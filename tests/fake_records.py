@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from shared.domain.batches import Batch
 from shared.domain.errors import WebhookTargetRefused
 from shared.domain.webhooks import DeliveryAttempt, Endpoint
-from shared.service.ports import BatchCursor, WebhookAnswer, WebhookCall
+from shared.service.ports import BatchCursor, PlanChange, UsageRow, WebhookAnswer, WebhookCall
 
 R = TypeVar("R", Batch, Endpoint)
 
@@ -161,3 +161,68 @@ class FakeSealer:
         if bound != context:
             raise ValueError("sealed for another endpoint")
         return secret
+
+
+class FakeUserDirectory:
+    """Accounts and their plan claims; a uid not in `plans` is no user."""
+
+    def __init__(self) -> None:
+        self.plans: dict[str, str | None] = {}
+
+    def plan_of(self, uid: str) -> str | None:
+        if uid not in self.plans:
+            from shared.domain.errors import UserNotFound
+
+            raise UserNotFound("No such user.")
+        return self.plans[uid]
+
+    def set_plan(self, uid: str, plan: str) -> None:
+        self.plan_of(uid)
+        self.plans[uid] = plan
+
+
+class FakeAuditLog:
+    def __init__(self) -> None:
+        self.changes: list[PlanChange] = []
+
+    def record_plan_change(self, change: PlanChange) -> None:
+        self.changes.append(change)
+
+    def plan_changes(self, subject_uid: str, limit: int) -> list[PlanChange]:
+        mine = [c for c in self.changes if c.subject_uid == subject_uid]
+        return sorted(mine, key=lambda c: c.at, reverse=True)[:limit]
+
+
+class FakeUsageCounters:
+    """Counters by (day, dimension, key), with the marks of additions made once."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str, str], dict[str, int]] = {}
+        self.marks: set[str] = set()
+        self.lock = threading.Lock()
+
+    def add(
+        self,
+        day: str,
+        groups: Mapping[str, str],
+        counts: Mapping[str, int],
+        once: str | None = None,
+    ) -> bool:
+        with self.lock:
+            if once is not None:
+                if once in self.marks:
+                    return False
+                self.marks.add(once)
+            for dimension, key in {**groups, "all": "all"}.items():
+                mine = self.counts.setdefault((day, dimension, key), {})
+                for name, value in counts.items():
+                    if value:
+                        mine[name] = mine.get(name, 0) + value
+            return True
+
+    def rows(self, first_day: str, last_day: str, dimension: str) -> list[UsageRow]:
+        return [
+            UsageRow(day, key, dict(counts))
+            for (day, dim, key), counts in sorted(self.counts.items())
+            if dim == dimension and first_day <= day <= last_day
+        ]

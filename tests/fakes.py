@@ -31,8 +31,11 @@ from shared.service.ports import (
 )
 from shared.text.offline_engine import split_sentence
 from tests.fake_records import (
+    FakeAuditLog,
     FakeBatchRepository,
     FakeSealer,
+    FakeUsageCounters,
+    FakeUserDirectory,
     FakeWebhookRepository,
     FakeWebhookSender,
 )
@@ -364,12 +367,16 @@ class FakeWorld:
     batches: FakeBatchRepository
     webhooks: FakeWebhookRepository
     sender: FakeWebhookSender
+    directory: FakeUserDirectory
+    audit: FakeAuditLog
+    usage: FakeUsageCounters
 
 
 def fake_world(limits: Limits | None = None) -> FakeWorld:
     jobs, store, tasks, clock = FakeJobRepository(), FakeObjectStore(), FakeTaskQueue(), FakeClock()
     users, exports, files = FakeUserSettings(), FakeExportRepository(), FakeObjectStore()
     batches, webhooks, sender = FakeBatchRepository(), FakeWebhookRepository(), FakeWebhookSender()
+    directory, audit, usage = FakeUserDirectory(), FakeAuditLog(), FakeUsageCounters()
     deps = Deps(
         jobs=jobs,
         store=store,
@@ -388,9 +395,13 @@ def fake_world(limits: Limits | None = None) -> FakeWorld:
         webhooks=webhooks,
         webhook_sender=sender,
         sealer=FakeSealer(),
+        directory=directory,
+        audit=audit,
+        usage=usage,
         limits=limits or Limits(),
         clock=clock,
     )
     return FakeWorld(
-        jobs, store, tasks, clock, deps, users, exports, files, batches, webhooks, sender
-    )
+        jobs, store, tasks, clock, deps, users, exports, files, batches, webhooks, sender,
+        directory, audit, usage,
+    )  # fmt: skip

@@ -23,10 +23,15 @@ MAX_CLOCK_SKEW_SECONDS = 300
 
 
 class _AnonymousCredential(credentials.Base):  # type: ignore[misc]  # untyped library
-    """Lets firebase-admin start without Google credentials; verifying ID tokens needs none."""
+    """Lets firebase-admin start without Google credentials; verifying ID tokens needs none,
+    and the Auth emulator takes any."""
 
     def get_credential(self) -> Credentials:
         return AnonymousCredentials()
+
+
+def anonymous_credential() -> credentials.Base:
+    return _AnonymousCredential()
 
 
 def emulator_mode() -> bool:

@@ -445,3 +445,20 @@ class WebhooksNotConfigured(Unavailable):
     """The key that encrypts signing secrets is not set: endpoints cannot be made."""
 
     code = "WEBHOOKS_NOT_CONFIGURED"
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class PlanLimitExceeded(Forbidden):
+    """A limit of the caller's plan: `details` names it, its value and the plan."""
+
+    code = "PLAN_LIMIT_EXCEEDED"
+
+
+class UserNotFound(NotFound):
+    code = "USER_NOT_FOUND"
+
+
+class AdminOnly(Forbidden):
+    code = "ADMIN_ONLY"

@@ -12,6 +12,7 @@ from shared.ratelimit import EndpointClass, RateLimiter, RateLimitPolicy
 from shared.service.engines import Engines
 from shared.service.health import Probe
 from shared.service.ports import (
+    AuditLog,
     BatchRepository,
     ExportRepository,
     JobRepository,
@@ -21,6 +22,8 @@ from shared.service.ports import (
     SecretSealer,
     SheetsWriter,
     TaskQueue,
+    UsageCounters,
+    UserDirectory,
     UserSettingsRepository,
     WebhookRepository,
     WebhookSender,
@@ -88,5 +91,8 @@ class Deps:
     webhooks: WebhookRepository
     webhook_sender: WebhookSender
     sealer: SecretSealer  # encrypts the webhook signing secrets at rest
+    directory: UserDirectory  # the users' accounts and plan claims (Firebase Auth)
+    audit: AuditLog
+    usage: UsageCounters
     limits: Limits = Limits()
     clock: Callable[[], datetime] = utc_now

@@ -300,6 +300,71 @@ class SecretSealer(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class PlanChange:
+    """An admin's change of a user's plan, as the audit log keeps it."""
+
+    subject_uid: str  # whose plan changed
+    by_uid: str  # the admin who changed it
+    at: datetime
+    from_plan: str
+    to_plan: str
+
+
+class UserDirectory(Protocol):
+    """The users' accounts (Firebase Auth), as an admin manages them."""
+
+    def plan_of(self, uid: str) -> str | None:
+        """The plan the user's custom claims name (None when they name none); raises
+        UserNotFound when there is no such user."""
+        ...
+
+    def set_plan(self, uid: str, plan: str) -> None:
+        """Set the user's plan claim, keeping their other claims; their next ID token
+        (at its refresh, within the hour) carries it."""
+        ...
+
+
+class AuditLog(Protocol):
+    def record_plan_change(self, change: PlanChange) -> None: ...
+
+    def plan_changes(self, subject_uid: str, limit: int) -> list[PlanChange]:
+        """The user's plan changes, newest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """Usage counted for one day and one group (a plan, a team, a user, or all)."""
+
+    day: str  # YYYY-MM-DD, UTC
+    group: str  # "all", a plan's name, a team's id or a user's id
+    counts: Mapping[str, int]
+
+
+class UsageCounters(Protocol):
+    """Counters of use per day, kept with increments as work finishes (never by scanning).
+
+    Each addition names its day and the groups it counts for, by dimension ("plan",
+    "team", "user"; "all" always): one write adds to every group's counters."""
+
+    def add(
+        self,
+        day: str,
+        groups: Mapping[str, str],
+        counts: Mapping[str, int],
+        once: str | None = None,
+    ) -> bool:
+        """Add `counts` to the day's counters of each group (dimension -> key). With
+        `once`, only the first addition under that name counts (False after)."""
+        ...
+
+    def rows(self, first_day: str, last_day: str, dimension: str) -> list[UsageRow]:
+        """Every group of `dimension` ("all", "plan", "team", "user") counted from
+        `first_day` to `last_day` (inclusive), by day then group."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class WrittenSheet:
     url: str
     rows: int
