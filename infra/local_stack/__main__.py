@@ -87,7 +87,7 @@ def _config(args: argparse.Namespace) -> StackConfig:
     buckets = list(args.buckets)
     versioned: tuple[str, ...] = ()
     if args.functions is None and _PRODUCT_SOURCE.is_file():
-        functions = product_functions()
+        functions = product_functions(auth_emulator=Service.AUTH in args.only)
         buckets = sorted({*buckets, UPLOADS_BUCKET, EXPORTS_BUCKET})
         versioned = (UPLOADS_BUCKET,)
         if {Service.STORAGE, Service.PUBSUB} <= args.only:

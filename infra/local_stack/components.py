@@ -16,6 +16,7 @@ from infra.local_stack.readiness import (
     clamd_answers,
     grpc_answers,
     http_answers,
+    http_ok,
     log_contains,
 )
 
@@ -30,6 +31,10 @@ _TASKS_RUNNER_SCRIPT = Path(__file__).with_name("tasks_emulator_runner.py")
 _PYTHON_ENV = {"PYTHONUNBUFFERED": "1"}
 # Logged by the event bridge once it reached its subscription; it has no port to probe.
 BRIDGE_READY_MARKER = "event bridge ready"
+# The Firebase CLI must not reach the network: no message-of-the-day or update check
+# (CI is the switch for the first), no usage reports (off unless a user opted in, in
+# its own config directory, which starts empty).
+_FIREBASE_ENV = {"CI": "true", "NO_UPDATE_NOTIFIER": "1"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class Launch:
     argv: Sequence[str]
     probe: Probe
     env: Mapping[str, str] = field(default_factory=dict)  # on top of os.environ
+    cwd: Path | None = None  # None: the repository's root
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,52 @@ def clamd(binary: Path, port: int, signatures: Path, run_dir: str) -> Launch:
         argv=(str(binary), "-c", str(config)),
         probe=clamd_answers(f"{LOOPBACK}:{port}"),
     )
+
+
+@dataclass(frozen=True)
+class AuthEmulatorPorts:
+    """The Auth emulator's port, and the two the Firebase CLI opens beside it (its
+    emulator hub and logging server), each free, so that stacks can run side by side."""
+
+    auth: int
+    hub: int
+    logging: int
+
+
+def auth_emulator(
+    node: Path, cli_script: Path, ports: AuthEmulatorPorts, project: str, run_dir: str
+) -> Launch:
+    """`firebase emulators:start --only auth` for `project`, in a directory of its own.
+
+    There it finds its firebase.json, writes its debug log, keeps its config store and
+    its hub's locator file (TMPDIR), none of which then reach the repository, the
+    user's home or another stack.
+    """
+    home = Path(run_dir) / "firebase"
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    config = home / "firebase.json"
+    emulators = {
+        "auth": {"host": LOOPBACK, "port": ports.auth},
+        "hub": {"host": LOOPBACK, "port": ports.hub},
+        "logging": {"host": LOOPBACK, "port": ports.logging},
+        "ui": {"enabled": False},
+        "singleProjectMode": True,
+    }
+    config.write_text(json.dumps({"emulators": emulators}, indent=2) + "\n", encoding="utf-8")
+    return Launch(
+        name="auth",
+        argv=(
+            str(node), str(cli_script), "emulators:start", "--only", "auth",
+            "--project", project, "--config", str(config),
+        ),
+        probe=http_ok(f"http://{LOOPBACK}:{ports.auth}/"),
+        env={
+            **_FIREBASE_ENV,
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "TMPDIR": str(home / "tmp"),
+        },
+        cwd=home,
+    )  # fmt: skip
 
 
 def function_component_name(function_name: str) -> str:

@@ -11,6 +11,8 @@ from typing import Literal
 from infra.local_stack.paths import CLAMAV_SIGNATURES, LOG_DIR
 
 SignatureType = Literal["http", "cloudevent"]
+# firebase-admin's switch to the Auth emulator (host:port, no scheme).
+AUTH_EMULATOR_HOST_ENV = "FIREBASE_AUTH_EMULATOR_HOST"
 
 
 class Service(enum.StrEnum):
@@ -21,6 +23,7 @@ class Service(enum.StrEnum):
     STORAGE = "storage"
     TASKS = "tasks"
     CLAMAV = "clamav"  # the real clamd, with the signatures of infra/local_stack/clamav
+    AUTH = "auth"  # the Firebase Auth emulator (firebase-tools, in .local/firebase-tools)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import importlib.util
 import os
 import platform
 import shutil
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,12 @@ PIP_HINT = f"pip install -r {REQUIREMENTS_FILE.relative_to(REPO_ROOT)}"
 _GCLOUD_HINT = "apt-get install google-cloud-cli (from Google's Cloud SDK apt repository)"
 _CLAMD_HINT = "apt-get install clamav-daemon (make setup does it when run as root)"
 _JAVA_HINT = "apt-get install openjdk-17-jre-headless (the emulators need Java 17 or newer)"
+# firebase-tools 15 runs on Node 20 or newer.
+NODE_MIN_MAJOR = 20
+_NODE_HINT = (
+    f"install Node.js {NODE_MIN_MAJOR} or newer with npm (the Firebase Auth emulator runs on"
+    " it; the stack installs firebase-tools itself)"
+)
 
 # gcloud component directory under <sdk>/platform, and how to install it.
 _EMULATOR_COMPONENTS = {
@@ -43,6 +50,8 @@ class Tools:
     gcloud: Path | None
     fake_gcs_server: Path | None
     clamd: Path | None = None
+    node: Path | None = None
+    npm: Path | None = None
 
 
 def check(
@@ -59,13 +68,16 @@ def check(
         gcloud = _find_gcloud(services, search_path, problems)
     fake_gcs = _find_fake_gcs_server(problems) if Service.STORAGE in services else None
     clamd = _find_clamd(search_path, problems) if Service.CLAMAV in services else None
+    node = npm = None
+    if Service.AUTH in services:
+        node, npm = _find_node(search_path, problems)
     if need_functions and importlib.util.find_spec("functions_framework") is None:
         problems.append(f"functions-framework is not installed: {PIP_HINT}")
     if problems:
         raise PrerequisiteError(
             "The local stack is missing prerequisites:\n- " + "\n- ".join(problems)
         )
-    return Tools(gcloud=gcloud, fake_gcs_server=fake_gcs, clamd=clamd)
+    return Tools(gcloud=gcloud, fake_gcs_server=fake_gcs, clamd=clamd, node=node, npm=npm)
 
 
 def _find_gcloud(
@@ -94,6 +106,31 @@ def _find_clamd(search_path: str | None, problems: list[str]) -> Path | None:
         problems.append(f"clamd not found: {_CLAMD_HINT}")
         return None
     return Path(found)
+
+
+def _find_node(search_path: str | None, problems: list[str]) -> tuple[Path | None, Path | None]:
+    node, npm = shutil.which("node", path=search_path), shutil.which("npm", path=search_path)
+    if node is None or npm is None:
+        missing = " and ".join(name for name, found in (("node", node), ("npm", npm)) if not found)
+        problems.append(f"{missing} not found on PATH: {_NODE_HINT}")
+        return None, None
+    version = _node_version(node)
+    if version is None or version < NODE_MIN_MAJOR:
+        problems.append(f"{node} is Node {version or 'of an unknown version'}: {_NODE_HINT}")
+        return None, None
+    return Path(node), Path(npm)
+
+
+def _node_version(node: str) -> int | None:
+    """The major version `node --version` prints (v20.11.1 -> 20), None if unreadable."""
+    try:
+        result = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    major = result.stdout.strip().removeprefix("v").split(".")[0]
+    return int(major) if major.isdigit() else None
 
 
 def _find_fake_gcs_server(problems: list[str]) -> Path | None:

@@ -58,9 +58,15 @@ class ManagedProcess:
 
 
 def spawn(
-    name: str, argv: Sequence[str], *, env: Mapping[str, str], log_dir: Path
+    name: str,
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    log_dir: Path,
+    cwd: Path = REPO_ROOT,
 ) -> ManagedProcess:
-    """Start `argv` in a new session (own process group), output to <log_dir>/<name>.log.
+    """Start `argv` in `cwd` in a new session (own process group), output to
+    <log_dir>/<name>.log.
 
     The new session also keeps Ctrl-C in a terminal from reaching the children
     directly: the parent decides when and how they stop.
@@ -74,7 +80,7 @@ def spawn(
             stdout=log,
             stderr=subprocess.STDOUT,
             env=dict(env),
-            cwd=REPO_ROOT,
+            cwd=cwd,
             start_new_session=True,
         )
     return ManagedProcess(name, popen, log_path, time.monotonic())

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from infra.local_stack.config import FunctionSpec, StackConfig
+from infra.local_stack.config import AUTH_EMULATOR_HOST_ENV, FunctionSpec, Service, StackConfig
 from infra.local_stack.paths import REPO_ROOT
 
 PRODUCT_SOURCE = REPO_ROOT / "functions" / "main.py"
@@ -23,9 +23,11 @@ WEBHOOKS_QUEUE = "webhooks"
 # Webhook deliveries to a receiver on this machine (tests, `make dev`): an explicit
 # setting of the local profile, which production refuses to start with.
 ALLOW_LOOPBACK_WEBHOOKS = {"FNT_WEBHOOK_ALLOW_LOOPBACK": "true"}
-# firebase-admin verifies tokens in emulator mode (unsigned, for test users) when this
-# is set; no Auth emulator needs to listen there to verify them.
-AUTH_EMULATOR_HOST = "127.0.0.1:9099"
+# The functions reach the stack's Auth emulator at the address LocalStack.env() gives
+# them. A stack without it (`services` leaving out Service.AUTH) still puts firebase-admin
+# in emulator mode with this address, where nothing listens: the API then verifies
+# unsigned, hand-minted tokens only, and checks no account (see firebase_tokens).
+UNSERVED_AUTH_EMULATOR_HOST = "127.0.0.1:9099"
 # Served as deployed (terraform/functions.tf, whose tests compare): an API instance is
 # one process taking API_CONCURRENCY requests at once, one thread each; a trigger
 # instance takes one event at a time.
@@ -53,14 +55,19 @@ def product_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
         # The key that seals webhook signing secrets (Secret Manager when deployed): a
         # new one per stack, since the emulators keep nothing between runs.
         "WEBHOOK_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "FIREBASE_AUTH_EMULATOR_HOST": AUTH_EMULATOR_HOST,
         **extra,
     }
 
 
 def product_functions(
-    source: Path = PRODUCT_SOURCE, env: Mapping[str, str] = {}
+    source: Path = PRODUCT_SOURCE,
+    env: Mapping[str, str] = {},
+    *,
+    auth_emulator: bool = True,
 ) -> tuple[FunctionSpec, ...]:
+    """The functions, for a stack with or without the Auth emulator."""
+    if not auth_emulator:
+        env = {AUTH_EMULATOR_HOST_ENV: UNSERVED_AUTH_EMULATOR_HOST, **env}
     function_env = product_env(env)
 
     def named(name: str) -> dict[str, str]:
@@ -98,9 +105,11 @@ def product_config(
     `worker_source` swaps the worker's source (tests wrap it to inject faults);
     `env` reaches every function; `settings` override StackConfig fields.
     """
+    services = settings.get("services", frozenset(Service))
+    auth_emulator = isinstance(services, frozenset) and Service.AUTH in services
     functions = tuple(
         dataclasses.replace(spec, source=worker_source) if spec.name == "run_task" else spec
-        for spec in product_functions(env=env)
+        for spec in product_functions(env=env, auth_emulator=auth_emulator)
     )
     return StackConfig(
         functions=functions,

@@ -33,6 +33,18 @@ def http_answers(url: str) -> Probe:
     return probe
 
 
+def http_ok(url: str) -> Probe:
+    """Ready once `url` answers 200 (a server that answers before it is ready does not)."""
+
+    def probe(_process: ManagedProcess) -> bool:
+        try:
+            return requests.get(url, timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    return probe
+
+
 def grpc_answers(target: str) -> Probe:
     """Ready once a gRPC channel to `target` connects."""
 

@@ -10,16 +10,20 @@ from types import TracebackType
 import requests
 
 from infra.local_stack import components, prerequisites
-from infra.local_stack.components import Launch, NotificationTopic
-from infra.local_stack.config import Service, StackConfig
+from infra.local_stack.components import AuthEmulatorPorts, Launch, NotificationTopic
+from infra.local_stack.config import AUTH_EMULATOR_HOST_ENV, Service, StackConfig
 from infra.local_stack.errors import ComponentError, StackError
-from infra.local_stack.paths import RUN_DIR
+from infra.local_stack.firebase_tools import ensure_firebase_tools
+from infra.local_stack.paths import REPO_ROOT, RUN_DIR
 from infra.local_stack.ports import LOOPBACK, free_ports
 from infra.local_stack.process import ManagedProcess, spawn, stop_all
 from infra.local_stack.pubsub_admin import create_event_subscription
 from infra.local_stack.readiness import Probe, poll_until_ready
 from infra.local_stack.shutdown_signals import exit_on_termination_signals
 from infra.local_stack.tasks_venv import ensure_tasks_emulator_venv
+
+# The ports the Firebase CLI opens beside the Auth emulator's (see AuthEmulatorPorts).
+_AUTH_HUB, _AUTH_LOGGING = "auth-hub", "auth-logging"
 
 
 class LocalStack:
@@ -78,6 +82,11 @@ class LocalStack:
         return self._address(Service.CLAMAV)
 
     @property
+    def auth_host(self) -> str:
+        """The Firebase Auth emulator's host:port (its REST API is under http://)."""
+        return self._address(Service.AUTH)
+
+    @property
     def function_urls(self) -> dict[str, str]:
         ports = {
             spec.name: self._ports.get(components.function_component_name(spec.name))
@@ -107,6 +116,8 @@ class LocalStack:
             env["CLOUD_TASKS_EMULATOR_HOST"] = self.tasks_host
         if Service.CLAMAV in services:
             env["FNT_CLAMD_ADDRESS"] = self.clamd_address
+        if Service.AUTH in services:
+            env[AUTH_EMULATOR_HOST_ENV] = self.auth_host
         for name, url in self.function_urls.items():
             env[f"FUNCTION_URL_{name.upper().replace('-', '_')}"] = url
         return env
@@ -154,8 +165,11 @@ class LocalStack:
         # Before any launch: the first run builds this venv (~10 s of pip), which
         # would otherwise compete with the emulators' boot for this machine's CPUs.
         tasks_python = ensure_tasks_emulator_venv() if Service.TASKS in config.services else None
+        # Likewise the Firebase CLI (~20 s of npm the first time).
+        firebase_cli = ensure_firebase_tools(tools.npm) if tools.npm is not None else None
         function_keys = [components.function_component_name(f.name) for f in config.functions]
-        keys = [*sorted(config.services), *function_keys]
+        auth_keys = [_AUTH_HUB, _AUTH_LOGGING] if Service.AUTH in config.services else []
+        keys = [*sorted(config.services), *auth_keys, *function_keys]
         self._ports = dict(zip(keys, free_ports(len(keys)), strict=True))
         # Java emulators first: they are the slowest to boot, the rest overlaps them.
         if (gcloud := tools.gcloud) is not None:
@@ -165,6 +179,20 @@ class LocalStack:
                 self._launch(
                     components.pubsub_emulator(gcloud, self._ports[Service.PUBSUB], run_dir)
                 )
+        if tools.node is not None and firebase_cli is not None:
+            self._launch(
+                components.auth_emulator(
+                    tools.node,
+                    firebase_cli,
+                    AuthEmulatorPorts(
+                        self._ports[Service.AUTH],
+                        self._ports[_AUTH_HUB],
+                        self._ports[_AUTH_LOGGING],
+                    ),
+                    config.project,
+                    run_dir,
+                )
+            )
         function_env = self.env()
         for spec in config.functions:
             port = self._ports[components.function_component_name(spec.name)]
@@ -225,7 +253,11 @@ class LocalStack:
 
     def _launch(self, launch: Launch) -> None:
         process = spawn(
-            launch.name, launch.argv, env={**os.environ, **launch.env}, log_dir=self.config.log_dir
+            launch.name,
+            launch.argv,
+            env={**os.environ, **launch.env},
+            log_dir=self.config.log_dir,
+            cwd=launch.cwd or REPO_ROOT,
         )
         self._processes.append(process)
         self._pending[launch.name] = (process, launch.probe)

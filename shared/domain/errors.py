@@ -462,3 +462,24 @@ class UserNotFound(NotFound):
 
 class AdminOnly(Forbidden):
     code = "ADMIN_ONLY"
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+class UserDisabled(Unauthenticated):
+    """A valid ID token of an account that has been disabled since."""
+
+    code = "USER_DISABLED"
+
+
+class UserDeleted(Unauthenticated):
+    """A valid ID token of an account that has been deleted since."""
+
+    code = "USER_DELETED"
+
+
+class RevokedToken(Unauthenticated):
+    """An ID token issued before the user's sessions were revoked: sign in again."""
+
+    code = "AUTH_TOKEN_REVOKED"

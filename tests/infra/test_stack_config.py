@@ -43,9 +43,17 @@ def test_missing_tools_are_all_reported_with_how_to_install_them() -> None:
     assert "java not found on PATH: apt-get install openjdk-17-jre-headless" in message
 
 
+def test_the_auth_emulator_needs_node_and_npm() -> None:
+    with pytest.raises(PrerequisiteError) as missing:
+        check({Service.AUTH}, need_functions=False, search_path="/nowhere")
+
+    assert "node and npm not found on PATH: install Node.js 20 or newer" in str(missing.value)
+
+
 @pytest.mark.stack  # needs this machine's gcloud, java and the stack's packages
 def test_the_tools_of_this_machine_are_found() -> None:
     tools = check(set(Service), need_functions=True)
 
     assert tools.gcloud is not None and tools.gcloud.name == "gcloud"
     assert tools.fake_gcs_server is not None and tools.fake_gcs_server.is_file()
+    assert tools.node is not None and tools.npm is not None
