@@ -12,7 +12,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.adapters.genai_families import DEFAULT_API_VERSION
@@ -21,6 +21,7 @@ from shared.domain.sentences import DEFAULT_LIMIT
 from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import DEFAULT_MODEL
 from shared.service.deps import MEBIBYTE, Limits
+from shared.service.pricing import price_table
 
 EMULATOR_VARIABLES = (
     "FIRESTORE_EMULATOR_HOST",
@@ -126,6 +127,14 @@ class Settings(_DeploymentSettings):
     gemini_thinking_budget: int = Field(default=0, ge=0, le=24_576)
     gemini_rewrite_all: bool = False  # also the long sentences the offline engine splits well
 
+    # Usage analytics: model prices for the cost estimate, JSON, over the defaults
+    # (shared/service/pricing.py): {"gemini-3.5-flash-lite": {"input": 0.3, "output": 2.5}}
+    # in USD per million tokens. An instance writes the API requests it counted after this
+    # many requests or seconds.
+    model_prices: str = "{}"
+    usage_flush_requests: int = Field(default=100, ge=1, le=100_000)
+    usage_flush_seconds: float = Field(default=60.0, gt=0, le=3600)
+
     @property
     def production(self) -> bool:
         return self.profile is Profile.PRODUCTION
@@ -162,7 +171,16 @@ class Settings(_DeploymentSettings):
             max_webhooks=self.max_webhooks,
             webhook_retry_base=timedelta(seconds=self.webhook_retry_base_seconds),
             webhook_max_attempts=self.webhook_max_attempts,
+            model_prices=price_table(self.model_prices),
+            usage_flush_requests=self.usage_flush_requests,
+            usage_flush_interval=timedelta(seconds=self.usage_flush_seconds),
         )
+
+    @field_validator("model_prices")
+    @classmethod
+    def _model_prices_are_valid(cls, value: str) -> str:
+        price_table(value)  # raises ValueError naming what is wrong
+        return value
 
     @model_validator(mode="after")
     def _production_is_complete_and_real(self) -> Settings:

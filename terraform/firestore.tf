@@ -31,6 +31,9 @@ resource "google_firestore_database" "main" {
 # __name__ is the cursor's tie-break between jobs created in the same instant.
 # The batches (FirestoreBatchRepository.list_for_owner), likewise:
 #   batches where owner_uid == U order by created_at desc, __name__ desc
+# The usage report (FirestoreUsageCounters.rows): a dimension's days in a range,
+#   usage where dimension == D and day >= A and day <= B
+# Usage documents and their once-marks (usage_marks) are kept: no TTL.
 # Webhook endpoints are listed by owner_uid == U alone (sorted in the function) and a
 # delivery log by `at` alone (the id follows its direction): single-field indexes
 # serve both.
@@ -59,6 +62,13 @@ locals {
         { field_path = "owner_uid", order = "ASCENDING" },
         { field_path = "created_at", order = "DESCENDING" },
         { field_path = "__name__", order = "DESCENDING" },
+      ]
+    }
+    usage_by_dimension = {
+      collection = "usage"
+      fields = [
+        { field_path = "dimension", order = "ASCENDING" },
+        { field_path = "day", order = "ASCENDING" },
       ]
     }
   }

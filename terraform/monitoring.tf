@@ -521,3 +521,67 @@ resource "google_monitoring_dashboard" "main" {
 
   depends_on = [google_project_service.enabled]
 }
+
+# Usage dashboard -------------------------------------------------------------
+
+# The figures of the admins' usage analytics (GET /api/v1/admin/usage keeps the same
+# counts per day and per plan, team or user in Firestore), from the OpenTelemetry
+# counters the functions add to as books end, exports are done and API requests are
+# admitted (shared/service/usage_counting.py, shared/observability/metrics.py), each by
+# plan. Hourly bars.
+locals {
+  usage_metric_prefix = "workload.googleapis.com/usage."
+  usage_tiles = [
+    { title = "Books ended, by plan and status", metric = "books", group_by = ["metric.label.plan", "metric.label.status"] },
+    { title = "Pages, by plan", metric = "pages", group_by = ["metric.label.plan"] },
+    { title = "Sentences, by plan", metric = "sentences", group_by = ["metric.label.plan"] },
+    { title = "Model tokens, by kind (prompt, output, thinking)", metric = "model_tokens", group_by = ["metric.label.kind"] },
+    { title = "Estimated model cost (millionths of a USD), by plan", metric = "cost_micro_usd", group_by = ["metric.label.plan"] },
+    { title = "Exports, by kind", metric = "exports", group_by = ["metric.label.kind"] },
+    { title = "Failed books, by error code", metric = "failures", group_by = ["metric.label.code"] },
+    { title = "API requests, by rate class and plan", metric = "api_requests", group_by = ["metric.label.class", "metric.label.plan"] },
+  ]
+}
+
+resource "google_monitoring_dashboard" "usage" {
+  dashboard_json = jsonencode({
+    displayName = "French Novel Tool usage (${var.name_prefix})"
+    mosaicLayout = {
+      columns = 48
+      # Laid out as the main dashboard's tiles, writing only what Google keeps.
+      tiles = [
+        for index, tile in local.usage_tiles : merge(
+          index % 2 == 0 ? {} : { xPos = 24 },
+          index < 2 ? {} : { yPos = floor(index / 2) * 16 },
+          {
+            width  = 24
+            height = 16
+            widget = {
+              title = tile.title
+              xyChart = {
+                dataSets = [{
+                  plotType           = "STACKED_BAR"
+                  targetAxis         = "Y1"
+                  minAlignmentPeriod = "60s"
+                  timeSeriesQuery = {
+                    timeSeriesFilter = {
+                      filter = "metric.type=\"${local.usage_metric_prefix}${tile.metric}\""
+                      aggregation = {
+                        alignmentPeriod    = "3600s"
+                        perSeriesAligner   = "ALIGN_DELTA"
+                        crossSeriesReducer = "REDUCE_SUM"
+                        groupByFields      = tile.group_by
+                      }
+                    }
+                  }
+                }]
+              }
+            }
+          },
+        )
+      ]
+    }
+  })
+
+  depends_on = [google_project_service.enabled]
+}

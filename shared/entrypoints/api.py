@@ -253,6 +253,7 @@ def _pdf_and_settings(call: Call[Any, Any]) -> tuple[bytes, JobSettings]:
 
 
 # The other route modules add theirs to the same table; then the docs describe them all.
+import shared.entrypoints.api_admin_usage  # noqa: E402, F401
 from shared.entrypoints import api_batches, api_webhooks  # noqa: E402
 
 __all__ = ["PREFIX", "api_batches", "api_webhooks", "routes"]

@@ -11,6 +11,7 @@ from shared.domain.users import User
 from shared.ratelimit import Decision, EndpointClass, check_rate_limit
 from shared.service.deps import Deps
 from shared.service.ports import UserVerifier
+from shared.service.usage_counting import count_requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class ApiGuard:
 
     def admit(self, user: User, rate_class: EndpointClass) -> Decision | None:
         deps = self.deps
-        return check_rate_limit(
+        decision = check_rate_limit(
             deps.rate_limiters[rate_class],
             deps.rate_policy,
             user.uid,
@@ -34,6 +35,8 @@ class ApiGuard:
             rate_class,
             deps.clock(),
         )
+        count_requests(deps, user, rate_class)  # admitted: counted for usage analytics
+        return decision
 
     def allowed_origins(self) -> frozenset[str]:
         return self.origins

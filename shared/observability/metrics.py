@@ -1,4 +1,4 @@
-"""Metrics with OpenTelemetry: request latency and errors, jobs, chunks, model calls.
+"""Metrics with OpenTelemetry: request latency and errors, jobs, chunks, model calls, usage.
 
 Exported to Cloud Monitoring in production (every 60 s); elsewhere recorded without an
 exporter unless a test installs a reader.
@@ -56,6 +56,33 @@ class Instruments:
         )
         self.model_calls = meter.create_counter(
             "model.calls", description="Calls to the model, by outcome"
+        )
+        # Usage analytics (shared/service/usage_counting.py), each by plan: counted once
+        # per job end, export or admitted API request, as the usage counters count them.
+        self.usage_books = meter.create_counter(
+            "usage.books", description="Books that ended, by plan and status"
+        )
+        self.usage_pages = meter.create_counter(
+            "usage.pages", description="Pages of the books that ended, by plan"
+        )
+        self.usage_sentences = meter.create_counter(
+            "usage.sentences", description="Sentences of the books that ended, by plan"
+        )
+        self.usage_model_tokens = meter.create_counter(
+            "usage.model_tokens", description="Model tokens of the books that ended, by kind"
+        )
+        self.usage_cost = meter.create_counter(
+            "usage.cost_micro_usd",
+            description="Estimated model cost of the books that ended, in millionths of a USD",
+        )
+        self.usage_exports = meter.create_counter(
+            "usage.exports", description="Exports done, by plan and kind"
+        )
+        self.usage_failures = meter.create_counter(
+            "usage.failures", description="Books that failed, by plan and error code"
+        )
+        self.usage_requests = meter.create_counter(
+            "usage.api_requests", description="API requests admitted, by plan and rate class"
         )
 
 

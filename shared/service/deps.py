@@ -28,6 +28,7 @@ from shared.service.ports import (
     WebhookRepository,
     WebhookSender,
 )
+from shared.service.pricing import DEFAULT_PRICE_TABLE, PriceTable
 
 MEBIBYTE = 1024 * 1024
 
@@ -69,6 +70,11 @@ class Limits:
     webhook_disable_after: timedelta = timedelta(days=3)
     # After a rotation, the previous secret signs too for this long.
     webhook_rotation_grace: timedelta = timedelta(hours=24)
+    # Usage analytics: the prices of the model cost estimate, and how often an instance
+    # writes the API requests it counted (after this many, or this long after the last).
+    model_prices: PriceTable = DEFAULT_PRICE_TABLE
+    usage_flush_requests: int = 100
+    usage_flush_interval: timedelta = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)

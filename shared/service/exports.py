@@ -31,6 +31,7 @@ from shared.service.export_files import export_file, export_tables, write_sheets
 from shared.service.ports import Task
 from shared.service.queries import owned_job
 from shared.service.task_messages import ExportTask
+from shared.service.usage_counting import count_export
 from shared.service.versioned import owned
 from shared.service.webhook_events import publish
 
@@ -160,6 +161,7 @@ def run_export(
         return failed
     done = export.changed(status=ExportStatus.DONE, url=url, rows=rows, finished_at=deps.clock())
     exports.save(done)
+    count_export(deps, done)
     if done.job_id is not None:
         deps.jobs.record_export(
             done.job_id,

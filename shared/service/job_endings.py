@@ -14,6 +14,7 @@ from shared.domain.webhooks import EventType
 from shared.service.batch_progress import book_ended
 from shared.service.deps import Deps
 from shared.service.job_updates import JobChange, update_job
+from shared.service.usage_counting import count_job_end
 from shared.service.webhook_events import iso_time, publish
 
 _EVENTS = {JobStatus.COMPLETED: EventType.JOB_COMPLETED, JobStatus.FAILED: EventType.JOB_FAILED}
@@ -30,6 +31,7 @@ def end_job(deps: Deps, job_id: JobId, change: JobChange) -> tuple[Job, bool]:
 def announce_end(deps: Deps, job: Job) -> None:
     """Tell the job's batch and its owner's webhooks that it ended (a cancelled job is
     not announced to webhooks: its owner ended it)."""
+    count_job_end(deps, job)
     if not job.status.is_final:
         return
     if job.batch_id is not None:
