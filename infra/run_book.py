@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
                 console.print(f"fake Gemini API at {fake.url}")
             console.print("starting the local stack (emulators and functions)…")
             stack = running.enter_context(LocalStack(product_config(env=env)))
-            client = local_api_client(stack, LOCAL_USER)
+            # A premium user: the Gemini engine and books up to the platform's size.
+            client = local_api_client(stack, LOCAL_USER, role="premium")
             return _run(client, args.pdf, Engine(args.engine), args.limit, args.out, console)
     except (StackError, ApiError, TimeoutError) as error:
         console.print(f"[red]error:[/] {error}")

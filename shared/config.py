@@ -7,6 +7,7 @@ deployment can never fall back to unauthenticated local behaviour.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from enum import StrEnum
@@ -17,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.adapters.genai_families import DEFAULT_API_VERSION
 from shared.domain.errors import UnsafeConfiguration
+from shared.domain.plans import PlanLimits, plans_with
 from shared.domain.sentences import DEFAULT_LIMIT
 from shared.gemini.options import RewriteOptions
 from shared.gemini.ports import DEFAULT_MODEL
@@ -99,6 +101,9 @@ class Settings(_DeploymentSettings):
     cors_origins: str = ""
     # Overrides of the rate-limit policy, JSON: {"free": {"processing": [10, 3600]}, ...}.
     rate_limits: str = ""
+    # Overrides of the plans' limits, JSON: {"free": {"books_per_day": 20,
+    # "engines": ["offline", "gemini"]}, "premium": {"concurrent_jobs": null}}.
+    plans: str = "{}"
 
     # Webhooks: deliveries are tasks on their own queue, signed with secrets stored sealed
     # by the key in the secret `webhook_key_secret` (the WEBHOOK_SIGNING_KEY variable
@@ -174,7 +179,19 @@ class Settings(_DeploymentSettings):
             model_prices=price_table(self.model_prices),
             usage_flush_requests=self.usage_flush_requests,
             usage_flush_interval=timedelta(seconds=self.usage_flush_seconds),
+            plans=self.plan_limits(),
         )
+
+    def plan_limits(self) -> dict[str, PlanLimits]:
+        return plans_with(json.loads(self.plans or "{}"))
+
+    @model_validator(mode="after")
+    def _plans_are_valid(self) -> Settings:
+        try:
+            self.plan_limits()
+        except ValueError as error:  # json's errors are ValueErrors too
+            raise ValueError(f"FNT_PLANS: {error}") from None
+        return self
 
     @field_validator("model_prices")
     @classmethod

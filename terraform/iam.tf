@@ -74,6 +74,16 @@ locals {
   }
 }
 
+# The api alone manages users' accounts: an admin setting a user's plan writes the
+# user's custom claims (Firebase Auth has no finer IAM than the project).
+resource "google_project_iam_member" "api_manages_users" {
+  project = var.project_id
+  role    = "roles/firebaseauth.admin"
+  member  = "serviceAccount:${google_service_account.api.email}"
+
+  depends_on = [google_project_service.enabled]
+}
+
 resource "google_project_iam_member" "functions" {
   for_each = local.function_project_roles
 

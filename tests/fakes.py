@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from shared.domain.errors import ObjectMissing, ScannerUnavailable, Unavailable
 from shared.domain.exports import Export, SheetsOptions
 from shared.domain.jobs import Job, JobStatus
+from shared.domain.plans import PLANS, PlanLimits, plans_with
 from shared.domain.users import UserSettings
 from shared.gemini.cache import MemoryCache
 from shared.gemini.ports import ModelAnswer, ModelRequest, RewriteCache, TextModel, Usage
@@ -72,6 +73,10 @@ class FakeJobRepository:
     def get(self, job_id: str) -> Job | None:
         self.reads += 1
         return self._jobs.get(job_id)
+
+    def count_active(self, owner_uid: str) -> int:
+        mine = [job for job in self._jobs.values() if job.owner_uid == owner_uid]
+        return sum(1 for job in mine if not job.status.is_final)
 
     def get_many(self, job_ids: Sequence[str]) -> list[Job]:
         self.reads += len(job_ids)
@@ -372,7 +377,27 @@ class FakeWorld:
     usage: FakeUsageCounters
 
 
-def fake_world(limits: Limits | None = None) -> FakeWorld:
+# Plans with room for the tests' users (free, most of them); the plans' own tests pass
+# `plans=DEFAULT_PLANS` or their own.
+ROOMY_PLANS = plans_with(
+    {
+        plan: {
+            "books_per_day": None,
+            "concurrent_jobs": None,
+            "batch_files": 500,
+            "file_mb": 50,
+            "pages_per_book": 5000,
+            "engines": ["offline", "gemini"],
+            "webhook_endpoints": 100,
+        }
+        for plan in PLANS
+    }
+)
+
+
+def fake_world(
+    limits: Limits | None = None, plans: Mapping[str, PlanLimits] | None = ROOMY_PLANS
+) -> FakeWorld:
     jobs, store, tasks, clock = FakeJobRepository(), FakeObjectStore(), FakeTaskQueue(), FakeClock()
     users, exports, files = FakeUserSettings(), FakeExportRepository(), FakeObjectStore()
     batches, webhooks, sender = FakeBatchRepository(), FakeWebhookRepository(), FakeWebhookSender()
@@ -398,7 +423,7 @@ def fake_world(limits: Limits | None = None) -> FakeWorld:
         directory=directory,
         audit=audit,
         usage=usage,
-        limits=limits or Limits(),
+        limits=dataclasses.replace(limits or Limits(), **({"plans": plans} if plans else {})),
         clock=clock,
     )
     return FakeWorld(

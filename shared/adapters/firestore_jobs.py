@@ -175,6 +175,16 @@ class FirestoreJobRepository:
             from_id, operator = snapshots[-1].id, ">"
 
     @transient_errors_as_unavailable
+    def count_active(self, owner_uid: str) -> int:
+        """How many of the owner's jobs have not ended (one count aggregation)."""
+        active = [str(status) for status in JobStatus if not status.is_final]
+        query = self._jobs.where(filter=FieldFilter("owner_uid", "==", owner_uid)).where(
+            filter=FieldFilter("status", "in", active)
+        )
+        aggregation: Any = query.count(alias="active")  # the client's stubs mistype it
+        return int(aggregation.get()[0][0].value)
+
+    @transient_errors_as_unavailable
     def list_for_owner(
         self, owner_uid: str, status: JobStatus | None, limit: int, after: JobCursor | None
     ) -> list[Job]:
@@ -239,7 +249,7 @@ _COPIED = (
     "dispatch_lease_until", "chunks_done", "pages_done", "sentence_count",
     "source_sentence_count", "started_at", "completed_at", "stats", "model",
     "prompt_version", "prompt_tokens", "output_tokens", "thinking_tokens", "model_calls",
-    "traceparent", "waiting_for",
+    "traceparent", "waiting_for", "plan",
 )  # fmt: skip
 
 

@@ -160,6 +160,8 @@ class Job:
     waiting_for: str | None = None
     # The batch this book was uploaded with, if any.
     batch_id: BatchId | None = None
+    # The plan its owner had when it was made: the limits it is held to.
+    plan: str = "free"
     # The stored revision this copy was read at (opaque; set by the repository).
     version: object = field(default=None, compare=False)
 

@@ -14,6 +14,7 @@ from shared.domain.errors import ExportNotFound, InvalidInput, JobNotFound
 from shared.domain.exports import ExportKind, ExportStatus, SheetsOptions
 from shared.domain.ids import ExportId, JobId
 from shared.domain.jobs import JobSettings
+from shared.domain.plans import plan_of
 from shared.entrypoints import docs
 from shared.entrypoints.api_table import (
     EXPORTS,
@@ -40,6 +41,7 @@ from shared.http.schemas import (
     MeView,
     NotesPageView,
     NotesQuery,
+    PlanView,
     SentencesPageView,
     SentencesQuery,
     SettingsIn,
@@ -47,7 +49,16 @@ from shared.http.schemas import (
     UploadRequest,
     UserSettingsIn,
 )
-from shared.service import estimate, exports, health, history, queries, uploads, usage
+from shared.service import (
+    estimate,
+    exports,
+    health,
+    history,
+    plan_checks,
+    queries,
+    uploads,
+    usage,
+)
 from shared.service.deps import Deps
 from shared.service.estimate import Estimate
 
@@ -72,25 +83,27 @@ def check_health(call: Call[None, HealthQuery], deps: Deps) -> Health | flask.Re
 
 @routes.route(
     "POST", f"{PREFIX}/uploads", "A new job and the signed URL to PUT its PDF to",
-    status=201, rate_class=PROCESSING, errors=(413, 422, 429),
+    status=201, rate_class=PROCESSING, errors=(403, 413, 422, 429),
 )  # fmt: skip
 def create_upload(call: Call[UploadRequest, None], deps: Deps) -> UploadCreated:
     body = call.body
     settings = body.settings.to_domain() if body.settings else saved_settings(deps, call.user).job
     upload = uploads.NewUpload(body.filename, body.size_bytes, settings)
-    job, signed = uploads.create_upload(deps, call.user.uid, upload)
+    job, signed = uploads.create_upload(deps, call.user.uid, upload, plan=call.user.role)
     return UploadCreated.of(job, signed)
 
 
 @routes.route(
     "POST", f"{PREFIX}/process-pdf", "A job for a PDF sent in the request (up to 32 MB)",
     multipart=SettingsIn, status=202, rate_class=PROCESSING,
-    max_body_bytes=DIRECT_UPLOAD_MAX_BYTES, errors=(413, 422, 429),
+    max_body_bytes=DIRECT_UPLOAD_MAX_BYTES, errors=(403, 413, 422, 429),
 )  # fmt: skip
 def process_pdf(call: Call[None, None], deps: Deps) -> JobAccepted:
     data, settings = _pdf_and_settings(call)
     filename = call.request.files["pdf_file"].filename or "book.pdf"
-    job = uploads.accept_direct_upload(deps, call.user.uid, filename, data, settings)
+    job = uploads.accept_direct_upload(
+        deps, call.user.uid, filename, data, settings, plan=call.user.role
+    )
     return JobAccepted(job_id=job.id, status=job.status)
 
 
@@ -156,19 +169,22 @@ def cancel_job(call: Call[None, None], deps: Deps) -> JobView:
 
 @routes.route(
     "POST", f"{PREFIX}/jobs/<job_id>/retry", "A new job over a failed job's stored PDF",
-    status=202, rate_class=PROCESSING, errors=(404, 409, 429),
+    status=202, rate_class=PROCESSING, errors=(403, 404, 409, 429),
 )  # fmt: skip
 def retry_job(call: Call[None, None], deps: Deps) -> JobView:
-    return JobView.of(history.retry_job(deps, call.user.uid, _job_id(call)))
+    return JobView.of(history.retry_job(deps, call.user.uid, _job_id(call), plan=call.user.role))
 
 
 @routes.route(
     "POST", f"{PREFIX}/jobs/<job_id>/duplicate", "A new job over the same PDF, new settings",
-    status=202, rate_class=PROCESSING, errors=(404, 409, 429),
+    status=202, rate_class=PROCESSING, errors=(403, 404, 409, 429),
 )  # fmt: skip
 def duplicate_job(call: Call[DuplicateRequest, None], deps: Deps) -> JobView:
     settings = call.body.settings.to_domain()
-    return JobView.of(history.duplicate_job(deps, call.user.uid, _job_id(call), settings))
+    user = call.user
+    return JobView.of(
+        history.duplicate_job(deps, user.uid, _job_id(call), settings, plan=user.role)
+    )
 
 
 @routes.route(
@@ -184,7 +200,7 @@ def create_export(call: Call[ExportRequest, None], deps: Deps) -> ExportView | f
         body.sheets.to_domain() if body.sheets else None,
     )
     export = exports.start_export(
-        deps, user.uid, _job_id(call), order, google_token(call), user.email
+        deps, user.uid, _job_id(call), order, google_token(call), user.email, plan=user.role
     )
     if export.status is ExportStatus.PENDING:  # a large export: follow it at /exports/{id}
         return json_response(ExportView.of(export), 202)
@@ -209,8 +225,9 @@ def legacy_export_to_sheet(call: Call[LegacySheetExport, None], deps: Deps) -> L
     if body.job_id:
         order = exports.ExportOrder(ExportKind.GOOGLE_SHEETS, ("sentence",), sheets=options)
         export = exports.start_export(
-            deps, user.uid, JobId(body.job_id), order, google_token(call), user.email
-        )
+            deps, user.uid, JobId(body.job_id), order, google_token(call), user.email,
+            plan=user.role,
+        )  # fmt: skip
         url = export.url or ""
     else:
         url = exports.sheet_of_sentences(
@@ -233,7 +250,10 @@ def put_settings(call: Call[UserSettingsIn, None], deps: Deps) -> UserSettingsIn
 @routes.route("GET", f"{PREFIX}/me", "The user, their role and usage")
 def me(call: Call[None, None], deps: Deps) -> MeView:
     user = call.user
-    return MeView.of(user, usage.usage_of(deps, user))
+    plan = plan_of(user.role)
+    use = plan_checks.plan_use(deps, user.uid, plan)
+    view = PlanView.of(plan, plan_checks.plan_limits(deps, plan), use)
+    return MeView.of(user, usage.usage_of(deps, user), view)
 
 
 def _job_id(call: Call[Any, Any]) -> JobId:
@@ -253,9 +273,13 @@ def _pdf_and_settings(call: Call[Any, Any]) -> tuple[bytes, JobSettings]:
 
 
 # The other route modules add theirs to the same table; then the docs describe them all.
-import shared.entrypoints.api_admin_usage  # noqa: E402, F401
-from shared.entrypoints import api_batches, api_webhooks  # noqa: E402
+from shared.entrypoints import (  # noqa: E402
+    api_admin,
+    api_admin_usage,
+    api_batches,
+    api_webhooks,
+)
 
-__all__ = ["PREFIX", "api_batches", "api_webhooks", "routes"]
+__all__ = ["PREFIX", "api_admin", "api_admin_usage", "api_batches", "api_webhooks", "routes"]
 
 docs.register(routes, PREFIX)

@@ -36,23 +36,25 @@ from shared.service.exports import ExportOrder
 
 @routes.route(
     "POST", f"{PREFIX}/batches", "A new batch: one job and one signed upload URL per file",
-    status=201, rate_class=PROCESSING, errors=(413, 422, 429),
+    status=201, rate_class=PROCESSING, errors=(403, 413, 422, 429),
 )  # fmt: skip
 def create_batch(call: Call[BatchRequest, None], deps: Deps) -> BatchCreated:
     body = call.body
     settings = body.settings.to_domain() if body.settings else saved_settings(deps, call.user).job
     files = [file.to_domain() for file in body.files]
-    batch, books = batches.create_batch(deps, call.user.uid, body.name, files, settings)
+    user = call.user
+    batch, books = batches.create_batch(deps, user.uid, body.name, files, settings, plan=user.role)
     return BatchCreated.of(batch, books)
 
 
 @routes.route(
     "POST", f"{PREFIX}/batches/<batch_id>/files", "Add files to a batch while it is open",
-    status=201, rate_class=PROCESSING, errors=(404, 409, 413, 422, 429),
+    status=201, rate_class=PROCESSING, errors=(403, 404, 409, 413, 422, 429),
 )  # fmt: skip
 def add_batch_files(call: Call[BatchFilesRequest, None], deps: Deps) -> BatchCreated:
     files = [file.to_domain() for file in call.body.files]
-    batch, books = batches.add_files(deps, call.user.uid, _batch_id(call), files)
+    user = call.user
+    batch, books = batches.add_files(deps, user.uid, _batch_id(call), files, plan=user.role)
     return BatchCreated.of(batch, books)
 
 
@@ -101,7 +103,7 @@ def export_batch(call: Call[ExportRequest, None], deps: Deps) -> ExportView | fl
         body.sheets.to_domain() if body.sheets else None,
     )
     export = batch_exports.start_batch_export(
-        deps, user.uid, _batch_id(call), order, google_token(call), user.email
+        deps, user.uid, _batch_id(call), order, google_token(call), user.email, plan=user.role
     )
     if export.status is ExportStatus.PENDING:  # a large export: follow it at /exports/{id}
         return json_response(ExportView.of(export), 202)

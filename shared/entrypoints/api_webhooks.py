@@ -28,7 +28,7 @@ from shared.service.deps import Deps
 
 @routes.route(
     "POST", f"{PREFIX}/webhooks", "Register an HTTPS endpoint; its signing secret is shown once",
-    status=201, errors=(409, 422, 503),
+    status=201, errors=(403, 409, 422, 503),
 )  # fmt: skip
 def create_webhook(call: Call[WebhookRequest, None], deps: Deps) -> WebhookWithSecret:
     body = call.body
@@ -39,6 +39,7 @@ def create_webhook(call: Call[WebhookRequest, None], deps: Deps) -> WebhookWithS
         [EventType(event) for event in body.events],
         body.description,
         body.enabled,
+        plan=call.user.role,
     )
     return WebhookWithSecret(webhook=WebhookView.of(endpoint, deps.clock()), secret=secret)
 

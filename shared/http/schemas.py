@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
 from shared.domain.ids import ID_PATTERN
 from shared.domain.jobs import REMOVED, Engine, Job, JobSettings, JobStatus
+from shared.domain.plans import PlanLimits
 from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
 from shared.domain.users import MAX_MIN_SENTENCE_WORDS, User, UserSettings
 from shared.service.health import HealthReport
+from shared.service.plan_checks import PlanUse
 from shared.service.ports import SignedUpload
 from shared.service.queries import NotePage, SentencePage
 from shared.service.usage import QuotaUse
@@ -316,15 +318,48 @@ class QuotaView(BaseModel):
     reset_at: datetime
 
 
+class PlanView(BaseModel):
+    """The user's plan: each limit (None: no cap) and today's use of the counted ones."""
+
+    name: str
+    pages_per_book: int
+    books_per_day: int | None
+    books_today: int
+    file_mb: int
+    batch_files: int
+    concurrent_jobs: int | None
+    active_jobs: int
+    engines: list[str]
+    export_kinds: list[str]
+    webhook_endpoints: int
+
+    @classmethod
+    def of(cls, name: str, limits: PlanLimits, use: PlanUse) -> PlanView:
+        return cls(
+            name=name,
+            pages_per_book=limits.pages_per_book,
+            books_per_day=limits.books_per_day,
+            books_today=use.books_today,
+            file_mb=limits.file_mb,
+            batch_files=limits.batch_files,
+            concurrent_jobs=limits.concurrent_jobs,
+            active_jobs=use.active_jobs,
+            engines=sorted(str(engine) for engine in limits.engines),
+            export_kinds=sorted(str(kind) for kind in limits.export_kinds),
+            webhook_endpoints=limits.webhook_endpoints,
+        )
+
+
 class MeView(BaseModel):
     uid: str
     email: str | None
-    role: str
+    role: str  # the plan's name (free, premium, admin), from the token's claim
     # Per endpoint class (processing, exports, reads); None: unlimited.
     usage: dict[str, QuotaView | None]
+    plan: PlanView
 
     @classmethod
-    def of(cls, user: User, usage: Mapping[str, QuotaUse | None]) -> MeView:
+    def of(cls, user: User, usage: Mapping[str, QuotaUse | None], plan: PlanView) -> MeView:
         views = {
             name: QuotaView(
                 limit=use.limit, used=use.used, remaining=use.remaining, reset_at=use.reset_at
@@ -333,7 +368,7 @@ class MeView(BaseModel):
             else None
             for name, use in usage.items()
         }
-        return cls(uid=user.uid, email=user.email, role=user.role, usage=views)
+        return cls(uid=user.uid, email=user.email, role=user.role, usage=views, plan=plan)
 
 
 class ErrorDetail(BaseModel):

@@ -8,9 +8,11 @@ from shared.domain.errors import BatchNotReady, InvalidInput
 from shared.domain.exports import Export, ExportKind, SheetsOptions
 from shared.domain.ids import BatchId
 from shared.domain.jobs import JobStatus
+from shared.domain.plans import FREE
 from shared.service.batches import owned_batch
 from shared.service.deps import Deps
 from shared.service.exports import ExportOrder, launch, new_export
+from shared.service.plan_checks import check_export_kind
 
 
 def start_batch_export(
@@ -20,7 +22,10 @@ def start_batch_export(
     order: ExportOrder,
     google_token: str | None,
     owner_email: str | None = None,
+    *,
+    plan: str = FREE,
 ) -> Export:
+    check_export_kind(deps, plan, order.kind)
     batch = owned_batch(deps, owner_uid, batch_id)
     if order.indices is not None:
         raise InvalidInput("Sentence indices select from one job; a batch exports whole books.")

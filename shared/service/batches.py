@@ -25,10 +25,12 @@ from shared.domain.errors import (
 )
 from shared.domain.ids import BatchId, JobId
 from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.domain.plans import FREE
 from shared.service.batch_progress import update_batch
 from shared.service.cursors import decode_cursor, encode_cursor
 from shared.service.deps import Deps
 from shared.service.job_endings import end_job
+from shared.service.plan_checks import admit_books, settings_within_plan
 from shared.service.ports import BatchCursor, SignedUpload
 from shared.service.uploads import NewUpload, check_size, expiry_task, new_job, signed_upload
 from shared.service.versioned import owned
@@ -78,11 +80,17 @@ class BatchReport:
 
 
 def create_batch(
-    deps: Deps, owner_uid: str, name: str, files: Sequence[BatchFile], settings: JobSettings
+    deps: Deps,
+    owner_uid: str,
+    name: str,
+    files: Sequence[BatchFile],
+    settings: JobSettings,
+    *,
+    plan: str = FREE,
 ) -> tuple[Batch, list[NewBook]]:
     _check_count(deps, 0, len(files))
     batch_id = BatchId.new()
-    books = _new_books(deps, owner_uid, batch_id, files, settings)
+    books = _new_books(deps, owner_uid, batch_id, files, settings, plan, len(files))
     now = deps.clock()
     batch = Batch(
         id=batch_id,
@@ -104,13 +112,19 @@ def create_batch(
 
 
 def add_files(
-    deps: Deps, owner_uid: str, batch_id: BatchId, files: Sequence[BatchFile]
+    deps: Deps,
+    owner_uid: str,
+    batch_id: BatchId,
+    files: Sequence[BatchFile],
+    *,
+    plan: str = FREE,
 ) -> tuple[Batch, list[NewBook]]:
     batch = owned_batch(deps, owner_uid, batch_id)
     now = deps.clock()
     batch.check_open(now)
     _check_count(deps, batch.file_count, len(files))
-    books = _new_books(deps, owner_uid, batch.id, files, batch.settings)
+    total = batch.file_count + len(files)
+    books = _new_books(deps, owner_uid, batch.id, files, batch.settings, plan, total)
     job_ids = tuple(book.job.id for book in books)
 
     def add(current: Batch) -> Batch:
@@ -192,14 +206,20 @@ def _new_books(
     batch_id: BatchId,
     files: Sequence[BatchFile],
     settings: JobSettings,
+    plan: str,
+    batch_files: int,
 ) -> list[NewBook]:
+    """A job and signed URL per file, once every file passed the platform's and the
+    plan's limits (then counted against the books a day)."""
     for file in files:
         check_size(deps, file.size_bytes)
+    chosen = [settings_within_plan(deps, plan, file.settings or settings) for file in files]
+    admit_books(deps, owner_uid, plan, [file.size_bytes for file in files], batch_files)
     books: list[NewBook] = []
     try:
-        for file in files:
-            upload = NewUpload(file.filename, file.size_bytes, file.settings or settings)
-            job = new_job(deps, owner_uid, upload, batch_id)
+        for file, file_settings in zip(files, chosen, strict=True):
+            upload = NewUpload(file.filename, file.size_bytes, file_settings)
+            job = new_job(deps, owner_uid, upload, batch_id, plan=plan)
             signed = signed_upload(deps, job)
             deps.tasks.enqueue(expiry_task(job))
             deps.jobs.add(job)

@@ -5,9 +5,10 @@ stand-in says so when it is used."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from shared.domain.plans import DEFAULT_PLANS, PlanLimits, plan_of
 from shared.ratelimit import EndpointClass, RateLimiter, RateLimitPolicy
 from shared.service.engines import Engines
 from shared.service.health import Probe
@@ -75,6 +76,11 @@ class Limits:
     model_prices: PriceTable = DEFAULT_PRICE_TABLE
     usage_flush_requests: int = 100
     usage_flush_interval: timedelta = timedelta(seconds=60)
+    # What each plan allows (within the limits above).
+    plans: Mapping[str, PlanLimits] = field(default_factory=lambda: dict(DEFAULT_PLANS))
+
+    def plan(self, name: str) -> PlanLimits:
+        return self.plans[plan_of(name)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,12 @@ from shared.domain.errors import (
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
 from shared.domain.ids import BatchId, ExportId, JobId
 from shared.domain.jobs import JobError, JobStatus
+from shared.domain.plans import FREE
 from shared.domain.webhooks import EventType
 from shared.exports.tables import header
 from shared.service.deps import Deps
 from shared.service.export_files import export_file, export_tables, write_sheets
+from shared.service.plan_checks import check_export_kind
 from shared.service.ports import Task
 from shared.service.queries import owned_job
 from shared.service.task_messages import ExportTask
@@ -53,7 +55,10 @@ def start_export(
     order: ExportOrder,
     google_token: str | None,
     owner_email: str | None = None,
+    *,
+    plan: str = FREE,
 ) -> Export:
+    check_export_kind(deps, plan, order.kind)
     job = owned_job(deps, owner_uid, job_id)
     if job.status is not JobStatus.COMPLETED:
         raise JobNotCompleted(f"The job is {job.status}; export it once it is completed.")

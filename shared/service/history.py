@@ -11,13 +11,14 @@ from __future__ import annotations
 from shared.domain.errors import Conflict, InvalidInput, ObjectMissing, UploadGone
 from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.domain.plans import FREE
 from shared.service.batch_progress import book_removed
 from shared.service.cursors import decode_cursor, encode_cursor
 from shared.service.deps import Deps
 from shared.service.job_endings import end_job
 from shared.service.ports import JobCursor
 from shared.service.queries import owned_job
-from shared.service.uploads import NewUpload, expiry_task, new_job
+from shared.service.uploads import NewUpload, expiry_task, new_job, within_plan
 
 MAX_PAGE_SIZE = 100
 
@@ -59,24 +60,28 @@ def cancel_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
     return job
 
 
-def retry_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
+def retry_job(deps: Deps, owner_uid: str, job_id: JobId, *, plan: str = FREE) -> Job:
     job = owned_job(deps, owner_uid, job_id)
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise Conflict(
             f"Only a failed or cancelled job can be retried; this one is {job.status}.",
             details={"status": str(job.status)},
         )
-    return _rerun(deps, job, job.settings)
+    return _rerun(deps, job, job.settings, plan)
 
 
-def duplicate_job(deps: Deps, owner_uid: str, job_id: JobId, settings: JobSettings) -> Job:
-    return _rerun(deps, owned_job(deps, owner_uid, job_id), settings)
+def duplicate_job(
+    deps: Deps, owner_uid: str, job_id: JobId, settings: JobSettings, *, plan: str = FREE
+) -> Job:
+    return _rerun(deps, owned_job(deps, owner_uid, job_id), settings, plan)
 
 
-def _rerun(deps: Deps, source: Job, settings: JobSettings) -> Job:
+def _rerun(deps: Deps, source: Job, settings: JobSettings, plan: str) -> Job:
     if source.generation is None:
         raise UploadGone("This job's PDF never arrived or was refused; upload it again.")
-    job = new_job(deps, source.owner_uid, NewUpload(source.filename, source.size_bytes, settings))
+    upload = NewUpload(source.filename, source.size_bytes, settings)
+    upload = within_plan(deps, source.owner_uid, plan, upload)
+    job = new_job(deps, source.owner_uid, upload, plan=plan)
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
     try:

@@ -180,6 +180,10 @@ class JobRepository(Protocol):
         """The owner's jobs, newest first, after the (created_at, id) position `after`."""
         ...
 
+    def count_active(self, owner_uid: str) -> int:
+        """How many of the owner's jobs have not ended."""
+        ...
+
     def delete(self, job_id: JobId) -> None:
         """Remove the job with its results and marks; a missing one is not an error."""
         ...

@@ -8,8 +8,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from shared.domain.errors import ActiveContent, FileTooLarge, NoTextLayer, PdfError, UploadInfected
+from shared.domain.errors import (
+    ActiveContent,
+    FileTooLarge,
+    NoTextLayer,
+    PdfError,
+    PlanLimitExceeded,
+    UploadInfected,
+)
 from shared.domain.jobs import Job, JobError
+from shared.domain.plans import plan_of
 from shared.service.chunk_books import save_reading
 from shared.service.deps import Deps
 from shared.text.active_content import find_active_content
@@ -52,6 +60,8 @@ def inspect_upload(deps: Deps, job: Job, upload: FinalizedObject) -> Inspection:
     data = deps.store.read(upload.name, upload.generation)
     try:
         book = open_pdf(data, max_pages=deps.limits.max_pages)
+        plan = deps.limits.plan(job.plan)
+        plan.check(plan_of(job.plan), "pages_per_book", plan.pages_per_book, book.page_count)
         active = find_active_content(book.reader)
         if active and deps.limits.refuse_active_content:
             raise ActiveContent(
@@ -63,7 +73,7 @@ def inspect_upload(deps: Deps, job: Job, upload: FinalizedObject) -> Inspection:
         # whole book would be cleaned (headers, notes, matter pages, line-end hyphens);
         # the pages cleaned on the way are kept for the chunks.
         reading = learn_pages(read_pages(book)) if printed else None
-    except PdfError as error:
+    except (PdfError, PlanLimitExceeded) as error:
         cause = type(error.__cause__).__name__ if error.__cause__ else "-"
         log.info("upload refused: %s (cause %s)", error.code, cause, extra={"job_id": job.id})
         return Inspection(JobError(error.code, error.message))

@@ -6,15 +6,18 @@ object; a delayed task fails it if the upload never comes.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from shared.domain.errors import FileTooLarge, InvalidInput, NotAPdf
 from shared.domain.ids import BatchId, JobId
 from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.domain.plans import FREE, plan_of
 from shared.observability.tracing import current_traceparent
 from shared.service.deps import Deps
 from shared.service.job_endings import end_job
+from shared.service.plan_checks import admit_books, settings_within_plan
 from shared.service.ports import SignedUpload, Task
 from shared.service.task_messages import ExpireUploadTask
 from shared.text.pdf_basics import looks_like_pdf
@@ -46,14 +49,17 @@ def expiry_task(job: Job) -> Task:
     return Task(ExpireUploadTask(job_id=job.id), schedule_at=job.upload_expires_at)
 
 
-def create_upload(deps: Deps, owner_uid: str, upload: NewUpload) -> tuple[Job, SignedUpload]:
+def create_upload(
+    deps: Deps, owner_uid: str, upload: NewUpload, *, plan: str = FREE
+) -> tuple[Job, SignedUpload]:
     """A new job and the signed URL its PDF must be PUT to.
 
     Signing first, then the expiry task, then the job: if a step fails, nothing of the
     later ones exists, and a job never exists without the task that ends it.
     """
     check_size(deps, upload.size_bytes)
-    job = new_job(deps, owner_uid, upload)
+    upload = within_plan(deps, owner_uid, plan, upload)
+    job = new_job(deps, owner_uid, upload, plan=plan)
     signed = signed_upload(deps, job)
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
@@ -67,13 +73,20 @@ def signed_upload(deps: Deps, job: Job) -> SignedUpload:
 
 
 def accept_direct_upload(
-    deps: Deps, owner_uid: str, filename: str, data: bytes, settings: JobSettings
+    deps: Deps,
+    owner_uid: str,
+    filename: str,
+    data: bytes,
+    settings: JobSettings,
+    *,
+    plan: str = FREE,
 ) -> Job:
     """A job for a PDF posted to the API; the storage trigger takes it from there."""
     check_size(deps, len(data))
     if not looks_like_pdf(data):
         raise NotAPdf("The file is not a PDF.")
-    job = new_job(deps, owner_uid, NewUpload(filename, len(data), settings))
+    upload = within_plan(deps, owner_uid, plan, NewUpload(filename, len(data), settings))
+    job = new_job(deps, owner_uid, upload, plan=plan)
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
     try:
@@ -97,7 +110,21 @@ def check_size(deps: Deps, size_bytes: int) -> None:
         )
 
 
-def new_job(deps: Deps, owner_uid: str, upload: NewUpload, batch_id: BatchId | None = None) -> Job:
+def within_plan(deps: Deps, owner_uid: str, plan: str, upload: NewUpload) -> NewUpload:
+    """The upload with its settings within the plan, counted as one of today's books."""
+    settings = settings_within_plan(deps, plan, upload.settings)
+    admit_books(deps, owner_uid, plan, [upload.size_bytes])
+    return dataclasses.replace(upload, settings=settings)
+
+
+def new_job(
+    deps: Deps,
+    owner_uid: str,
+    upload: NewUpload,
+    batch_id: BatchId | None = None,
+    *,
+    plan: str = FREE,
+) -> Job:
     choice = deps.engines.for_settings(upload.settings).choice
     now = deps.clock()
     job_id = JobId.new()
@@ -117,4 +144,5 @@ def new_job(deps: Deps, owner_uid: str, upload: NewUpload, batch_id: BatchId | N
         model=choice.model,
         prompt_version=choice.prompt_version,
         batch_id=batch_id,
+        plan=plan_of(plan),
     )

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from shared.domain.errors import Conflict, InvalidInput, WebhookLimitReached, WebhookNotFound
 from shared.domain.ids import WebhookId
+from shared.domain.plans import FREE
 from shared.domain.webhooks import DeliveryAttempt, Endpoint, EventType, SigningSecret
 from shared.service.cursors import decode_time_cursor, encode_time_cursor
 from shared.service.deps import Deps
+from shared.service.plan_checks import check_webhook_count
 from shared.service.ports import Task
 from shared.service.task_messages import WebhookTask
 from shared.service.versioned import owned, update_stored
@@ -40,10 +42,14 @@ def create_endpoint(
     events: Sequence[EventType],
     description: str = "",
     enabled: bool = True,
+    *,
+    plan: str = FREE,
 ) -> tuple[Endpoint, str]:
     """The new endpoint and its signing secret (shown this once)."""
     limit = deps.limits.max_webhooks
-    if len(deps.webhooks.list_for_owner(owner_uid)) >= limit:
+    current = len(deps.webhooks.list_for_owner(owner_uid))
+    check_webhook_count(deps, plan, current)
+    if current >= limit:
         raise WebhookLimitReached(
             f"A user has at most {limit} webhook endpoints; delete one first.",
             details={"max_webhooks": limit},

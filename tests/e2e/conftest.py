@@ -24,6 +24,23 @@ UPLOAD_URL_SECONDS, UPLOAD_GRACE_SECONDS = 60, 10
 # Free users (every test user) get room for the whole suite; "premium" gets small
 # quotas, so the rate-limit tests can use them up.
 LIMITED_ROLE, LIMITED_PROCESSING, LIMITED_READS = "premium", 3, 10
+# Likewise plans: free users may do all the suite does; premium books have few pages,
+# so a premium upload shows the storage trigger refusing a book over its plan.
+LIMITED_PAGES = 10
+PLANS = json.dumps(
+    {
+        "free": {
+            "books_per_day": None,
+            "concurrent_jobs": None,
+            "file_mb": 50,
+            "batch_files": 50,
+            "pages_per_book": 2000,
+            "engines": ["offline", "gemini"],
+            "webhook_endpoints": 10,
+        },
+        LIMITED_ROLE: {"pages_per_book": LIMITED_PAGES},
+    }
+)
 RATE_LIMITS = json.dumps(
     {
         "free": {"processing": [10_000, 3600], "reads": [100_000, 60]},
@@ -59,6 +76,7 @@ def stack(faults_dir: Path, trace_file: Path, fake_sheets: FakeSheets) -> Iterat
             "FNT_PAGES_PER_CHUNK": str(PAGES_PER_CHUNK),
             "FNT_CHUNK_MAX_ATTEMPTS": str(CHUNK_MAX_ATTEMPTS),
             "FNT_RATE_LIMITS": RATE_LIMITS,
+            "FNT_PLANS": PLANS,
             "FNT_TRACE_FILE": str(trace_file),
             "FNT_GOOGLE_APIS_BASE_URL": fake_sheets.url,
             "FNT_EXPORT_INLINE_ROWS": str(EXPORT_INLINE_ROWS),

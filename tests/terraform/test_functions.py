@@ -607,3 +607,14 @@ def test_the_webhook_signing_key_is_created_empty_and_read_by_the_api_and_worker
         assert not config.of_type(resource_type), resource_type
     assert "secretmanager" not in json.dumps(config.of_type("google_project_iam_member"))
     assert "secretmanager" not in json.dumps(config.local("function_project_roles"))
+
+
+def test_only_the_api_manages_users_accounts(config: Config) -> None:
+    """Setting a user's plan writes their custom claims: the api's account alone may."""
+    grant = config.resource("google_project_iam_member", "api_manages_users")
+    assert grant["role"] == "roles/firebaseauth.admin"
+    assert reference(grant["member"].removeprefix("serviceAccount:")).startswith(
+        "google_service_account.api."
+    )
+    granted = json.dumps(config.of_type("google_project_iam_member"))
+    assert granted.count("firebaseauth") == 1

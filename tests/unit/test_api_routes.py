@@ -175,13 +175,17 @@ def test_every_route_answers_its_happy_path(frontend: Frontend) -> None:
     assert ui.request("DELETE", f"{PREFIX}/jobs/{job_id}").status_code == 204
     assert ui.json("GET", f"{PREFIX}/jobs/{job_id}", 404)["error"]["code"] == "JOB_NOT_FOUND"
 
+    from tests.unit.test_admin_usage_routes import drive_admin_usage_routes
     from tests.unit.test_batch_routes import drive_batch_routes
+    from tests.unit.test_plan_limits import drive_admin_routes
     from tests.unit.test_webhook_routes import drive_webhook_routes
 
     ui.world.clock.advance(timedelta(hours=1))  # a new processing quota for each
     drive_batch_routes(ui)
     ui.world.clock.advance(timedelta(hours=1))
     drive_webhook_routes(ui)
+    drive_admin_routes(ui)
+    drive_admin_usage_routes(ui)
 
     document = ui.json("GET", f"{PREFIX}/openapi.json")
     assert document["openapi"] == "3.1.0"

@@ -195,7 +195,7 @@ def test_a_scanned_book_without_gemini_is_refused() -> None:
 def test_the_estimate_matches_what_processing_then_sends(
     world: FakeWorld, model: ReadingModel
 ) -> None:
-    whole_book = Limits(pages_per_chunk=100)
+    whole_book = dataclasses.replace(world.deps.limits, pages_per_chunk=100)
     world.deps = dataclasses.replace(world.deps, limits=whole_book)
 
     found = estimate.estimate(world.deps, SAMPLE, JobSettings(8, Engine.AUTO))
