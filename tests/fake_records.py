@@ -11,10 +11,11 @@ from typing import Any, Generic, TypeVar
 
 from shared.domain.batches import Batch
 from shared.domain.errors import WebhookTargetRefused
+from shared.domain.teams import Invite, Team
 from shared.domain.webhooks import DeliveryAttempt, Endpoint
 from shared.service.ports import BatchCursor, PlanChange, UsageRow, WebhookAnswer, WebhookCall
 
-R = TypeVar("R", Batch, Endpoint)
+R = TypeVar("R", Batch, Endpoint, Team)
 
 
 class _Versioned(Generic[R]):
@@ -44,6 +45,45 @@ class _Versioned(Generic[R]):
 
     def _store(self, record: R) -> None:
         self.records[record.id] = dataclasses.replace(record, version=next(self._revisions))  # type: ignore[type-var]
+
+
+class FakeTeamRepository(_Versioned[Team]):
+    def list_for_member(self, uid: str) -> list[Team]:
+        mine = [team for team in self.records.values() if uid in team.members]
+        return sorted(mine, key=lambda team: (team.created_at, team.id))
+
+    def delete(self, team_id: str) -> None:
+        self.records.pop(team_id, None)
+
+
+class FakeInviteRepository:
+    def __init__(self) -> None:
+        self.records: dict[str, Invite] = {}
+        self._revisions = itertools.count(1)
+        self.lock = threading.Lock()
+
+    def add(self, invite: Invite) -> None:
+        with self.lock:
+            if invite.token_hash in self.records:
+                raise ValueError("invite exists")
+            self.records[invite.token_hash] = dataclasses.replace(
+                invite, version=next(self._revisions)
+            )
+
+    def get(self, token_hash: str) -> Invite | None:
+        return self.records.get(token_hash)
+
+    def compare_and_set(self, current: Invite, new: Invite) -> bool:
+        with self.lock:
+            stored = self.records.get(current.token_hash)
+            if stored is None or stored.version != current.version:
+                return False
+            self.records[new.token_hash] = dataclasses.replace(new, version=next(self._revisions))
+            return True
+
+    def list_for_team(self, team_id: str) -> list[Invite]:
+        mine = [i for i in self.records.values() if i.team_id == team_id]
+        return sorted(mine, key=lambda i: i.created_at, reverse=True)
 
 
 class FakeBatchRepository(_Versioned[Batch]):

@@ -34,7 +34,9 @@ from shared.text.offline_engine import split_sentence
 from tests.fake_records import (
     FakeAuditLog,
     FakeBatchRepository,
+    FakeInviteRepository,
     FakeSealer,
+    FakeTeamRepository,
     FakeUsageCounters,
     FakeUserDirectory,
     FakeWebhookRepository,
@@ -149,8 +151,22 @@ class FakeJobRepository:
     def list_for_owner(
         self, owner_uid: str, status: JobStatus | None, limit: int, after: JobCursor | None
     ) -> list[Job]:
+        return self._listed(lambda j: j.owner_uid == owner_uid, status, limit, after)
+
+    def list_for_team(
+        self, team_id: str, status: JobStatus | None, limit: int, after: JobCursor | None
+    ) -> list[Job]:
+        return self._listed(lambda j: j.team_id == team_id, status, limit, after)
+
+    def _listed(
+        self,
+        wanted: Callable[[Job], bool],
+        status: JobStatus | None,
+        limit: int,
+        after: JobCursor | None,
+    ) -> list[Job]:
         jobs = sorted(
-            (j for j in self._jobs.values() if j.owner_uid == owner_uid),
+            (j for j in self._jobs.values() if wanted(j)),
             key=lambda j: (j.created_at, j.id),
             reverse=True,
         )
@@ -375,6 +391,8 @@ class FakeWorld:
     directory: FakeUserDirectory
     audit: FakeAuditLog
     usage: FakeUsageCounters
+    teams: FakeTeamRepository
+    invites: FakeInviteRepository
 
 
 # Plans with room for the tests' users (free, most of them); the plans' own tests pass
@@ -402,6 +420,7 @@ def fake_world(
     users, exports, files = FakeUserSettings(), FakeExportRepository(), FakeObjectStore()
     batches, webhooks, sender = FakeBatchRepository(), FakeWebhookRepository(), FakeWebhookSender()
     directory, audit, usage = FakeUserDirectory(), FakeAuditLog(), FakeUsageCounters()
+    teams, invites = FakeTeamRepository(), FakeInviteRepository()
     deps = Deps(
         jobs=jobs,
         store=store,
@@ -423,10 +442,12 @@ def fake_world(
         directory=directory,
         audit=audit,
         usage=usage,
+        teams=teams,
+        invites=invites,
         limits=dataclasses.replace(limits or Limits(), **({"plans": plans} if plans else {})),
         clock=clock,
     )
     return FakeWorld(
         jobs, store, tasks, clock, deps, users, exports, files, batches, webhooks, sender,
-        directory, audit, usage,
+        directory, audit, usage, teams, invites,
     )  # fmt: skip

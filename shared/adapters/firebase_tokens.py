@@ -231,6 +231,7 @@ def _user_from(claims: Mapping[str, Any]) -> User:
     return User(
         uid=claims["sub"],
         email=email if isinstance(email, str) else None,
+        email_verified=claims.get("email_verified") is True,
         role=role if role in ROLES else DEFAULT_ROLE,
     )
 
@@ -241,6 +242,7 @@ def mint_emulator_token(
     *,
     email: str | None = None,
     role: str | None = None,
+    email_verified: bool | None = None,
     lifetime_seconds: int = 3600,
     now: float | None = None,
 ) -> str:
@@ -258,6 +260,8 @@ def mint_emulator_token(
     }
     if email is not None:
         claims["email"] = email
+    if email_verified is not None:
+        claims["email_verified"] = email_verified
     if role is not None:
         claims["role"] = role
     header = {"alg": "none", "typ": "JWT"}

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from shared.domain.errors import BatchClosed, BatchStateConflict
-from shared.domain.ids import BatchId, JobId
+from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.jobs import JobSettings
 
 
@@ -52,6 +52,7 @@ class Batch:
     ended_count: int = 0  # books ended (completed, failed or cancelled), counted once each
     failed_count: int = 0  # of those, the ones that did not complete
     completed_at: datetime | None = None
+    team_id: TeamId | None = None  # the team whose space it is in (None: its owner's own)
     # The stored revision this copy was read at (opaque; set by the repository).
     version: object = field(default=None, compare=False)
 

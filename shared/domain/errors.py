@@ -483,3 +483,30 @@ class RevokedToken(Unauthenticated):
     """An ID token issued before the user's sessions were revoked: sign in again."""
 
     code = "AUTH_TOKEN_REVOKED"
+
+
+# --------------------------------------------------------------------------- teams
+
+
+class TeamNotFound(NotFound):
+    code = "TEAM_NOT_FOUND"
+
+
+class InviteInvalid(NotFound):
+    """No such invitation (or not for this user to see)."""
+
+    code = "INVITE_NOT_FOUND"
+
+
+class InviteExpired(Conflict):
+    code = "INVITE_EXPIRED"
+
+
+class InviteUsed(Conflict):
+    code = "INVITE_ALREADY_USED"
+
+
+class InviteEmailMismatch(Forbidden):
+    """The invitation is for another e-mail address, or the caller's is not verified."""
+
+    code = "INVITE_EMAIL_MISMATCH"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from shared.domain.ids import BatchId, ExportId, JobId
+from shared.domain.ids import BatchId, ExportId, JobId, TeamId
 from shared.domain.jobs import JobError
 
 COLUMNS = ("index", "sentence", "original", "page", "word_count", "method")
@@ -69,6 +69,7 @@ class Export:
     # A batch's export: the batch, and the books it holds (those completed when asked).
     batch_id: BatchId | None = None
     job_ids: tuple[JobId, ...] = ()
+    team_id: TeamId | None = None  # the space of what it exports
 
     def changed(self, **changes: object) -> Export:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

@@ -47,3 +47,7 @@ class BatchId(RecordId):
 
 class WebhookId(RecordId):
     __slots__ = ()
+
+
+class TeamId(RecordId):
+    __slots__ = ()

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from shared.domain.errors import InvalidTransition, ScannerUnavailable
-from shared.domain.ids import BatchId, JobId
+from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.sentences import DEFAULT_LIMIT, check_limit
 
 
@@ -160,8 +160,10 @@ class Job:
     waiting_for: str | None = None
     # The batch this book was uploaded with, if any.
     batch_id: BatchId | None = None
-    # The plan its owner had when it was made: the limits it is held to.
+    # The plan its owner (or its team) had when it was made: the limits it is held to.
     plan: str = "free"
+    # The team whose space it is in (None: its owner's own space).
+    team_id: TeamId | None = None
     # The stored revision this copy was read at (opaque; set by the repository).
     version: object = field(default=None, compare=False)
 

@@ -21,6 +21,7 @@ class User:
     uid: str
     email: str | None
     role: str
+    email_verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from shared.service.ports import (
     AuditLog,
     BatchRepository,
     ExportRepository,
+    InviteRepository,
     JobRepository,
     MalwareScanner,
     ObjectStore,
@@ -23,6 +24,7 @@ from shared.service.ports import (
     SecretSealer,
     SheetsWriter,
     TaskQueue,
+    TeamRepository,
     UsageCounters,
     UserDirectory,
     UserSettingsRepository,
@@ -106,5 +108,7 @@ class Deps:
     directory: UserDirectory  # the users' accounts and plan claims (Firebase Auth)
     audit: AuditLog
     usage: UsageCounters
+    teams: TeamRepository
+    invites: InviteRepository
     limits: Limits = Limits()
     clock: Callable[[], datetime] = utc_now

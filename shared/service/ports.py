@@ -15,9 +15,10 @@ from typing import Protocol
 
 from shared.domain.batches import Batch
 from shared.domain.exports import Export, SheetsOptions
-from shared.domain.ids import BatchId, ExportId, JobId, WebhookId
+from shared.domain.ids import BatchId, ExportId, JobId, TeamId, WebhookId
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.sentences import Note, OutputSentence
+from shared.domain.teams import Invite, Team
 from shared.domain.users import User, UserSettings
 from shared.domain.webhooks import DeliveryAttempt, Endpoint
 from shared.service.task_messages import TaskMessage
@@ -180,6 +181,12 @@ class JobRepository(Protocol):
         """The owner's jobs, newest first, after the (created_at, id) position `after`."""
         ...
 
+    def list_for_team(
+        self, team_id: TeamId, status: JobStatus | None, limit: int, after: JobCursor | None
+    ) -> list[Job]:
+        """The jobs in the team's space, newest first, after the position `after`."""
+        ...
+
     def count_active(self, owner_uid: str) -> int:
         """How many of the owner's jobs have not ended."""
         ...
@@ -301,6 +308,36 @@ class SecretSealer(Protocol):
         ...
 
     def open(self, sealed: bytes, context: str) -> str: ...
+
+
+class TeamRepository(Protocol):
+    def add(self, team: Team) -> None: ...
+
+    def get(self, team_id: TeamId) -> Team | None:
+        """The team with its `version` set, or None."""
+        ...
+
+    def compare_and_set(self, current: Team, new: Team) -> bool: ...
+
+    def list_for_member(self, uid: str) -> list[Team]:
+        """The teams `uid` belongs to, oldest first."""
+        ...
+
+    def delete(self, team_id: TeamId) -> None: ...
+
+
+class InviteRepository(Protocol):
+    def add(self, invite: Invite) -> None: ...
+
+    def get(self, token_hash: str) -> Invite | None:
+        """The invite with its `version` set, or None."""
+        ...
+
+    def compare_and_set(self, current: Invite, new: Invite) -> bool: ...
+
+    def list_for_team(self, team_id: TeamId) -> list[Invite]:
+        """The team's invites, newest first."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
