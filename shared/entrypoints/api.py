@@ -48,6 +48,7 @@ from shared.http.schemas import (
     UploadCreated,
     UploadRequest,
     UserSettingsIn,
+    team_of,
 )
 from shared.service import (
     estimate,
@@ -89,7 +90,9 @@ def create_upload(call: Call[UploadRequest, None], deps: Deps) -> UploadCreated:
     body = call.body
     settings = body.settings.to_domain() if body.settings else saved_settings(deps, call.user).job
     upload = uploads.NewUpload(body.filename, body.size_bytes, settings)
-    job, signed = uploads.create_upload(deps, call.user.uid, upload, plan=call.user.role)
+    job, signed = uploads.create_upload(
+        deps, call.user.uid, upload, plan=call.user.role, team_id=team_of(body.space)
+    )
     return UploadCreated.of(job, signed)
 
 
@@ -120,7 +123,9 @@ def estimate_cost(call: Call[None, None], deps: Deps) -> Estimate:
 @routes.route("GET", f"{PREFIX}/jobs", "The user's jobs, newest first")
 def list_jobs(call: Call[None, HistoryQuery], deps: Deps) -> JobList:
     query = call.query
-    jobs, cursor = history.list_jobs(deps, call.user.uid, query.status, query.limit, query.cursor)
+    jobs, cursor = history.list_jobs(
+        deps, call.user.uid, query.status, query.limit, query.cursor, team_of(query.space)
+    )
     return JobList(jobs=[JobView.of(job) for job in jobs], next_cursor=cursor)
 
 

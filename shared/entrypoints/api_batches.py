@@ -28,7 +28,7 @@ from shared.http.batch_schemas import (
 )
 from shared.http.responses import json_response
 from shared.http.router import Call
-from shared.http.schemas import ExportRequest, ExportView
+from shared.http.schemas import ExportRequest, ExportView, team_of
 from shared.service import batch_exports, batches
 from shared.service.deps import Deps
 from shared.service.exports import ExportOrder
@@ -43,7 +43,9 @@ def create_batch(call: Call[BatchRequest, None], deps: Deps) -> BatchCreated:
     settings = body.settings.to_domain() if body.settings else saved_settings(deps, call.user).job
     files = [file.to_domain() for file in body.files]
     user = call.user
-    batch, books = batches.create_batch(deps, user.uid, body.name, files, settings, plan=user.role)
+    batch, books = batches.create_batch(
+        deps, user.uid, body.name, files, settings, plan=user.role, team_id=team_of(body.space)
+    )
     return BatchCreated.of(batch, books)
 
 

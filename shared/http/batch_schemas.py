@@ -8,7 +8,14 @@ from pydantic import BaseModel, Field
 
 from shared.domain.batches import Batch, BatchStatus
 from shared.domain.jobs import Job, JobStatus
-from shared.http.schemas import ErrorView, Filename, SettingsIn, Strict, UploadTarget
+from shared.http.schemas import (
+    ErrorView,
+    Filename,
+    SettingsIn,
+    SpaceName,
+    Strict,
+    UploadTarget,
+)
 from shared.service.batches import BatchFile, BatchReport, NewBook
 
 # The schema's cap; the configured limit (50 by default) is checked by the use case.
@@ -30,6 +37,7 @@ class BatchRequest(Strict):
     name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")
     files: list[BatchFileIn] = Field(min_length=1, max_length=SCHEMA_MAX_FILES)
     settings: SettingsIn | None = None  # None: the user's saved settings
+    space: SpaceName = "me"
 
 
 class BatchFilesRequest(Strict):
@@ -73,6 +81,7 @@ class BatchSummary(BaseModel):
     batch_id: str
     name: str
     status: BatchStatus
+    team_id: str | None
     settings: SettingsIn
     files: int
     ended: int
@@ -87,6 +96,7 @@ class BatchSummary(BaseModel):
             batch_id=batch.id,
             name=batch.name,
             status=batch.status,
+            team_id=batch.team_id,
             settings=SettingsIn.of(batch.settings),
             files=batch.file_count,
             ended=batch.ended_count,

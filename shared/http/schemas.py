@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
-from shared.domain.ids import ID_PATTERN
+from shared.domain.ids import ID_PATTERN, TeamId
 from shared.domain.jobs import REMOVED, Engine, Job, JobSettings, JobStatus
 from shared.domain.plans import PlanLimits
 from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
@@ -52,10 +52,20 @@ class SettingsIn(Strict):
 Filename = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")]
 
 
+# Where work goes or is listed: the caller's own space ("me") or a team's ("team:<id>").
+SpaceName = Annotated[str, Field(pattern=r"^(me|team:[0-9a-f]{32})$")]
+
+
+def team_of(space: str) -> TeamId | None:
+    """The team a space names, or None for the caller's own."""
+    return TeamId(space.removeprefix("team:")) if space.startswith("team:") else None
+
+
 class UploadRequest(Strict):
     filename: Filename
     size_bytes: int = Field(gt=0)
     settings: SettingsIn | None = None  # None: the user's saved settings
+    space: SpaceName = "me"
 
 
 class DuplicateRequest(Strict):
@@ -64,6 +74,8 @@ class DuplicateRequest(Strict):
 
 class HistoryQuery(Strict):
     status: JobStatus | None = None
+    # "me": the jobs the caller made, in any space; "team:<id>": the team's space.
+    space: SpaceName = "me"
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=200)
 
@@ -150,6 +162,7 @@ class JobView(BaseModel):
     status: JobStatus
     filename: str
     batch_id: str | None  # the batch it was uploaded with
+    team_id: str | None  # the team whose space it is in (None: its owner's own)
     size_bytes: int
     settings: SettingsIn
     engine: Engine  # the one that runs: "auto" resolved when the job was created
@@ -175,6 +188,7 @@ class JobView(BaseModel):
             status=job.status,
             filename=job.filename,
             batch_id=job.batch_id,
+            team_id=job.team_id,
             size_bytes=job.size_bytes,
             settings=SettingsIn.of(job.settings),
             engine=job.engine,
@@ -418,6 +432,7 @@ class ExportView(BaseModel):
     job_id: str | None  # None for a batch's export
     batch_id: str | None
     job_ids: list[str]  # a batch's export: the books it holds
+    team_id: str | None
     kind: ExportKind
     status: ExportStatus
     columns: list[str]
@@ -435,6 +450,7 @@ class ExportView(BaseModel):
             job_id=export.job_id,
             batch_id=export.batch_id,
             job_ids=list(export.job_ids),
+            team_id=export.team_id,
             kind=export.kind,
             status=export.status,
             columns=list(export.columns),

@@ -9,7 +9,8 @@ from shared.domain.exports import Export, ExportKind, SheetsOptions
 from shared.domain.ids import BatchId
 from shared.domain.jobs import JobStatus
 from shared.domain.plans import FREE
-from shared.service.batches import owned_batch
+from shared.domain.teams import Action
+from shared.service.batches import batch_for
 from shared.service.deps import Deps
 from shared.service.exports import ExportOrder, launch, new_export
 from shared.service.plan_checks import check_export_kind
@@ -26,7 +27,7 @@ def start_batch_export(
     plan: str = FREE,
 ) -> Export:
     check_export_kind(deps, plan, order.kind)
-    batch = owned_batch(deps, owner_uid, batch_id)
+    batch = batch_for(deps, owner_uid, batch_id, Action.EXPORT)
     if order.indices is not None:
         raise InvalidInput("Sentence indices select from one job; a batch exports whole books.")
     books = [job for job in deps.jobs.get_many(batch.job_ids) if job.status is JobStatus.COMPLETED]
@@ -36,6 +37,12 @@ def start_batch_export(
         sheets = order.sheets or SheetsOptions()
         order = replace(order, sheets=replace(sheets, title=sheets.title or batch.name))
     export = new_export(
-        deps, owner_uid, order, owner_email, batch_id=batch.id, job_ids=tuple(b.id for b in books)
+        deps,
+        owner_uid,
+        order,
+        owner_email,
+        batch_id=batch.id,
+        job_ids=tuple(book.id for book in books),
+        team_id=batch.team_id,
     )
     return launch(deps, export, sum(book.sentence_count for book in books), google_token)

@@ -23,17 +23,19 @@ from shared.domain.errors import (
     InvalidInput,
     InvalidTransition,
 )
-from shared.domain.ids import BatchId, JobId
+from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.jobs import Job, JobSettings, JobStatus
 from shared.domain.plans import FREE
+from shared.domain.teams import Action
+from shared.service.access import allowed
 from shared.service.batch_progress import update_batch
 from shared.service.cursors import decode_cursor, encode_cursor
 from shared.service.deps import Deps
 from shared.service.job_endings import end_job
 from shared.service.plan_checks import admit_books, settings_within_plan
 from shared.service.ports import BatchCursor, SignedUpload
+from shared.service.spaces import Space
 from shared.service.uploads import NewUpload, check_size, expiry_task, new_job, signed_upload
-from shared.service.versioned import owned
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +89,12 @@ def create_batch(
     settings: JobSettings,
     *,
     plan: str = FREE,
+    team_id: TeamId | None = None,
 ) -> tuple[Batch, list[NewBook]]:
     _check_count(deps, 0, len(files))
+    space = Space.of(deps, owner_uid, team_id, plan)
     batch_id = BatchId.new()
-    books = _new_books(deps, owner_uid, batch_id, files, settings, plan, len(files))
+    books = _new_books(deps, space, batch_id, files, settings, len(files))
     now = deps.clock()
     batch = Batch(
         id=batch_id,
@@ -102,6 +106,7 @@ def create_batch(
         updated_at=now,
         open_until=_open_until(books),
         job_ids=tuple(book.job.id for book in books),
+        team_id=space.team_id,
     )
     try:
         deps.batches.add(batch)
@@ -119,12 +124,13 @@ def add_files(
     *,
     plan: str = FREE,
 ) -> tuple[Batch, list[NewBook]]:
-    batch = owned_batch(deps, owner_uid, batch_id)
+    batch = batch_for(deps, owner_uid, batch_id, Action.CREATE)
     now = deps.clock()
     batch.check_open(now)
     _check_count(deps, batch.file_count, len(files))
+    space = Space.of(deps, owner_uid, batch.team_id, plan)
     total = batch.file_count + len(files)
-    books = _new_books(deps, owner_uid, batch.id, files, batch.settings, plan, total)
+    books = _new_books(deps, space, batch.id, files, batch.settings, total)
     job_ids = tuple(book.job.id for book in books)
 
     def add(current: Batch) -> Batch:
@@ -139,17 +145,21 @@ def add_files(
     return stored, books
 
 
-def owned_batch(deps: Deps, owner_uid: str, batch_id: BatchId) -> Batch:
-    """The owner's batch; another user's answers exactly like a missing one."""
-    return owned(
+def batch_for(deps: Deps, uid: str, batch_id: BatchId, action: Action = Action.READ) -> Batch:
+    """The batch, if `uid` may do `action` to it (see `access`)."""
+    return allowed(
+        deps,
+        uid,
+        action,
         deps.batches.get(batch_id),
-        owner_uid,
+        lambda batch: batch.owner_uid,
+        lambda batch: batch.team_id,
         lambda: BatchNotFound("No such batch.", details={"batch_id": batch_id}),
     )
 
 
 def batch_report(deps: Deps, owner_uid: str, batch_id: BatchId) -> BatchReport:
-    batch = owned_batch(deps, owner_uid, batch_id)
+    batch = batch_for(deps, owner_uid, batch_id)
     now = deps.clock()
     books = [job.seen_at(now) for job in deps.jobs.get_many(batch.job_ids)]
     found = {job.id for job in books}
@@ -173,7 +183,7 @@ def list_batches(
 
 def cancel_batch(deps: Deps, owner_uid: str, batch_id: BatchId) -> Batch:
     """The batch cancelled, and each of its books that has not ended."""
-    owned_batch(deps, owner_uid, batch_id)
+    batch_for(deps, owner_uid, batch_id, Action.CANCEL)
     now = deps.clock()
     batch, _ = update_batch(deps, batch_id, lambda current: current.cancelled(now))
     for job in deps.jobs.get_many(batch.job_ids):
@@ -193,7 +203,7 @@ def cancel_batch(deps: Deps, owner_uid: str, batch_id: BatchId) -> Batch:
 def delete_batch(deps: Deps, owner_uid: str, batch_id: BatchId) -> None:
     """The batch, its books with their results, and their PDFs. Books first: a batch whose
     deletion stopped halfway can be deleted again."""
-    batch = owned_batch(deps, owner_uid, batch_id)
+    batch = batch_for(deps, owner_uid, batch_id, Action.DELETE)
     for job in deps.jobs.get_many(batch.job_ids):
         deps.jobs.delete(job.id)
         deps.store.delete(job.object_name)
@@ -202,24 +212,23 @@ def delete_batch(deps: Deps, owner_uid: str, batch_id: BatchId) -> None:
 
 def _new_books(
     deps: Deps,
-    owner_uid: str,
+    space: Space,
     batch_id: BatchId,
     files: Sequence[BatchFile],
     settings: JobSettings,
-    plan: str,
     batch_files: int,
 ) -> list[NewBook]:
     """A job and signed URL per file, once every file passed the platform's and the
     plan's limits (then counted against the books a day)."""
     for file in files:
         check_size(deps, file.size_bytes)
-    chosen = [settings_within_plan(deps, plan, file.settings or settings) for file in files]
-    admit_books(deps, owner_uid, plan, [file.size_bytes for file in files], batch_files)
+    chosen = [settings_within_plan(deps, space.plan, file.settings or settings) for file in files]
+    admit_books(deps, space, [file.size_bytes for file in files], batch_files)
     books: list[NewBook] = []
     try:
         for file, file_settings in zip(files, chosen, strict=True):
             upload = NewUpload(file.filename, file.size_bytes, file_settings)
-            job = new_job(deps, owner_uid, upload, batch_id, plan=plan)
+            job = new_job(deps, space.uid, upload, batch_id, space=space)
             signed = signed_upload(deps, job)
             deps.tasks.enqueue(expiry_task(job))
             deps.jobs.add(job)

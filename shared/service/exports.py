@@ -22,19 +22,20 @@ from shared.domain.errors import (
     JobNotCompleted,
 )
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
-from shared.domain.ids import BatchId, ExportId, JobId
+from shared.domain.ids import BatchId, ExportId, JobId, TeamId
 from shared.domain.jobs import JobError, JobStatus
 from shared.domain.plans import FREE
+from shared.domain.teams import Action
 from shared.domain.webhooks import EventType
 from shared.exports.tables import header
+from shared.service.access import allowed
 from shared.service.deps import Deps
 from shared.service.export_files import export_file, export_tables, write_sheets
 from shared.service.plan_checks import check_export_kind
 from shared.service.ports import Task
-from shared.service.queries import owned_job
+from shared.service.queries import job_for
 from shared.service.task_messages import ExportTask
 from shared.service.usage_counting import count_export
-from shared.service.versioned import owned
 from shared.service.webhook_events import publish
 
 GOOGLE_TOKEN_HEADER = "X-Google-Access-Token"
@@ -59,12 +60,12 @@ def start_export(
     plan: str = FREE,
 ) -> Export:
     check_export_kind(deps, plan, order.kind)
-    job = owned_job(deps, owner_uid, job_id)
+    job = job_for(deps, owner_uid, job_id, Action.EXPORT)
     if job.status is not JobStatus.COMPLETED:
         raise JobNotCompleted(f"The job is {job.status}; export it once it is completed.")
     if order.indices is not None and any(not 0 <= i < job.sentence_count for i in order.indices):
         raise InvalidInput(f"Sentence indices run from 0 to {job.sentence_count - 1}.")
-    export = new_export(deps, owner_uid, order, owner_email, job_id=job.id)
+    export = new_export(deps, owner_uid, order, owner_email, job_id=job.id, team_id=job.team_id)
     rows = len(order.indices) if order.indices is not None else job.sentence_count
     return launch(deps, export, rows, google_token)
 
@@ -78,6 +79,7 @@ def new_export(
     job_id: JobId | None = None,
     batch_id: BatchId | None = None,
     job_ids: tuple[JobId, ...] = (),
+    team_id: TeamId | None = None,
 ) -> Export:
     """An export of a job, or of a batch's books."""
     return Export(
@@ -86,6 +88,7 @@ def new_export(
         job_id=job_id,
         batch_id=batch_id,
         job_ids=job_ids,
+        team_id=team_id,
         kind=order.kind,
         columns=order.columns,
         created_at=deps.clock(),
@@ -127,9 +130,13 @@ def sheet_of_sentences(
 
 
 def get_export(deps: Deps, owner_uid: str, export_id: ExportId) -> Export:
-    return owned(
-        deps.exports.get(export_id),
+    return allowed(
+        deps,
         owner_uid,
+        Action.READ,
+        deps.exports.get(export_id),
+        lambda export: export.owner_uid,
+        lambda export: export.team_id,
         lambda: ExportNotFound("No such export.", details={"export_id": export_id}),
     )
 

@@ -9,31 +9,43 @@ the same exactly-once machinery apply, and the original job stays as it was.
 from __future__ import annotations
 
 from shared.domain.errors import Conflict, InvalidInput, ObjectMissing, UploadGone
-from shared.domain.ids import JobId
+from shared.domain.ids import JobId, TeamId
 from shared.domain.jobs import Job, JobSettings, JobStatus
 from shared.domain.plans import FREE
+from shared.domain.teams import Action
+from shared.service.access import member_team
 from shared.service.batch_progress import book_removed
 from shared.service.cursors import decode_cursor, encode_cursor
 from shared.service.deps import Deps
 from shared.service.job_endings import end_job
 from shared.service.ports import JobCursor
-from shared.service.queries import owned_job
+from shared.service.queries import job_for
+from shared.service.spaces import Space
 from shared.service.uploads import NewUpload, expiry_task, new_job, within_plan
 
 MAX_PAGE_SIZE = 100
 
 
 def list_jobs(
-    deps: Deps, owner_uid: str, status: JobStatus | None, limit: int, cursor: str | None
+    deps: Deps,
+    owner_uid: str,
+    status: JobStatus | None,
+    limit: int,
+    cursor: str | None,
+    team_id: TeamId | None = None,
 ) -> tuple[list[Job], str | None]:
-    """Up to `limit` of the owner's jobs, newest first, and the cursor of the next page."""
+    """Up to `limit` jobs, newest first, and the cursor of the next page: those the user
+    made (in any space), or with `team_id` those in the team's space (members only)."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
     after = JobCursor(*decode_cursor(cursor, JobId)) if cursor else None
     now = deps.clock()
-    jobs = [
-        job.seen_at(now) for job in deps.jobs.list_for_owner(owner_uid, status, limit + 1, after)
-    ]
+    if team_id is not None:
+        member_team(deps, owner_uid, team_id)
+        found = deps.jobs.list_for_team(team_id, status, limit + 1, after)
+    else:
+        found = deps.jobs.list_for_owner(owner_uid, status, limit + 1, after)
+    jobs = [job.seen_at(now) for job in found]
     if len(jobs) <= limit:
         return jobs, None
     last = jobs[limit - 1]
@@ -42,7 +54,7 @@ def list_jobs(
 
 def delete_job(deps: Deps, owner_uid: str, job_id: JobId) -> None:
     """The job, its results and its stored PDF. Chunks still running find no job and stop."""
-    job = owned_job(deps, owner_uid, job_id)
+    job = job_for(deps, owner_uid, job_id, Action.DELETE)
     deps.jobs.delete(job.id)
     deps.store.delete(job.object_name)
     if job.batch_id is not None:
@@ -50,7 +62,7 @@ def delete_job(deps: Deps, owner_uid: str, job_id: JobId) -> None:
 
 
 def cancel_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
-    owned_job(deps, owner_uid, job_id)
+    job_for(deps, owner_uid, job_id, Action.CANCEL)
     now = deps.clock()
     job, _ = end_job(
         deps,
@@ -61,27 +73,28 @@ def cancel_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
 
 
 def retry_job(deps: Deps, owner_uid: str, job_id: JobId, *, plan: str = FREE) -> Job:
-    job = owned_job(deps, owner_uid, job_id)
+    job = job_for(deps, owner_uid, job_id, Action.CREATE)
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise Conflict(
             f"Only a failed or cancelled job can be retried; this one is {job.status}.",
             details={"status": str(job.status)},
         )
-    return _rerun(deps, job, job.settings, plan)
+    return _rerun(deps, owner_uid, job, job.settings, plan)
 
 
 def duplicate_job(
     deps: Deps, owner_uid: str, job_id: JobId, settings: JobSettings, *, plan: str = FREE
 ) -> Job:
-    return _rerun(deps, owned_job(deps, owner_uid, job_id), settings, plan)
+    return _rerun(deps, owner_uid, job_for(deps, owner_uid, job_id, Action.CREATE), settings, plan)
 
 
-def _rerun(deps: Deps, source: Job, settings: JobSettings, plan: str) -> Job:
+def _rerun(deps: Deps, uid: str, source: Job, settings: JobSettings, plan: str) -> Job:
+    """A new job of `uid`'s over the source's PDF, in the source's space."""
     if source.generation is None:
         raise UploadGone("This job's PDF never arrived or was refused; upload it again.")
-    upload = NewUpload(source.filename, source.size_bytes, settings)
-    upload = within_plan(deps, source.owner_uid, plan, upload)
-    job = new_job(deps, source.owner_uid, upload, plan=plan)
+    space = Space.of(deps, uid, source.team_id, plan)
+    upload = within_plan(deps, space, NewUpload(source.filename, source.size_bytes, settings))
+    job = new_job(deps, uid, upload, space=space)
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
     try:

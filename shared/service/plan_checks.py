@@ -19,6 +19,7 @@ from shared.domain.jobs import Engine, JobSettings
 from shared.domain.plans import PlanLimits, plan_of
 from shared.ratelimit import EndpointClass, Quota, RateLimiter
 from shared.service.deps import MEBIBYTE, Deps
+from shared.service.spaces import Space
 
 DAY_SECONDS = 24 * 3600
 
@@ -44,21 +45,19 @@ def settings_within_plan(deps: Deps, plan: str, settings: JobSettings) -> JobSet
     return settings
 
 
-def admit_books(
-    deps: Deps, owner_uid: str, plan: str, sizes: Sequence[int], batch_files: int = 0
-) -> None:
-    """Check new books of these sizes against the plan (and a batch that would then hold
-    `batch_files`), then count them against the books a day."""
-    name, limits = plan_of(plan), plan_limits(deps, plan)
+def admit_books(deps: Deps, space: Space, sizes: Sequence[int], batch_files: int = 0) -> None:
+    """Check new books of these sizes against the space's plan (and a batch that would
+    then hold `batch_files`), then count them against the space's books a day."""
+    name, limits = space.plan, plan_limits(deps, space.plan)
     for size in sizes:
         limits.check(name, "file_mb", limits.file_mb, math.ceil(size / MEBIBYTE))
     if batch_files:
         limits.check(name, "batch_files", limits.batch_files, batch_files)
     if limits.concurrent_jobs is not None:
-        active = deps.jobs.count_active(owner_uid)
+        active = deps.jobs.count_active(space.uid)
         limits.check(name, "concurrent_jobs", limits.concurrent_jobs, active + len(sizes))
     if limits.books_per_day is not None:
-        _take_books(deps, owner_uid, name, limits.books_per_day, len(sizes))
+        _take_books(deps, space.quota_key, name, limits.books_per_day, len(sizes))
 
 
 def check_export_kind(deps: Deps, plan: str, kind: ExportKind) -> None:
@@ -80,8 +79,8 @@ def plan_use(deps: Deps, owner_uid: str, plan: str) -> PlanUse:
     return PlanUse(books_today=books, active_jobs=deps.jobs.count_active(owner_uid))
 
 
-def _take_books(deps: Deps, owner_uid: str, plan: str, per_day: int, books: int) -> None:
-    limiter, key = _limiter(deps), _books_key(owner_uid)
+def _take_books(deps: Deps, quota_key: str, plan: str, per_day: int, books: int) -> None:
+    limiter, key = _limiter(deps), _books_key(quota_key)
     quota, now = Quota(per_day, DAY_SECONDS), deps.clock()
     used = per_day - limiter.peek(key, quota, now).remaining
     if used + books > per_day:

@@ -18,9 +18,10 @@ from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.results import NumberedSentence
 from shared.domain.sentences import Note
+from shared.domain.teams import Action
+from shared.service.access import allowed
 from shared.service.deps import Deps
 from shared.service.ports import ResultPart
-from shared.service.versioned import owned
 
 MAX_PAGE_SIZE = 1000
 T = TypeVar("T")
@@ -42,7 +43,7 @@ class NotePage:
 def get_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
     """The job as it stands now (failed once its upload expired, before the expiry task
     records it)."""
-    return owned_job(deps, owner_uid, job_id).seen_at(deps.clock())
+    return job_for(deps, owner_uid, job_id).seen_at(deps.clock())
 
 
 def sentence_page(
@@ -87,7 +88,7 @@ def note_page(
 def _completed_job(deps: Deps, owner_uid: str, job_id: JobId, page_size: int) -> Job:
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
-    job = owned_job(deps, owner_uid, job_id)
+    job = job_for(deps, owner_uid, job_id)
     if job.status is not JobStatus.COMPLETED:
         raise JobNotCompleted(
             f"The job is {job.status}; its results are ready once it is completed.",
@@ -147,9 +148,14 @@ def _numbered(job: Job, part: ResultPart, offset: int) -> NumberedSentence:
     )
 
 
-def owned_job(deps: Deps, owner_uid: str, job_id: JobId) -> Job:
-    return owned(
+def job_for(deps: Deps, uid: str, job_id: JobId, action: Action = Action.READ) -> Job:
+    """The job, if `uid` may do `action` to it (see `access`)."""
+    return allowed(
+        deps,
+        uid,
+        action,
         deps.jobs.get(job_id),
-        owner_uid,
+        lambda job: job.owner_uid,
+        lambda job: job.team_id,
         lambda: JobNotFound("No such job.", details={"job_id": job_id}),
     )

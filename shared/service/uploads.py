@@ -11,14 +11,15 @@ import re
 from dataclasses import dataclass
 
 from shared.domain.errors import FileTooLarge, InvalidInput, NotAPdf
-from shared.domain.ids import BatchId, JobId
+from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.jobs import Job, JobSettings, JobStatus
-from shared.domain.plans import FREE, plan_of
+from shared.domain.plans import FREE
 from shared.observability.tracing import current_traceparent
 from shared.service.deps import Deps
 from shared.service.job_endings import end_job
 from shared.service.plan_checks import admit_books, settings_within_plan
 from shared.service.ports import SignedUpload, Task
+from shared.service.spaces import Space
 from shared.service.task_messages import ExpireUploadTask
 from shared.text.pdf_basics import looks_like_pdf
 
@@ -50,7 +51,12 @@ def expiry_task(job: Job) -> Task:
 
 
 def create_upload(
-    deps: Deps, owner_uid: str, upload: NewUpload, *, plan: str = FREE
+    deps: Deps,
+    owner_uid: str,
+    upload: NewUpload,
+    *,
+    plan: str = FREE,
+    team_id: TeamId | None = None,
 ) -> tuple[Job, SignedUpload]:
     """A new job and the signed URL its PDF must be PUT to.
 
@@ -58,8 +64,9 @@ def create_upload(
     later ones exists, and a job never exists without the task that ends it.
     """
     check_size(deps, upload.size_bytes)
-    upload = within_plan(deps, owner_uid, plan, upload)
-    job = new_job(deps, owner_uid, upload, plan=plan)
+    space = Space.of(deps, owner_uid, team_id, plan)
+    upload = within_plan(deps, space, upload)
+    job = new_job(deps, owner_uid, upload, space=space)
     signed = signed_upload(deps, job)
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
@@ -80,13 +87,15 @@ def accept_direct_upload(
     settings: JobSettings,
     *,
     plan: str = FREE,
+    team_id: TeamId | None = None,
 ) -> Job:
     """A job for a PDF posted to the API; the storage trigger takes it from there."""
     check_size(deps, len(data))
     if not looks_like_pdf(data):
         raise NotAPdf("The file is not a PDF.")
-    upload = within_plan(deps, owner_uid, plan, NewUpload(filename, len(data), settings))
-    job = new_job(deps, owner_uid, upload, plan=plan)
+    space = Space.of(deps, owner_uid, team_id, plan)
+    upload = within_plan(deps, space, NewUpload(filename, len(data), settings))
+    job = new_job(deps, owner_uid, upload, space=space)
     deps.tasks.enqueue(expiry_task(job))
     deps.jobs.add(job)
     try:
@@ -110,10 +119,11 @@ def check_size(deps: Deps, size_bytes: int) -> None:
         )
 
 
-def within_plan(deps: Deps, owner_uid: str, plan: str, upload: NewUpload) -> NewUpload:
-    """The upload with its settings within the plan, counted as one of today's books."""
-    settings = settings_within_plan(deps, plan, upload.settings)
-    admit_books(deps, owner_uid, plan, [upload.size_bytes])
+def within_plan(deps: Deps, space: Space, upload: NewUpload) -> NewUpload:
+    """The upload with its settings within the space's plan, counted as one of today's
+    books."""
+    settings = settings_within_plan(deps, space.plan, upload.settings)
+    admit_books(deps, space, [upload.size_bytes])
     return dataclasses.replace(upload, settings=settings)
 
 
@@ -123,8 +133,9 @@ def new_job(
     upload: NewUpload,
     batch_id: BatchId | None = None,
     *,
-    plan: str = FREE,
+    space: Space | None = None,
 ) -> Job:
+    space = space or Space(owner_uid, FREE)
     choice = deps.engines.for_settings(upload.settings).choice
     now = deps.clock()
     job_id = JobId.new()
@@ -144,5 +155,6 @@ def new_job(
         model=choice.model,
         prompt_version=choice.prompt_version,
         batch_id=batch_id,
-        plan=plan_of(plan),
+        plan=space.plan,
+        team_id=space.team_id,
     )
