@@ -1,7 +1,7 @@
 """`make dev`: the whole local system stays up for a frontend or curl until Ctrl-C.
 
 Once every part answers it writes .local/stack.json
-({"api_url", "project_id", "dev_token"}) and removes it on exit. The token is an
+({"api_url", "project_id", "auth_emulator_host", "dev_token"}) and removes it on exit. The token is an
 unsigned Auth-emulator token for a test user: only the local stack accepts it.
 """
 
@@ -29,6 +29,8 @@ def main() -> int:
             details = {
                 "api_url": local_api_url(stack),
                 "project_id": project,
+                # The Firebase Auth emulator (host:port), for a frontend's sign-in.
+                "auth_emulator_host": stack.auth_host,
                 "dev_token": mint_emulator_token(
                     project, DEV_USER, lifetime_seconds=TOKEN_LIFETIME_SECONDS
                 ),
