@@ -29,6 +29,7 @@ from shared.adapters.firestore_exports import FirestoreExportRepository
 from shared.adapters.firestore_jobs import FirestoreJobRepository
 from shared.adapters.firestore_quota_ledger import FirestoreQuotaLedger
 from shared.adapters.firestore_rate_limiter import FirestoreRateLimiter
+from shared.adapters.firestore_teams import FirestoreInviteRepository, FirestoreTeamRepository
 from shared.adapters.firestore_usage import FirestoreUsageCounters
 from shared.adapters.firestore_users import FirestoreUserSettings
 from shared.adapters.firestore_webhooks import FirestoreWebhookRepository
@@ -205,6 +206,8 @@ class Wiring:
             directory=FirebaseUserDirectory(config.project_id, production=config.production),
             audit=FirestoreAuditLog(self.database),
             usage=FirestoreUsageCounters(self.database),
+            teams=FirestoreTeamRepository(self.database),
+            invites=FirestoreInviteRepository(self.database),
             limits=config.limits(),
         )
 

@@ -1,6 +1,6 @@
 # Firestore (native mode): jobs and their results, batches, user settings, exports,
-# webhook endpoints and their delivery logs, rate-limit slots and the Gemini rewrite
-# cache (shared/adapters/firestore_*.py).
+# webhook endpoints and their delivery logs, teams and their invitations, rate-limit
+# slots and the Gemini rewrite cache (shared/adapters/firestore_*.py).
 #
 # One database per deployment (`firestore_database`, FNT_FIRESTORE_DATABASE), holding
 # its indexes and TTL policies: two deployments in one project share nothing. A
@@ -29,11 +29,17 @@ resource "google_firestore_database" "main" {
 #   jobs where owner_uid == U order by created_at desc, __name__ desc
 #   jobs where owner_uid == U and status == S order by created_at desc, __name__ desc
 # __name__ is the cursor's tie-break between jobs created in the same instant.
+# A team's jobs (FirestoreJobRepository.list_for_team), likewise on team_id:
+#   jobs where team_id == T [and status == S] order by created_at desc, __name__ desc
 # The batches (FirestoreBatchRepository.list_for_owner), likewise:
 #   batches where owner_uid == U order by created_at desc, __name__ desc
 # The usage report (FirestoreUsageCounters.rows): a dimension's days in a range,
 #   usage where dimension == D and day >= A and day <= B
 # Usage documents and their once-marks (usage_marks) are kept: no TTL.
+# A team's invitations (FirestoreInviteRepository.list_for_team):
+#   invites where team_id == T order by created_at desc
+# A user's teams (FirestoreTeamRepository.list_for_member) are found by
+# member_uids array-contains U alone (sorted in the function): the single-field index.
 # Webhook endpoints are listed by owner_uid == U alone (sorted in the function) and a
 # delivery log by `at` alone (the id follows its direction): single-field indexes
 # serve both.
@@ -54,6 +60,30 @@ locals {
         { field_path = "status", order = "ASCENDING" },
         { field_path = "created_at", order = "DESCENDING" },
         { field_path = "__name__", order = "DESCENDING" },
+      ]
+    }
+    jobs_by_team = {
+      collection = "jobs"
+      fields = [
+        { field_path = "team_id", order = "ASCENDING" },
+        { field_path = "created_at", order = "DESCENDING" },
+        { field_path = "__name__", order = "DESCENDING" },
+      ]
+    }
+    jobs_by_team_and_status = {
+      collection = "jobs"
+      fields = [
+        { field_path = "team_id", order = "ASCENDING" },
+        { field_path = "status", order = "ASCENDING" },
+        { field_path = "created_at", order = "DESCENDING" },
+        { field_path = "__name__", order = "DESCENDING" },
+      ]
+    }
+    invites_by_team = {
+      collection = "invites"
+      fields = [
+        { field_path = "team_id", order = "ASCENDING" },
+        { field_path = "created_at", order = "DESCENDING" },
       ]
     }
     batches_by_owner = {

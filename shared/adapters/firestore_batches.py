@@ -1,6 +1,7 @@
 """BatchRepository on Firestore.
 
-Layout: `batches/{batch_id}` holds the batch (its books' ids as a list); the mark
+Layout: `batches/{batch_id}` holds the batch (its books' ids as a list, and the
+`team_id` of a batch in a team's space: None in documents from before teams); the mark
 `batches/{batch_id}/ended/{job_id}` says a book's end was counted.
 
 Like a job, a batch changes by an update conditioned on its last update time. A book's
@@ -23,7 +24,7 @@ from shared.adapters.firestore_jobs import plain_datetime
 from shared.adapters.firestore_versions import update_if_unchanged
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.batches import Batch, BatchStatus
-from shared.domain.ids import BatchId, JobId
+from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.jobs import JobSettings
 from shared.service.ports import BatchCursor
 
@@ -114,16 +115,19 @@ def batch_to_document(batch: Batch) -> dict[str, Any]:
         "engine": str(batch.settings.engine),
     }
     document["job_ids"] = list(batch.job_ids)
+    document["team_id"] = batch.team_id
     return document
 
 
 def batch_from_document(batch_id: str, document: Mapping[str, Any], version: object) -> Batch:
     fields = {name: plain_datetime(document[name]) for name in _COPIED if name in document}
+    team_id = document.get("team_id")
     return Batch(
         id=BatchId(batch_id),
         status=BatchStatus(document["status"]),
         settings=JobSettings(**document.get("settings", {})),
         job_ids=tuple(JobId(job_id) for job_id in document.get("job_ids", ())),
+        team_id=TeamId(team_id) if team_id else None,
         version=version,
         **fields,
     )

@@ -3,7 +3,8 @@ the claim one run of an export holds while it writes.
 
 A job's export has `job_id`; a batch's has `job_id` None, `batch_id` and `job_ids` (the
 books it holds). Documents from before batches have neither `batch_id` nor `job_ids`:
-they read as a job's export.
+they read as a job's export. An export of what is in a team's space has its `team_id`
+(None in documents from before teams).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from google.cloud import firestore
 
 from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
-from shared.domain.ids import BatchId, ExportId, JobId
+from shared.domain.ids import BatchId, ExportId, JobId, TeamId
 from shared.domain.jobs import JobError
 
 EXPORTS = "exports"
@@ -68,7 +69,7 @@ def export_to_document(export: Export) -> dict[str, Any]:
 
 def export_from_document(export_id: str, document: dict[str, Any]) -> Export:
     sheets, error, indices = document.get("sheets"), document.get("error"), document.get("indices")
-    job_id, batch_id = document.get("job_id"), document.get("batch_id")
+    job_id, batch_id, team_id = (document.get(k) for k in ("job_id", "batch_id", "team_id"))
     return Export(
         id=ExportId(export_id),
         owner_uid=document["owner_uid"],
@@ -88,4 +89,5 @@ def export_from_document(export_id: str, document: dict[str, Any]) -> Export:
         extra=dict(document.get("extra") or {}),
         batch_id=BatchId(batch_id) if batch_id else None,
         job_ids=tuple(JobId(i) for i in document.get("job_ids") or ()),
+        team_id=TeamId(team_id) if team_id else None,
     )

@@ -6,8 +6,8 @@ the chunk's sentences (a whole novel does not fit one 1 MiB document);
 `jobs/{job_id}/profiles/{generation}` and `jobs/{job_id}/pages/{generation}:{part}` keep
 what the storage trigger learned of an upload and the pages it cleaned, for the chunks.
 
-A job uploaded with a batch carries its `batch_id` (documents from before batches have
-none and read as None).
+A job uploaded with a batch carries its `batch_id`, and a job in a team's space its
+`team_id` (documents from before batches, or teams, have none and read as None).
 
 Writes that race avoid transactions (contended ones stall): a job change is an
 update conditioned on the job's last update time, and a chunk's results, its mark
@@ -31,7 +31,7 @@ from google.cloud.firestore_v1.field_path import FieldPath
 
 from shared.adapters.firestore_versions import update_if_unchanged
 from shared.adapters.transient import transient_errors_as_unavailable
-from shared.domain.ids import BatchId, JobId
+from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.jobs import Engine, Job, JobError, JobSettings, JobStatus
 from shared.domain.sentences import Method, Note, OutputSentence
 from shared.service.ports import ChunkRecord, JobCursor, ResultPart
@@ -191,6 +191,21 @@ class FirestoreJobRepository:
         # Needs the composite indexes (owner_uid, created_at desc, __name__ desc) and
         # (owner_uid, status, created_at desc, __name__ desc).
         query = self._jobs.where(filter=FieldFilter("owner_uid", "==", owner_uid))
+        return self._listed(query, status, limit, after)
+
+    @transient_errors_as_unavailable
+    def list_for_team(
+        self, team_id: TeamId, status: JobStatus | None, limit: int, after: JobCursor | None
+    ) -> list[Job]:
+        # Needs the composite indexes (team_id, created_at desc, __name__ desc) and
+        # (team_id, status, created_at desc, __name__ desc).
+        query = self._jobs.where(filter=FieldFilter("team_id", "==", team_id))
+        return self._listed(query, status, limit, after)
+
+    def _listed(
+        self, query: Any, status: JobStatus | None, limit: int, after: JobCursor | None
+    ) -> list[Job]:
+        """`query`'s jobs [of `status`], newest first, after the position `after`."""
         if status is not None:
             query = query.where(filter=FieldFilter("status", "==", str(status)))
         query = query.order_by("created_at", direction=firestore.Query.DESCENDING).order_by(
@@ -264,12 +279,13 @@ def job_to_document(job: Job) -> dict[str, Any]:
     document["exports"] = [dict(entry) for entry in job.exports]
     document["active_content"] = list(job.active_content)
     document["batch_id"] = job.batch_id
+    document["team_id"] = job.team_id
     return document
 
 
 def job_from_document(job_id: str, document: Mapping[str, Any], version: object) -> Job:
     fields: dict[str, Any] = {name: document.get(name) for name in _COPIED if name in document}
-    error, batch_id = document.get("error"), document.get("batch_id")
+    error, batch_id, team_id = (document.get(k) for k in ("error", "batch_id", "team_id"))
     return Job(
         id=JobId(job_id),
         status=JobStatus(document["status"]),
@@ -284,6 +300,7 @@ def job_from_document(job_id: str, document: Mapping[str, Any], version: object)
             for entry in document.get("exports", ())
         ),
         batch_id=BatchId(batch_id) if batch_id else None,
+        team_id=TeamId(team_id) if team_id else None,
         version=version,
         **{name: plain_datetime(value) for name, value in fields.items()},
     )

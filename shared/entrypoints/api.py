@@ -282,9 +282,18 @@ from shared.entrypoints import (  # noqa: E402
     api_admin,
     api_admin_usage,
     api_batches,
+    api_teams,
     api_webhooks,
 )
 
-__all__ = ["PREFIX", "api_admin", "api_admin_usage", "api_batches", "api_webhooks", "routes"]
+__all__ = [
+    "PREFIX",
+    "api_admin",
+    "api_admin_usage",
+    "api_batches",
+    "api_teams",
+    "api_webhooks",
+    "routes",
+]
 
 docs.register(routes, PREFIX)

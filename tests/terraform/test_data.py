@@ -13,6 +13,7 @@ from shared.adapters import (
     firestore_jobs,
     firestore_quota_ledger,
     firestore_rate_limiter,
+    firestore_teams,
     firestore_webhooks,
 )
 from shared.adapters.gcs_store import GcsObjectStore
@@ -100,26 +101,55 @@ def indexes(config: Config) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def test_composite_indexes_cover_the_history_query(config: Config) -> None:
-    # FirestoreJobRepository.list_for_owner: owner_uid == U [and status == S]
-    # order by created_at desc, __name__ desc.
-    source = inspect.getsource(firestore_jobs.FirestoreJobRepository.list_for_owner)
+@pytest.mark.parametrize(
+    ("listing", "field"), [("list_for_owner", "owner_uid"), ("list_for_team", "team_id")]
+)
+def test_composite_indexes_cover_the_history_queries(
+    config: Config, listing: str, field: str
+) -> None:
+    # FirestoreJobRepository.list_for_owner (list_for_team): owner_uid == U (team_id == T)
+    # [and status == S] order by created_at desc, __name__ desc; both through _listed.
+    repository = firestore_jobs.FirestoreJobRepository
+    source = inspect.getsource(getattr(repository, listing))
+    assert f'FieldFilter("{field}", "=="' in source and source.count("FieldFilter(") == 1
+    assert "return self._listed(query, status, limit, after)" in source
+    shared = inspect.getsource(repository._listed)
     for needle in (
-        'FieldFilter("owner_uid", "=="',
         'FieldFilter("status", "=="',
         'order_by("created_at", direction=firestore.Query.DESCENDING)',
         "FieldPath.document_id(), direction=firestore.Query.DESCENDING",
     ):
-        assert needle in source, f"the history query changed ({needle}): update the indexes"
+        assert needle in shared, f"the history query changed ({needle}): update the indexes"
+    assert shared.count("FieldFilter(") == 1, "another filter needs another index"
     jobs = firestore_jobs.JOBS
     history = [
-        ("owner_uid", "ASCENDING"),
+        (field, "ASCENDING"),
         ("created_at", "DESCENDING"),
         ("__name__", "DESCENDING"),
     ]
     by_status = [*history[:1], ("status", "ASCENDING"), *history[1:]]
     assert (jobs, "COLLECTION", history) in indexes(config)
     assert (jobs, "COLLECTION", by_status) in indexes(config)
+
+
+def test_a_composite_index_covers_a_teams_invitations(config: Config) -> None:
+    # FirestoreInviteRepository.list_for_team: team_id == T order by created_at desc.
+    source = inspect.getsource(firestore_teams.FirestoreInviteRepository.list_for_team)
+    flat = "".join(source.split())  # as ruff may wrap it
+    assert 'FieldFilter("team_id","=="' in flat and flat.count("FieldFilter(") == 1
+    assert 'order_by("created_at",direction=firestore.Query.DESCENDING)' in flat
+    assert flat.count("order_by(") == 1
+    listing = [("team_id", "ASCENDING"), ("created_at", "DESCENDING")]
+    assert (firestore_teams.INVITES, "COLLECTION", listing) in indexes(config)
+
+
+def test_a_users_teams_need_no_composite_index(config: Config) -> None:
+    # member_uids array-contains U alone, sorted in Python: the single-field index.
+    source = inspect.getsource(firestore_teams.FirestoreTeamRepository.list_for_member)
+    assert 'FieldFilter("member_uids", "array_contains", uid)' in source
+    assert "order_by" not in source and source.count("FieldFilter(") == 1
+    collections = {collection for collection, _, _ in indexes(config)}
+    assert firestore_teams.TEAMS not in collections
 
 
 def test_a_composite_index_covers_the_batches_listing(config: Config) -> None:

@@ -178,6 +178,7 @@ def test_every_route_answers_its_happy_path(frontend: Frontend) -> None:
     from tests.unit.test_admin_usage_routes import drive_admin_usage_routes
     from tests.unit.test_batch_routes import drive_batch_routes
     from tests.unit.test_plan_limits import drive_admin_routes
+    from tests.unit.test_team_routes import drive_team_routes
     from tests.unit.test_webhook_routes import drive_webhook_routes
 
     ui.world.clock.advance(timedelta(hours=1))  # a new processing quota for each
@@ -185,6 +186,7 @@ def test_every_route_answers_its_happy_path(frontend: Frontend) -> None:
     ui.world.clock.advance(timedelta(hours=1))
     drive_webhook_routes(ui)
     drive_admin_routes(ui)
+    drive_team_routes(ui)
     drive_admin_usage_routes(ui)
 
     document = ui.json("GET", f"{PREFIX}/openapi.json")
