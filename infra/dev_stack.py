@@ -1,7 +1,7 @@
 """`make dev`: the whole local system stays up for a frontend or curl until Ctrl-C.
 
-Once every part answers it writes .local/stack.json
-({"api_url", "project_id", "auth_emulator_host", "dev_token"}) and removes it on exit. The token is an
+Once every part answers it writes .local/stack.json ({"api_url", "project_id",
+"auth_emulator_host", "dev_token"}) and removes it on exit. The token is an
 unsigned Auth-emulator token for a test user: only the local stack accepts it.
 """
 

@@ -84,7 +84,7 @@ def check_health(call: Call[None, HealthQuery], deps: Deps) -> Health | flask.Re
 
 @routes.route(
     "POST", f"{PREFIX}/uploads", "A new job and the signed URL to PUT its PDF to",
-    status=201, rate_class=PROCESSING, errors=(403, 413, 422, 429),
+    status=201, rate_class=PROCESSING, errors=(403, 404, 413, 422, 429),
 )  # fmt: skip
 def create_upload(call: Call[UploadRequest, None], deps: Deps) -> UploadCreated:
     body = call.body
@@ -120,7 +120,7 @@ def estimate_cost(call: Call[None, None], deps: Deps) -> Estimate:
     return estimate.estimate(deps, data, settings)
 
 
-@routes.route("GET", f"{PREFIX}/jobs", "The user's jobs, newest first")
+@routes.route("GET", f"{PREFIX}/jobs", "The user's jobs, or a team's, newest first", errors=(404,))
 def list_jobs(call: Call[None, HistoryQuery], deps: Deps) -> JobList:
     query = call.query
     jobs, cursor = history.list_jobs(

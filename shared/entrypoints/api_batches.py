@@ -36,7 +36,7 @@ from shared.service.exports import ExportOrder
 
 @routes.route(
     "POST", f"{PREFIX}/batches", "A new batch: one job and one signed upload URL per file",
-    status=201, rate_class=PROCESSING, errors=(403, 413, 422, 429),
+    status=201, rate_class=PROCESSING, errors=(403, 404, 413, 422, 429),
 )  # fmt: skip
 def create_batch(call: Call[BatchRequest, None], deps: Deps) -> BatchCreated:
     body = call.body
