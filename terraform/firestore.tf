@@ -94,6 +94,14 @@ locals {
         { field_path = "__name__", order = "DESCENDING" },
       ]
     }
+    batches_by_team = {
+      collection = "batches"
+      fields = [
+        { field_path = "team_id", order = "ASCENDING" },
+        { field_path = "created_at", order = "DESCENDING" },
+        { field_path = "__name__", order = "DESCENDING" },
+      ]
+    }
     usage_by_dimension = {
       collection = "usage"
       fields = [

@@ -108,8 +108,16 @@ class FakeBatchRepository(_Versioned[Batch]):
             return True
 
     def list_for_owner(self, owner_uid: str, limit: int, after: BatchCursor | None) -> list[Batch]:
+        return self._listed(lambda b: b.owner_uid == owner_uid, limit, after)
+
+    def list_for_team(self, team_id: str, limit: int, after: BatchCursor | None) -> list[Batch]:
+        return self._listed(lambda b: b.team_id == team_id, limit, after)
+
+    def _listed(
+        self, wanted: Callable[[Batch], bool], limit: int, after: BatchCursor | None
+    ) -> list[Batch]:
         mine = sorted(
-            (b for b in self.records.values() if b.owner_uid == owner_uid),
+            (b for b in self.records.values() if wanted(b)),
             key=lambda b: (b.created_at, b.id),
             reverse=True,
         )

@@ -79,8 +79,16 @@ class FirestoreBatchRepository:
     @transient_errors_as_unavailable
     def list_for_owner(self, owner_uid: str, limit: int, after: BatchCursor | None) -> list[Batch]:
         # Needs the composite index (owner_uid, created_at desc, __name__ desc).
+        return self._listed("owner_uid", owner_uid, limit, after)
+
+    @transient_errors_as_unavailable
+    def list_for_team(self, team_id: TeamId, limit: int, after: BatchCursor | None) -> list[Batch]:
+        # Needs the composite index (team_id, created_at desc, __name__ desc).
+        return self._listed("team_id", team_id, limit, after)
+
+    def _listed(self, field: str, value: str, limit: int, after: BatchCursor | None) -> list[Batch]:
         query = (
-            self._batches.where(filter=FieldFilter("owner_uid", "==", owner_uid))
+            self._batches.where(filter=FieldFilter(field, "==", value))
             .order_by("created_at", direction=firestore.Query.DESCENDING)
             .order_by(FieldPath.document_id(), direction=firestore.Query.DESCENDING)
         )

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
-
 from pydantic import BaseModel
 
 from shared.entrypoints.api_table import PREFIX, routes
 from shared.http.router import Call
-from shared.http.schemas import Strict
+from shared.http.schemas import PlanChangeView, PlanRequest
 from shared.service import admin_users
 from shared.service.deps import Deps
-from shared.service.ports import PlanChange
-
-
-class PlanRequest(Strict):
-    plan: Literal["free", "premium", "admin"]
-
-
-class PlanChangeView(BaseModel):
-    by_uid: str
-    at: datetime
-    from_plan: str
-    to_plan: str
-
-    @classmethod
-    def of(cls, change: PlanChange) -> PlanChangeView:
-        return cls(
-            by_uid=change.by_uid, at=change.at, from_plan=change.from_plan, to_plan=change.to_plan
-        )
 
 
 class UserPlanView(BaseModel):

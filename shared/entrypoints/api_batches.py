@@ -60,9 +60,14 @@ def add_batch_files(call: Call[BatchFilesRequest, None], deps: Deps) -> BatchCre
     return BatchCreated.of(batch, books)
 
 
-@routes.route("GET", f"{PREFIX}/batches", "The user's batches, newest first")
+@routes.route(
+    "GET", f"{PREFIX}/batches", "The user's batches, or a team's, newest first", errors=(404,)
+)  # fmt: skip
 def list_batches(call: Call[None, BatchListQuery], deps: Deps) -> BatchList:
-    found, cursor = batches.list_batches(deps, call.user.uid, call.query.limit, call.query.cursor)
+    query = call.query
+    found, cursor = batches.list_batches(
+        deps, call.user.uid, query.limit, query.cursor, team_of(query.space)
+    )
     return BatchList(batches=[BatchSummary.of(batch) for batch in found], next_cursor=cursor)
 
 

@@ -10,6 +10,7 @@ from shared.domain.errors import InvalidInput, TeamNotFound
 from shared.domain.ids import TeamId
 from shared.entrypoints.api_table import PREFIX, routes
 from shared.http.router import Call
+from shared.http.schemas import PlanChangeView, PlanRequest
 from shared.http.team_schemas import (
     AcceptRequest,
     InviteCreated,
@@ -18,8 +19,6 @@ from shared.http.team_schemas import (
     InviteView,
     RoleRequest,
     TeamList,
-    TeamPlanChangeView,
-    TeamPlanRequest,
     TeamPlanView,
     TeamRequest,
     TeamSummary,
@@ -111,12 +110,12 @@ def remove_member(call: Call[None, None], deps: Deps) -> flask.Response:
     "PUT", f"{PREFIX}/admin/teams/<team_id>/plan", "Admins: set a team's plan (audited)",
     errors=(403, 404, 422),
 )  # fmt: skip
-def put_team_plan(call: Call[TeamPlanRequest, None], deps: Deps) -> TeamPlanView:
+def put_team_plan(call: Call[PlanRequest, None], deps: Deps) -> TeamPlanView:
     found = teams.set_team_plan(deps, call.user, _team_id(call), call.body.plan)
     return TeamPlanView(
         team_id=found.team.id,
         plan=found.team.plan,
-        changes=[TeamPlanChangeView.of(change) for change in found.changes],
+        changes=[PlanChangeView.of(change) for change in found.changes],
     )
 
 

@@ -47,6 +47,7 @@ class BatchFilesRequest(Strict):
 class BatchListQuery(Strict):
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=512)
+    space: SpaceName = "me"  # or "team:<id>": the team's batches
 
 
 class BookUpload(BaseModel):

@@ -16,7 +16,7 @@ from shared.domain.sentences import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT
 from shared.domain.users import MAX_MIN_SENTENCE_WORDS, User, UserSettings
 from shared.service.health import HealthReport
 from shared.service.plan_checks import PlanUse
-from shared.service.ports import SignedUpload
+from shared.service.ports import PlanChange, SignedUpload
 from shared.service.queries import NotePage, SentencePage
 from shared.service.usage import QuotaUse
 
@@ -478,3 +478,22 @@ class LegacySheetExport(BaseModel):
 class LegacySheetExported(BaseModel):
     success: bool
     spreadsheet_url: str
+
+
+class PlanRequest(Strict):
+    plan: Literal["free", "premium", "admin"]
+
+
+class PlanChangeView(BaseModel):
+    """A change of a user's or a team's plan, from the audit log."""
+
+    by_uid: str
+    at: datetime
+    from_plan: str
+    to_plan: str
+
+    @classmethod
+    def of(cls, change: PlanChange) -> PlanChangeView:
+        return cls(
+            by_uid=change.by_uid, at=change.at, from_plan=change.from_plan, to_plan=change.to_plan
+        )

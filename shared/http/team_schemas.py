@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from shared.domain.teams import Invite, Team, TeamRole
-from shared.http.schemas import Strict
-from shared.service.ports import PlanChange
+from shared.http.schemas import PlanChangeView, Strict
 from shared.service.teams import MAX_NAME_LENGTH, MAX_TOKEN_LENGTH, InviteStatus, invite_status
-
-PlanName = Literal["free", "premium", "admin"]
 
 
 class TeamRequest(Strict):
@@ -31,10 +27,6 @@ class AcceptRequest(Strict):
 
 class RoleRequest(Strict):
     role: TeamRole
-
-
-class TeamPlanRequest(Strict):
-    plan: PlanName
 
 
 class MemberView(BaseModel):
@@ -125,20 +117,7 @@ class InviteList(BaseModel):
     invites: list[InviteView]  # newest first; no tokens
 
 
-class TeamPlanChangeView(BaseModel):
-    by_uid: str
-    at: datetime
-    from_plan: str
-    to_plan: str
-
-    @classmethod
-    def of(cls, change: PlanChange) -> TeamPlanChangeView:
-        return cls(
-            by_uid=change.by_uid, at=change.at, from_plan=change.from_plan, to_plan=change.to_plan
-        )
-
-
 class TeamPlanView(BaseModel):
     team_id: str
     plan: str
-    changes: list[TeamPlanChangeView]  # newest first
+    changes: list[PlanChangeView]  # newest first

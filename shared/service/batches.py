@@ -27,9 +27,9 @@ from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.jobs import Job, JobSettings, JobStatus
 from shared.domain.plans import FREE
 from shared.domain.teams import Action
-from shared.service.access import allowed
+from shared.service.access import allowed, member_team
 from shared.service.batch_progress import update_batch
-from shared.service.cursors import decode_cursor, encode_cursor
+from shared.service.cursors import decode_cursor, paged
 from shared.service.deps import Deps
 from shared.service.job_endings import end_job
 from shared.service.plan_checks import admit_books, settings_within_plan
@@ -168,17 +168,19 @@ def batch_report(deps: Deps, owner_uid: str, batch_id: BatchId) -> BatchReport:
 
 
 def list_batches(
-    deps: Deps, owner_uid: str, limit: int, cursor: str | None
+    deps: Deps, owner_uid: str, limit: int, cursor: str | None, team_id: TeamId | None = None
 ) -> tuple[list[Batch], str | None]:
+    """The batches the user made (in any space), or with `team_id` the team's (members)."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInput(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
     after = BatchCursor(*decode_cursor(cursor, BatchId)) if cursor else None
     now = deps.clock()
-    batches = [b.seen_at(now) for b in deps.batches.list_for_owner(owner_uid, limit + 1, after)]
-    if len(batches) <= limit:
-        return batches, None
-    last = batches[limit - 1]
-    return batches[:limit], encode_cursor(last.created_at, last.id)
+    if team_id is not None:
+        member_team(deps, owner_uid, team_id)
+        found = deps.batches.list_for_team(team_id, limit + 1, after)
+    else:
+        found = deps.batches.list_for_owner(owner_uid, limit + 1, after)
+    return paged([batch.seen_at(now) for batch in found], limit)
 
 
 def cancel_batch(deps: Deps, owner_uid: str, batch_id: BatchId) -> Batch:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from shared.domain.errors import InvalidInput
 from shared.domain.ids import RecordId
@@ -14,6 +14,24 @@ from shared.domain.ids import RecordId
 # The years a record's creation time can fall in: a cursor naming another is forged.
 CURSOR_YEARS = (2020, 2200)
 IdT = TypeVar("IdT", bound=RecordId)
+Listed = TypeVar("Listed", bound="Dated")
+
+
+class Dated(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def paged(found: list[Listed], limit: int) -> tuple[list[Listed], str | None]:
+    """A page of `limit` from `limit + 1` records read, and the cursor of the next page
+    (None when there is none)."""
+    if len(found) <= limit:
+        return found, None
+    last = found[limit - 1]
+    return found[:limit], encode_cursor(last.created_at, last.id)
 
 
 def encode_cursor(created_at: datetime, record_id: str) -> str:

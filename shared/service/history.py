@@ -15,7 +15,7 @@ from shared.domain.plans import FREE
 from shared.domain.teams import Action
 from shared.service.access import member_team
 from shared.service.batch_progress import book_removed
-from shared.service.cursors import decode_cursor, encode_cursor
+from shared.service.cursors import decode_cursor, paged
 from shared.service.deps import Deps
 from shared.service.job_endings import end_job
 from shared.service.ports import JobCursor
@@ -45,11 +45,7 @@ def list_jobs(
         found = deps.jobs.list_for_team(team_id, status, limit + 1, after)
     else:
         found = deps.jobs.list_for_owner(owner_uid, status, limit + 1, after)
-    jobs = [job.seen_at(now) for job in found]
-    if len(jobs) <= limit:
-        return jobs, None
-    last = jobs[limit - 1]
-    return jobs[:limit], encode_cursor(last.created_at, last.id)
+    return paged([job.seen_at(now) for job in found], limit)
 
 
 def delete_job(deps: Deps, owner_uid: str, job_id: JobId) -> None:

@@ -237,6 +237,10 @@ class BatchRepository(Protocol):
         """The owner's batches, newest first, after the position `after`."""
         ...
 
+    def list_for_team(self, team_id: TeamId, limit: int, after: BatchCursor | None) -> list[Batch]:
+        """The batches in the team's space, newest first, after the position `after`."""
+        ...
+
     def delete(self, batch_id: BatchId) -> None:
         """Remove the batch and its marks; a missing one is not an error."""
         ...

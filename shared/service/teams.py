@@ -34,6 +34,7 @@ from shared.domain.ids import TeamId
 from shared.domain.plans import PLANS
 from shared.domain.teams import INVITE_LIFETIME, Invite, Team, TeamRole
 from shared.domain.users import User
+from shared.service.access import member_team
 from shared.service.admin_users import AUDIT_PAGE, require_admin
 from shared.service.deps import Deps
 from shared.service.ports import PlanChange
@@ -92,10 +93,7 @@ def teams_of(deps: Deps, uid: str) -> list[Team]:
 def team_for_member(deps: Deps, uid: str, team_id: TeamId) -> Team:
     """The team, read now, if `uid` is one of its members; else TeamNotFound (a team the
     caller is not in answers exactly like a missing one)."""
-    team = deps.teams.get(team_id)
-    if team is None or team.role_of(uid) is None:
-        raise _no_team(team_id)
-    return team
+    return member_team(deps, uid, team_id)
 
 
 def team_for_owner(deps: Deps, uid: str, team_id: TeamId) -> Team:

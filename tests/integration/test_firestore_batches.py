@@ -11,7 +11,7 @@ from google.cloud import firestore
 
 from shared.adapters.firestore_batches import BATCHES, ENDED, FirestoreBatchRepository
 from shared.domain.batches import Batch, BatchStatus
-from shared.domain.ids import BatchId, JobId
+from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.jobs import Engine, JobSettings
 from shared.service.ports import BatchCursor
 
@@ -157,6 +157,26 @@ def test_an_owners_batches_list_newest_first_page_by_page(
     assert [b.id for b in listed] == [ids[1]]
     assert listed[0].version is not None
     assert repo.list_for_owner("nobody", 10, None) == []
+
+
+def test_a_teams_batches_list_newest_first_whoever_made_them(
+    repo: FirestoreBatchRepository,
+) -> None:
+    team = TeamId("7" * 32)
+    mine = dataclasses.replace(a_batch(BatchId("1" * 32)), team_id=team)
+    theirs = dataclasses.replace(
+        a_batch(BatchId("2" * 32), owner="colleague", created_at=NOW + timedelta(minutes=1)),
+        team_id=team,
+    )
+    repo.add(mine)
+    repo.add(theirs)
+    repo.add(a_batch(BatchId("3" * 32)))  # in its maker's own space
+
+    listed = repo.list_for_team(team, 10, None)
+    assert [(b.id, b.team_id) for b in listed] == [(theirs.id, team), (mine.id, team)]
+    after = BatchCursor(theirs.created_at, theirs.id)
+    assert [b.id for b in repo.list_for_team(team, 10, after)] == [mine.id]
+    assert repo.list_for_team(TeamId("8" * 32), 10, None) == []
 
 
 def test_a_deleted_batch_goes_with_its_marks(

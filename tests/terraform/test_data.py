@@ -152,23 +152,22 @@ def test_a_users_teams_need_no_composite_index(config: Config) -> None:
     assert firestore_teams.TEAMS not in collections
 
 
-def test_a_composite_index_covers_the_batches_listing(config: Config) -> None:
-    # FirestoreBatchRepository.list_for_owner: owner_uid == U
+def test_composite_indexes_cover_the_batches_listings(config: Config) -> None:
+    # FirestoreBatchRepository: owner_uid == U, or team_id == T,
     # order by created_at desc, __name__ desc.
-    source = inspect.getsource(firestore_batches.FirestoreBatchRepository.list_for_owner)
+    repository = firestore_batches.FirestoreBatchRepository
+    source = inspect.getsource(repository._listed)
     for needle in (
-        'FieldFilter("owner_uid", "=="',
+        'FieldFilter(field, "=="',
         'order_by("created_at", direction=firestore.Query.DESCENDING)',
         "FieldPath.document_id(), direction=firestore.Query.DESCENDING",
     ):
         assert needle in source, f"the batches query changed ({needle}): update the indexes"
     assert source.count("FieldFilter(") == 1, "another filter needs another index"
-    listing = [
-        ("owner_uid", "ASCENDING"),
-        ("created_at", "DESCENDING"),
-        ("__name__", "DESCENDING"),
-    ]
-    assert (firestore_batches.BATCHES, "COLLECTION", listing) in indexes(config)
+    for field, lister in (("owner_uid", "list_for_owner"), ("team_id", "list_for_team")):
+        assert f'"{field}"' in inspect.getsource(getattr(repository, lister))
+        listing = [(field, "ASCENDING"), ("created_at", "DESCENDING"), ("__name__", "DESCENDING")]
+        assert (firestore_batches.BATCHES, "COLLECTION", listing) in indexes(config)
 
 
 def test_the_webhook_queries_need_no_composite_index(config: Config) -> None:

@@ -161,3 +161,8 @@ def test_a_batch_in_a_team_space_is_the_teams(club: dict[str, Frontend]) -> None
     mia.json("POST", f"{PREFIX}/batches/{batch['batch_id']}/files", 201, json=more)
     assert mia.json("DELETE", f"{PREFIX}/batches/{batch['batch_id']}", 403)
     assert stranger.json("GET", f"{PREFIX}/batches/{batch['batch_id']}", 404)
+    listed = mia.json("GET", f"{PREFIX}/batches?space=team:{TEAM.id}")["batches"]
+    assert [b["batch_id"] for b in listed] == [batch["batch_id"]]
+    assert mia.json("GET", f"{PREFIX}/batches")["batches"] == []  # she made none
+    hidden = stranger.json("GET", f"{PREFIX}/batches?space=team:{TEAM.id}", 404)
+    assert hidden["error"]["code"] == "TEAM_NOT_FOUND"
