@@ -166,3 +166,14 @@ def test_a_batch_in_a_team_space_is_the_teams(club: dict[str, Frontend]) -> None
     assert mia.json("GET", f"{PREFIX}/batches")["batches"] == []  # she made none
     hidden = stranger.json("GET", f"{PREFIX}/batches?space=team:{TEAM.id}", 404)
     assert hidden["error"]["code"] == "TEAM_NOT_FOUND"
+
+
+def test_usage_of_work_in_a_team_space_counts_for_the_team(club: dict[str, Frontend]) -> None:
+    marc = club["marc"]
+    job_id = team_upload(marc)["job_id"]
+    marc.put_and_run(job_id)
+    day = marc.world.clock().date().isoformat()
+    (row,) = marc.world.usage.rows(day, day, "team")
+    assert (row.group, row.counts["books"], row.counts["completed"]) == (TEAM.id, 1, 1)
+    (user,) = marc.world.usage.rows(day, day, "user")
+    assert user.group == "marc"
