@@ -17,7 +17,7 @@ from infra.local_stack.product import product_config
 from shared.domain.words import count_words
 from shared.gemini.ports import DEFAULT_MODEL
 from tests.books.builder import scanned_pdf
-from tests.e2e.conftest import RATE_LIMITS
+from tests.e2e.conftest import PLANS, RATE_LIMITS
 
 pytestmark = pytest.mark.stack
 
@@ -38,6 +38,7 @@ def gemini_stack(fake: FakeGemini) -> Iterator[LocalStack]:
         "FNT_PAGES_PER_CHUNK": "10",
         "FNT_CHUNK_MAX_ATTEMPTS": "4",
         "FNT_RATE_LIMITS": RATE_LIMITS,
+        "FNT_PLANS": PLANS,  # free users may use Gemini here
     }
     with LocalStack(product_config(env=env, log_dir=LOG_DIR / "e2e-gemini")) as stack:
         yield stack
