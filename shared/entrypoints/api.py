@@ -41,6 +41,7 @@ from shared.http.schemas import (
     MeView,
     NotesPageView,
     NotesQuery,
+    PdfForm,
     PlanView,
     SentencesPageView,
     SentencesQuery,
@@ -98,14 +99,15 @@ def create_upload(call: Call[UploadRequest, None], deps: Deps) -> UploadCreated:
 
 @routes.route(
     "POST", f"{PREFIX}/process-pdf", "A job for a PDF sent in the request (up to 32 MB)",
-    multipart=SettingsIn, status=202, rate_class=PROCESSING,
-    max_body_bytes=DIRECT_UPLOAD_MAX_BYTES, errors=(403, 413, 422, 429),
+    multipart=PdfForm, status=202, rate_class=PROCESSING,
+    max_body_bytes=DIRECT_UPLOAD_MAX_BYTES, errors=(403, 404, 413, 422, 429),
 )  # fmt: skip
 def process_pdf(call: Call[None, None], deps: Deps) -> JobAccepted:
     data, settings = _pdf_and_settings(call)
     filename = call.request.files["pdf_file"].filename or "book.pdf"
+    space = PdfForm.model_validate({"space": call.request.form.get("space", "me")}).space
     job = uploads.accept_direct_upload(
-        deps, call.user.uid, filename, data, settings, plan=call.user.role
+        deps, call.user.uid, filename, data, settings, plan=call.user.role, team_id=team_of(space)
     )
     return JobAccepted(job_id=job.id, status=job.status)
 

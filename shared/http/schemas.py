@@ -61,6 +61,12 @@ def team_of(space: str) -> TeamId | None:
     return TeamId(space.removeprefix("team:")) if space.startswith("team:") else None
 
 
+class PdfForm(SettingsIn):
+    """The form fields beside a posted PDF: its settings, and where the job goes."""
+
+    space: SpaceName = "me"
+
+
 class UploadRequest(Strict):
     filename: Filename
     size_bytes: int = Field(gt=0)

@@ -177,3 +177,20 @@ def test_usage_of_work_in_a_team_space_counts_for_the_team(club: dict[str, Front
     assert (row.group, row.counts["books"], row.counts["completed"]) == (TEAM.id, 1, 1)
     (user,) = marc.world.usage.rows(day, day, "user")
     assert user.group == "marc"
+
+
+def test_a_pdf_posted_to_a_team_space_is_the_teams(club: dict[str, Frontend]) -> None:
+    import io
+
+    marc, stranger = club["marc"], club["stranger"]
+
+    def form(space: str) -> dict[str, Any]:
+        fields = {"pdf_file": (io.BytesIO(SAMPLE), "roman.pdf"), "space": space}
+        return {"data": fields, "content_type": "multipart/form-data"}
+
+    accepted = marc.json("POST", f"{PREFIX}/process-pdf", 202, **form(f"team:{TEAM.id}"))
+    assert marc.json("GET", f"{PREFIX}/jobs/{accepted['job_id']}")["team_id"] == TEAM.id
+    refused = stranger.json("POST", f"{PREFIX}/process-pdf", 404, **form(f"team:{TEAM.id}"))
+    assert refused["error"]["code"] == "TEAM_NOT_FOUND"
+    odd = marc.json("POST", f"{PREFIX}/process-pdf", 422, **form("everyone"))
+    assert odd["error"]["code"] == "VALIDATION_FAILED"
