@@ -137,7 +137,7 @@ class Settings(_DeploymentSettings):
     # in USD per million tokens. An instance writes the API requests it counted after this
     # many requests or seconds.
     model_prices: str = "{}"
-    usage_flush_requests: int = Field(default=100, ge=1, le=100_000)
+    usage_flush_requests: int = Field(default=1000, ge=1, le=100_000)
     usage_flush_seconds: float = Field(default=60.0, gt=0, le=3600)
 
     @property

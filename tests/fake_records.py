@@ -268,6 +268,14 @@ class FakeUsageCounters:
                         mine[name] = mine.get(name, 0) + value
             return True
 
+    def add_groups(self, day: str, counts: Mapping[tuple[str, str], Mapping[str, int]]) -> None:
+        with self.lock:
+            for (dimension, key), values in counts.items():
+                mine = self.counts.setdefault((day, dimension, key), {})
+                for name, value in values.items():
+                    if value:
+                        mine[name] = mine.get(name, 0) + value
+
     def rows(self, first_day: str, last_day: str, dimension: str) -> list[UsageRow]:
         return [
             UsageRow(day, key, dict(counts))

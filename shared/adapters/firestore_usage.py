@@ -19,6 +19,7 @@ from shared.service.ports import UsageRow
 USAGE = "usage"
 MARKS = "usage_marks"
 ALL = "all"
+_WRITES_PER_BATCH = 400  # Firestore takes 500 writes in one batch
 
 
 class FirestoreUsageCounters:
@@ -42,19 +43,31 @@ class FirestoreUsageCounters:
         if once is not None:
             writes.create(self._marks.document(document_id(once)), {"day": day})
         for dimension, key in {**groups, ALL: ALL}.items():
-            document = self._usage.document(f"{day}|{dimension}|{document_id(key)}")
-            fields: dict[str, Any] = {
-                "day": day,
-                "dimension": dimension,
-                "key": key,
-                "counts": increments,
-            }
-            writes.set(document, fields, merge=True)
+            fields = _fields(day, dimension, key, increments)
+            writes.set(self._group(day, dimension, key), fields, merge=True)
         try:
             writes.commit()
         except google_errors.AlreadyExists:
             return False
         return True
+
+    @transient_errors_as_unavailable
+    def add_groups(self, day: str, counts: Mapping[tuple[str, str], Mapping[str, int]]) -> None:
+        groups = list(counts.items())
+        for start in range(0, len(groups), _WRITES_PER_BATCH):
+            writes = self._client.batch()
+            for (dimension, key), values in groups[start : start + _WRITES_PER_BATCH]:
+                increments = {name: firestore.Increment(n) for name, n in values.items() if n}
+                if increments:
+                    writes.set(
+                        self._group(day, dimension, key),
+                        _fields(day, dimension, key, increments),
+                        merge=True,
+                    )
+            writes.commit()
+
+    def _group(self, day: str, dimension: str, key: str) -> firestore.DocumentReference:
+        return self._usage.document(f"{day}|{dimension}|{document_id(key)}")
 
     @transient_errors_as_unavailable
     def rows(self, first_day: str, last_day: str, dimension: str) -> list[UsageRow]:
@@ -68,3 +81,7 @@ class FirestoreUsageCounters:
             for data in (snapshot.to_dict() or {} for snapshot in query.stream())
         ]
         return sorted(found, key=lambda row: (row.day, row.group))
+
+
+def _fields(day: str, dimension: str, key: str, increments: dict[str, Any]) -> dict[str, Any]:
+    return {"day": day, "dimension": dimension, "key": key, "counts": increments}

@@ -76,7 +76,7 @@ class Limits:
     # Usage analytics: the prices of the model cost estimate, and how often an instance
     # writes the API requests it counted (after this many, or this long after the last).
     model_prices: PriceTable = DEFAULT_PRICE_TABLE
-    usage_flush_requests: int = 100
+    usage_flush_requests: int = 1000
     usage_flush_interval: timedelta = timedelta(seconds=60)
     # What each plan allows (within the limits above).
     plans: Mapping[str, PlanLimits] = field(default_factory=lambda: dict(DEFAULT_PLANS))

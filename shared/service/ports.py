@@ -403,6 +403,11 @@ class UsageCounters(Protocol):
         `once`, only the first addition under that name counts (False after)."""
         ...
 
+    def add_groups(self, day: str, counts: Mapping[tuple[str, str], Mapping[str, int]]) -> None:
+        """Add each group's counts (by (dimension, key)) to the day's counters, all in one
+        write, each group's counters written once."""
+        ...
+
     def rows(self, first_day: str, last_day: str, dimension: str) -> list[UsageRow]:
         """Every group of `dimension` ("all", "plan", "team", "user") counted from
         `first_day` to `last_day` (inclusive), by day then group."""

@@ -11,7 +11,8 @@ What is counted, by counter name:
 - an export done (`count_export`, once per export): `exports:<kind>`;
 - API requests admitted (`count_requests`): `requests:<class>` (processing, exports,
   reads). A Firestore write per request would cost more than the request: each instance
-  adds them up in memory and writes them (one addition per day, plan and user) once
+  adds them up in memory and writes them (one write a day, each user's, plan's and the
+  total's counters once) once
   `usage_flush_requests` requests were counted or `usage_flush_interval` passed, on the
   path of the request that crosses the line (Cloud Functions throttle an instance's CPU
   between requests, so a background thread would not run). The figures are
@@ -188,12 +189,14 @@ class RequestTally:
                 self.flushing = False
 
     def _write(self, usage: UsageCounters, taken: Mapping[Key, dict[str, int]], total: int) -> int:
+        """One write a day: each user's counts, each plan's and the total, each once."""
         pending = dict(taken)
         try:
-            for key, counts in taken.items():
-                day, plan, uid = key
-                usage.add(day, {"plan": plan, "user": uid}, counts)
-                del pending[key]
+            for day in sorted({key[0] for key in taken}):
+                held = {key: counts for key, counts in taken.items() if key[0] == day}
+                usage.add_groups(day, _by_group(held))
+                for key in held:
+                    del pending[key]
         except Exception:  # counting must never fail the request that happened to flush
             log.warning("usage: request counts not written; kept for the next flush", exc_info=True)
             self._keep(pending)
@@ -207,6 +210,17 @@ class RequestTally:
                 for name, value in counts.items():
                     mine[name] = mine.get(name, 0) + value
                 self.requests += sum(counts.values())
+
+
+def _by_group(held: Mapping[Key, Mapping[str, int]]) -> dict[tuple[str, str], dict[str, int]]:
+    """A day's held counts summed per group: each user, each plan, and all."""
+    groups: dict[tuple[str, str], dict[str, int]] = {}
+    for (_, plan, uid), counts in held.items():
+        for group in (("user", uid), ("plan", plan), ("all", "all")):
+            mine = groups.setdefault(group, {})
+            for name, value in counts.items():
+                mine[name] = mine.get(name, 0) + value
+    return groups
 
 
 def _record_job_metrics(job: Job, counts: Mapping[str, int]) -> None:

@@ -122,3 +122,19 @@ def test_job_ends_and_request_flushes_through_the_service(
     day = world.clock().date().isoformat()
     (reader,) = counters.rows(day, day, "user")
     assert (reader.group, dict(reader.counts)) == ("reader-1", {"requests:reads": 3})
+
+
+def test_a_write_of_many_groups_adds_each_groups_counts(
+    counters: FirestoreUsageCounters,
+) -> None:
+    groups = {("user", f"reader-{n}"): {"requests:reads": n + 1} for n in range(450)}
+    groups[("plan", "free")] = {"requests:reads": 7}
+    groups[("all", "all")] = {"requests:reads": 7, "requests:exports": 0}
+    counters.add_groups(DAY, groups)  # more than one batch of writes
+    counters.add_groups(DAY, {("user", "reader-0"): {"requests:reads": 2}})
+
+    users = {row.group: row.counts for row in counters.rows(DAY, DAY, "user")}
+    assert len(users) == 450 and users["reader-0"] == {"requests:reads": 3}
+    assert users["reader-449"] == {"requests:reads": 450}
+    (everyone,) = counters.rows(DAY, DAY, "all")
+    assert everyone.counts == {"requests:reads": 7}

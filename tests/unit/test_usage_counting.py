@@ -277,25 +277,20 @@ def test_an_export_done_counts_once_by_kind() -> None:
 
 
 class RecordingCounters(FakeUsageCounters):
-    """The fake counters, noting each addition; failing the next `failures` additions."""
+    """The fake counters, noting each write of request counts; failing the next
+    `failures` of them."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.additions: list[tuple[str, dict[str, str], dict[str, int], str | None]] = []
+        self.writes: list[tuple[str, dict[tuple[str, str], dict[str, int]]]] = []
         self.failures = 0
 
-    def add(
-        self,
-        day: str,
-        groups: Mapping[str, str],
-        counts: Mapping[str, int],
-        once: str | None = None,
-    ) -> bool:
+    def add_groups(self, day: str, counts: Mapping[tuple[str, str], Mapping[str, int]]) -> None:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("Firestore is away")
-        self.additions.append((day, dict(groups), dict(counts), once))
-        return super().add(day, groups, counts, once)
+        self.writes.append((day, {group: dict(values) for group, values in counts.items()}))
+        super().add_groups(day, counts)
 
 
 def counting_world(requests: int = 5, seconds: float = 60) -> tuple[FakeWorld, RecordingCounters]:
@@ -315,25 +310,23 @@ def test_requests_are_written_once_enough_of_them_were_counted() -> None:
     world, recording = counting_world(requests=5)
     for user, rate_class in [(READER, "reads")] * 3 + [(PREMIUM, "processing")]:
         count_requests(world.deps, user, rate_class)
-    assert recording.additions == []  # held in memory
+    assert recording.writes == []  # held in memory
 
-    count_requests(world.deps, READER, "exports")  # the fifth: one addition per user
+    count_requests(world.deps, READER, "exports")  # the fifth: one write, each group once
     day = world.clock().date().isoformat()
-    by_user = {
-        groups["user"]: (added, groups, once) for _, groups, added, once in recording.additions
-    }
-    assert by_user == {
-        "reader-1": (
-            {"requests:reads": 3, "requests:exports": 1},
-            {"plan": "free", "user": "reader-1"},
-            None,
-        ),
-        "reader-2": ({"requests:processing": 1}, {"plan": "premium", "user": "reader-2"}, None),
-    }
-    assert {added[0] for added in recording.additions} == {day}
-    assert counts(world, "all", "all", day) == {
-        "requests:reads": 3, "requests:exports": 1, "requests:processing": 1,
-    }  # fmt: skip
+    ((written_day, groups),) = recording.writes
+    everything = {"requests:reads": 3, "requests:exports": 1, "requests:processing": 1}
+    assert (written_day, groups) == (
+        day,
+        {
+            ("user", "reader-1"): {"requests:reads": 3, "requests:exports": 1},
+            ("user", "reader-2"): {"requests:processing": 1},
+            ("plan", "free"): {"requests:reads": 3, "requests:exports": 1},
+            ("plan", "premium"): {"requests:processing": 1},
+            ("all", "all"): everything,
+        },
+    )
+    assert counts(world, "all", "all", day) == everything
 
 
 def test_requests_are_written_once_enough_time_passed() -> None:
@@ -341,10 +334,11 @@ def test_requests_are_written_once_enough_time_passed() -> None:
     count_requests(world.deps, READER, "reads")
     world.clock.advance(timedelta(seconds=59))
     count_requests(world.deps, READER, "reads")
-    assert recording.additions == []
+    assert recording.writes == []
     world.clock.advance(timedelta(seconds=1))
     count_requests(world.deps, READER, "reads")
-    assert [added[2] for added in recording.additions] == [{"requests:reads": 3}]
+    ((_, groups),) = recording.writes
+    assert groups[("user", "reader-1")] == {"requests:reads": 3}
 
 
 def test_requests_of_each_day_count_for_that_day() -> None:
@@ -352,7 +346,7 @@ def test_requests_of_each_day_count_for_that_day() -> None:
     count_requests(world.deps, READER, "reads")
     world.clock.advance(timedelta(days=1))
     count_requests(world.deps, READER, "reads")
-    assert sorted((day, added) for day, _, added, _ in recording.additions) == [
+    assert sorted((day, groups[("all", "all")]) for day, groups in recording.writes) == [
         ("2026-01-01", {"requests:reads": 1}),
         ("2026-01-02", {"requests:reads": 1}),
     ]
@@ -363,9 +357,10 @@ def test_counts_that_could_not_be_written_are_kept_for_the_next_flush() -> None:
     recording.failures = 1
     count_requests(world.deps, READER, "reads")
     count_requests(world.deps, READER, "reads")  # flushes, and fails: the request goes on
-    assert recording.additions == []
+    assert recording.writes == []
     count_requests(world.deps, READER, "reads")
-    assert [added[2] for added in recording.additions] == [{"requests:reads": 3}]
+    ((_, groups),) = recording.writes
+    assert groups[("user", "reader-1")] == {"requests:reads": 3}
 
 
 def test_requests_counted_by_many_threads_are_all_written() -> None:
@@ -386,7 +381,7 @@ def test_requests_counted_by_many_threads_are_all_written() -> None:
     assert counts(world, "all", "all", day) == {"requests:reads": 1000}
     assert counts(world, "plan", "premium", day) == {"requests:reads": 500}
     assert all(counts(world, "user", u.uid, day) == {"requests:reads": 50} for u in users)
-    assert all(once is None for *_, once in recording.additions)
+    assert all(len(set(groups)) == len(groups) for _, groups in recording.writes)
 
 
 def test_requests_through_the_api_count_by_rate_class_and_the_callers_role() -> None:
