@@ -348,7 +348,6 @@ class PlanView(BaseModel):
     file_mb: int
     batch_files: int
     concurrent_jobs: int | None
-    active_jobs: int
     engines: list[str]
     export_kinds: list[str]
     webhook_endpoints: int
@@ -363,7 +362,6 @@ class PlanView(BaseModel):
             file_mb=limits.file_mb,
             batch_files=limits.batch_files,
             concurrent_jobs=limits.concurrent_jobs,
-            active_jobs=use.active_jobs,
             engines=sorted(str(engine) for engine in limits.engines),
             export_kinds=sorted(str(kind) for kind in limits.export_kinds),
             webhook_endpoints=limits.webhook_endpoints,

@@ -26,10 +26,10 @@ DAY_SECONDS = 24 * 3600
 
 @dataclass(frozen=True, slots=True)
 class PlanUse:
-    """What a user has used of their plan's counted limits."""
+    """What a user has used today of their plan's counted limits. (Jobs at once are
+    counted when a job is made, not here: GET /me stays one cheap read.)"""
 
     books_today: int
-    active_jobs: int
 
 
 def plan_limits(deps: Deps, plan: str) -> PlanLimits:
@@ -76,7 +76,7 @@ def plan_use(deps: Deps, owner_uid: str, plan: str) -> PlanUse:
         quota = Quota(limits.books_per_day, DAY_SECONDS)
         seen = _limiter(deps).peek(_books_key(owner_uid), quota, deps.clock())
         books = seen.limit - seen.remaining
-    return PlanUse(books_today=books, active_jobs=deps.jobs.count_active(owner_uid))
+    return PlanUse(books_today=books)
 
 
 def _take_books(deps: Deps, quota_key: str, plan: str, per_day: int, books: int) -> None:

@@ -157,7 +157,6 @@ def test_me_shows_the_plan_its_limits_and_todays_use() -> None:
         "file_mb": 20,
         "batch_files": 10,
         "concurrent_jobs": 3,
-        "active_jobs": 1,
         "engines": ["offline"],
         "export_kinds": ["csv", "google_sheets", "xlsx"],
         "webhook_endpoints": 2,
