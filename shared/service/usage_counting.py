@@ -54,19 +54,12 @@ def day_of(moment: datetime) -> str:
     return moment.astimezone(UTC).date().isoformat()
 
 
-def plan_of(record: object) -> str:
-    """The plan a job or export was made under (the free plan until records carry one)."""
-    return str(getattr(record, "plan", None) or DEFAULT_ROLE)
-
-
-def groups_of(record: object, owner_uid: str) -> dict[str, str]:
-    """The groups a record counts for: its plan, its owner and, for records that name
-    one, its team (`team_id`: no record has a team yet, so the dimension stays empty
-    until one does)."""
-    groups = {"plan": plan_of(record), "user": owner_uid}
-    team = getattr(record, "team_id", None)
-    if team:
-        groups["team"] = str(team)
+def groups_of(plan: str, owner_uid: str, team_id: str | None) -> dict[str, str]:
+    """The groups a record counts for: its plan, its owner and, in a team's space, its
+    team."""
+    groups = {"plan": plan, "user": owner_uid}
+    if team_id:
+        groups["team"] = team_id
     return groups
 
 
@@ -99,7 +92,8 @@ def count_job_end(deps: Deps, job: Job) -> bool:
         return False
     counts = job_counts(job, deps)
     day = day_of(job.completed_at or job.updated_at)
-    if not deps.usage.add(day, groups_of(job, job.owner_uid), counts, once=f"job:{job.id}"):
+    groups = groups_of(job.plan, job.owner_uid, job.team_id)
+    if not deps.usage.add(day, groups, counts, once=f"job:{job.id}"):
         return False
     _record_job_metrics(job, counts)
     return True
@@ -109,7 +103,8 @@ def count_export(deps: Deps, export: Export) -> bool:
     """Count an export that is done, once; True the first time."""
     day = day_of(export.finished_at or deps.clock())
     counts = {EXPORTS_PREFIX + str(export.kind): 1}
-    groups = groups_of(export, export.owner_uid)
+    # An export does not record its plan: it counts for the free one.
+    groups = groups_of(DEFAULT_ROLE, export.owner_uid, export.team_id)
     if not deps.usage.add(day, groups, counts, once=f"export:{export.id}"):
         return False
     instruments().usage_exports.add(1, {"plan": groups["plan"], "kind": str(export.kind)})
@@ -225,7 +220,7 @@ def _by_group(held: Mapping[Key, Mapping[str, int]]) -> dict[tuple[str, str], di
 
 def _record_job_metrics(job: Job, counts: Mapping[str, int]) -> None:
     metrics = instruments()
-    plan = plan_of(job)
+    plan = job.plan
     attributes = {"plan": plan, "status": str(job.status)}
     metrics.usage_books.add(1, attributes)
     metrics.usage_pages.add(counts[PAGES], {"plan": plan})

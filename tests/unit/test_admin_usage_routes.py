@@ -57,17 +57,8 @@ def ended_job(number: int, owner: str, at: datetime, status: JobStatus, **change
     return dataclasses.replace(job, **changes)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class PlannedJob(Job):
-    """A job as records will be once jobs carry a plan and a team."""
-
-    plan: str = "premium"
-    team_id: str | None = None
-
-
-def planned(job: Job, plan: str, team_id: str | None = None) -> PlannedJob:
-    fields = {f.name: getattr(job, f.name) for f in dataclasses.fields(Job)}
-    return PlannedJob(**{**fields, "plan": plan, "team_id": team_id})
+def planned(job: Job, plan: str, team_id: str | None = None) -> Job:
+    return dataclasses.replace(job, plan=plan, team_id=team_id)
 
 
 @pytest.fixture

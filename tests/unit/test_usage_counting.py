@@ -63,14 +63,6 @@ def a_job(
     return dataclasses.replace(job, **changes)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class TeamJob(Job):
-    """A job as records will be once jobs carry a plan and a team."""
-
-    plan: str = "premium"
-    team_id: str | None = None
-
-
 def counts(world: FakeWorld, dimension: str, key: str, day: str = DAY) -> Mapping[str, int]:
     return world.usage.counts.get((day, dimension, key), {})
 
@@ -146,10 +138,8 @@ def test_the_day_is_the_utc_day_the_job_ended() -> None:
 
 def test_a_job_counts_for_its_plan_and_its_team_when_it_names_them() -> None:
     world = fake_world()
-    base = complete(a_job(1, owner="teacher"))
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(Job)}
-    fields.update(plan="premium", team_id="team-7")
-    count_job_end(world.deps, TeamJob(**fields))
+    job = dataclasses.replace(complete(a_job(1, owner="teacher")), plan="premium")
+    count_job_end(world.deps, dataclasses.replace(job, team_id="team-7"))
 
     assert counts(world, "plan", "premium")["books"] == 1
     assert counts(world, "team", "team-7")["books"] == 1
