@@ -25,6 +25,7 @@ from shared.http.team_schemas import (
     TeamView,
 )
 from shared.service import teams
+from shared.service.access import member_team
 from shared.service.deps import Deps
 
 MAX_UID_LENGTH = 128  # Firebase's longest uid
@@ -51,7 +52,7 @@ def list_teams(call: Call[None, None], deps: Deps) -> TeamList:
 )  # fmt: skip
 def get_team(call: Call[None, None], deps: Deps) -> TeamView:
     uid = call.user.uid
-    return TeamView.of(teams.team_for_member(deps, uid, _team_id(call)), uid)
+    return TeamView.of(member_team(deps, uid, _team_id(call)), uid)
 
 
 @routes.route(

@@ -90,15 +90,9 @@ def teams_of(deps: Deps, uid: str) -> list[Team]:
     return deps.teams.list_for_member(uid)
 
 
-def team_for_member(deps: Deps, uid: str, team_id: TeamId) -> Team:
-    """The team, read now, if `uid` is one of its members; else TeamNotFound (a team the
-    caller is not in answers exactly like a missing one)."""
-    return member_team(deps, uid, team_id)
-
-
 def team_for_owner(deps: Deps, uid: str, team_id: TeamId) -> Team:
     """The team if `uid` owns it; a member who does not is refused (403)."""
-    team = team_for_member(deps, uid, team_id)
+    team = member_team(deps, uid, team_id)
     if team.role_of(uid) is not TeamRole.OWNER:
         raise Forbidden("Only the team's owners may do this.", details={"team_id": team_id})
     return team
@@ -122,7 +116,7 @@ def set_role(deps: Deps, uid: str, team_id: TeamId, member_uid: str, role: TeamR
 def remove_member(deps: Deps, uid: str, team_id: TeamId, member_uid: str) -> Team:
     """An owner removes a member, or a member leaves (`member_uid` is the caller); the
     team's last owner can do neither. Removing someone not in the team changes nothing."""
-    team_for_member(deps, uid, team_id)
+    member_team(deps, uid, team_id)
     if member_uid != uid:
         team_for_owner(deps, uid, team_id)
     now = deps.clock()
