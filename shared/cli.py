@@ -1,11 +1,14 @@
-"""Local command: run the text engine on a PDF, no network, no Google account.
+"""Local commands: run the text engine on a PDF, no network, no Google account; write
+the API's OpenAPI document (from which the web app's typed client is generated).
 
 python -m shared.cli process BOOK.pdf --limit 8 --format csv --out sentences.csv
+python -m shared.cli openapi --out web/openapi.json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -72,7 +75,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     process.add_argument("--model", default=DEFAULT_MODEL, help="the Gemini model")
     process.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    openapi = commands.add_parser("openapi", help="write the API's OpenAPI document (JSON)")
+    openapi.add_argument("--out", type=Path, required=True, help="file to write")
     return parser
+
+
+def _write_openapi(out: Path) -> None:
+    # Imported here: the API's routes pull in the web framework, which `process` needs not.
+    from shared.entrypoints.api import PREFIX, routes
+    from shared.entrypoints.docs import api_document
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(api_document(routes, PREFIX), indent=1) + "\n", encoding="utf-8")
 
 
 def _engine(args: argparse.Namespace, console: Console) -> TextEngine:
@@ -143,6 +157,9 @@ def _write(args: argparse.Namespace, run: LocalRun) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "openapi":
+        _write_openapi(args.out)
+        return 0
     console = Console(stderr=True)
     if not args.pdf.is_file():
         console.print(f"[red]error[/red] FILE_NOT_FOUND: no such file: {args.pdf}")

@@ -152,7 +152,9 @@ def delete_job(call: Call[None, None], deps: Deps) -> flask.Response:
 def get_sentences(call: Call[None, SentencesQuery], deps: Deps) -> SentencesPageView:
     query, job_id = call.query, _job_id(call)
     min_words = query.min_words or saved_settings(deps, call.user).min_sentence_words
-    page = queries.sentence_page(deps, call.user.uid, job_id, query.cursor, query.limit, min_words)
+    page = queries.sentence_page(
+        deps, call.user.uid, job_id, query.cursor, query.limit, min_words, query.q
+    )
     return SentencesPageView.of(job_id, page)
 
 

@@ -56,8 +56,7 @@ def register(routes: Routes[Any], prefix: str) -> None:
     @functools.cache
     def document() -> bytes:
         # Built at the first request, once every route is registered.
-        version = prefix.rsplit("/", 1)[-1]
-        return json.dumps(openapi_document(routes, title=TITLE, version=version)).encode()
+        return json.dumps(api_document(routes, prefix)).encode()
 
     def openapi_json(call: Call[None, None], context: object) -> flask.Response:
         return flask.Response(document(), mimetype="application/json")
@@ -82,6 +81,11 @@ def register(routes: Routes[Any], prefix: str) -> None:
     }
     for path, (summary, handler, errors) in summaries.items():
         routes.route("GET", path, summary, public=True, rate_class=None, errors=errors)(handler)
+
+
+def api_document(routes: Routes[Any], prefix: str) -> dict[str, Any]:
+    """The OpenAPI document of `routes`, versioned by the last part of `prefix` (v1)."""
+    return openapi_document(routes, title=TITLE, version=prefix.rsplit("/", 1)[-1])
 
 
 def docs_asset(call: Call[None, None], context: object) -> flask.Response:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.error_codes import error_codes
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
 from shared.domain.ids import ID_PATTERN, TeamId
 from shared.domain.jobs import REMOVED, Engine, Job, JobSettings, JobStatus
@@ -122,10 +123,21 @@ class SentencesQuery(Strict):
     limit: int = Field(default=500, ge=1, le=1000)
     # Leave out shorter sentences (default: the user's saved min_sentence_words).
     min_words: int | None = Field(default=None, ge=1, le=MAX_MIN_SENTENCE_WORDS)
+    # Only the sentences containing these words (case and accents ignored).
+    q: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+def _any_error_code(schema: dict[str, object]) -> None:
+    # Built when the schema is, once every error class is defined.
+    schema["enum"] = list(error_codes())
+
+
+# A stable, machine-readable code; documented as the enum of every code there is.
+ErrorCode = Annotated[str, Field(json_schema_extra=_any_error_code)]
 
 
 class ErrorView(BaseModel):
-    code: str
+    code: ErrorCode
     message: str
 
 
@@ -269,6 +281,9 @@ class SentenceView(BaseModel):
     source_index: int
     method: str
     flag: str | None = None
+    # The book's sentence this one came from, when it was rewritten or split (for the
+    # reader's "original" view); None when it passed through unchanged.
+    original: str | None = None
 
 
 class NotesQuery(Strict):
@@ -302,7 +317,15 @@ class SentencesPageView(BaseModel):
     def of(cls, job_id: str, page: SentencePage) -> SentencesPageView:
         return cls(
             job_id=job_id,
-            sentences=[SentenceView.model_validate(s.to_dict()) for s in page.sentences],
+            sentences=[
+                SentenceView.model_validate(
+                    {
+                        **s.to_dict(),
+                        "original": s.original if s.original != s.sentence.text else None,
+                    }
+                )
+                for s in page.sentences
+            ],
             next_cursor=page.next_cursor,
         )
 
@@ -390,7 +413,7 @@ class MeView(BaseModel):
 
 
 class ErrorDetail(BaseModel):
-    code: str  # stable, machine-readable
+    code: ErrorCode
     message: str  # for people
     details: dict[str, object]
     request_id: str

@@ -17,8 +17,9 @@ from shared.domain.errors import InvalidInput, JobNotCompleted, JobNotFound
 from shared.domain.ids import JobId
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.results import NumberedSentence
-from shared.domain.sentences import Note
+from shared.domain.sentences import Note, OutputSentence
 from shared.domain.teams import Action
+from shared.domain.text_search import contains
 from shared.service.access import allowed
 from shared.service.deps import Deps
 from shared.service.ports import ResultPart
@@ -53,18 +54,28 @@ def sentence_page(
     cursor: str | None,
     page_size: int,
     min_words: int = 1,
+    search: str | None = None,
 ) -> SentencePage:
     """Up to `page_size` sentences in book order, after the position `cursor` names,
-    leaving out those of fewer than `min_words` words."""
+    leaving out those of fewer than `min_words` words and, with `search`, those that do
+    not contain it (case and accents ignored).
+
+    A search reads the book's parts from the cursor on until the page is full: at worst
+    the whole book's results, a few dozen documents for a long novel.
+    """
     job = _completed_job(deps, owner_uid, job_id, page_size)
+
+    def kept(sentence: OutputSentence) -> bool:
+        return sentence.word_count >= min_words and (
+            search is None or contains(sentence.text, search)
+        )
+
     found, next_cursor = _page(
         deps.jobs.result_parts(job.id, _start_part(cursor)),
         cursor,
         page_size,
         lambda part: part.sentences,
-        lambda part, offset: (
-            _numbered(job, part, offset) if part.sentences[offset].word_count >= min_words else None
-        ),
+        lambda part, offset: _numbered(job, part, offset) if kept(part.sentences[offset]) else None,
     )
     return SentencePage(found, next_cursor)
 

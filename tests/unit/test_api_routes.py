@@ -230,3 +230,22 @@ def test_deep_health_answers_in_time_when_a_dependency_never_does() -> None:
     assert checks["firestore"]["status"] == "ok"
     assert (checks["storage"]["status"], checks["storage"]["detail"]) == ("failing", "Timeout")
     assert checks["storage"]["latency_ms"] < 1000
+
+
+def test_the_reader_gets_each_rewritten_sentences_original_and_can_search(
+    frontend: Frontend,
+) -> None:
+    job_id = frontend.upload_and_process({"sentence_length_limit": 5, "engine": "offline"})
+    page = frontend.json("GET", f"{PREFIX}/jobs/{job_id}/sentences?limit=200")["sentences"]
+    unchanged = [s for s in page if s["method"] == "kept"]
+    cut = [s for s in page if s["method"] != "kept"]
+    assert unchanged and cut
+    assert all(s["original"] is None for s in unchanged)
+    assert all(
+        s["text"] in s["original"] or s["word_count"] < len(s["original"].split()) for s in cut
+    )
+
+    hits = frontend.json("GET", f"{PREFIX}/jobs/{job_id}/sentences?q=ELLE&limit=5")["sentences"]
+    assert hits and all("elle" in s["text"].lower() for s in hits)
+    frontend.json("GET", f"{PREFIX}/jobs/{job_id}/sentences?q=", 422)
+    frontend.json("GET", f"{PREFIX}/jobs/{job_id}/sentences?q={'x' * 201}", 422)

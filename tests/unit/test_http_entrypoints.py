@@ -9,6 +9,7 @@ import flask
 import pytest
 from cloudevents.http import CloudEvent
 
+from shared.entrypoints.api import routes as api_routes
 from tests.apps import (
     ORIGINS,
     api_router,
@@ -134,3 +135,11 @@ def test_cors_grants_only_the_configured_origins() -> None:
     assert answer.headers["Access-Control-Allow-Origin"] == allowed
     assert "X-Request-ID" in answer.headers["Access-Control-Expose-Headers"]
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_a_browser_may_send_every_method_the_api_routes() -> None:
+    [allowed] = ORIGINS
+    preflight = call(API, "/api/v1/webhooks", "OPTIONS", headers={"Origin": allowed})
+    granted = {m.strip() for m in preflight.headers["Access-Control-Allow-Methods"].split(",")}
+
+    assert {route.method for route in api_routes.routes.values()} <= granted

@@ -19,6 +19,7 @@ from shared.domain.errors import (
     Unavailable,
 )
 from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.domain.text_search import folded
 from shared.service import chunks, dispatch, history, queries, upload_checks, upload_expiry, uploads
 from shared.service.deps import Limits
 from shared.service.ports import SignedUpload
@@ -415,3 +416,30 @@ def test_an_upload_arriving_after_its_job_was_cancelled_is_deleted(world: FakeWo
 
     assert outcome == "ignored: the job is cancelled"
     assert job.object_name not in world.store.objects
+
+
+def test_a_search_pages_through_only_the_matching_sentences(world: FakeWorld) -> None:
+    job = run_book(world)
+    first = queries.sentence_page(world.deps, OWNER, job.id, None, 1000)
+    every = [
+        *first.sentences,
+        *queries.sentence_page(world.deps, OWNER, job.id, first.next_cursor, 1000).sentences,
+    ]
+    assert len(every) == job.sentence_count
+    word = "elle"
+    expected = [s.index for s in every if word in folded(s.sentence.text)]
+    assert 3 < len(expected) < len(every)  # the sample has some, not all
+
+    found: list[int] = []
+    cursor = None
+    while True:
+        page = queries.sentence_page(world.deps, OWNER, job.id, cursor, 2, search="ELLE")
+        assert len(page.sentences) <= 2
+        found += [s.index for s in page.sentences]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+
+    assert found == expected
+    nothing = queries.sentence_page(world.deps, OWNER, job.id, None, 10, search="zzzzzz")
+    assert (nothing.sentences, nothing.next_cursor) == ([], None)

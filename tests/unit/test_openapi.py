@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import re
+import subprocess
+import sys
 import uuid
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import flask
@@ -14,6 +19,9 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from pydantic import BaseModel, computed_field, create_model
 from pydantic.json_schema import JsonSchemaMode
 
+import shared
+from shared.domain.errors import AppError
+from shared.domain.jobs import UPLOAD_EXPIRED
 from shared.entrypoints import api, docs
 from shared.http.openapi import openapi_document
 from shared.http.router import Call, Route, Routes
@@ -335,3 +343,32 @@ def test_registering_the_docs_twice_changes_nothing() -> None:
     docs.register(api.routes, api.PREFIX)
 
     assert api.routes.routes == before
+
+
+def _every_error_class() -> set[type[AppError]]:
+    for module in pkgutil.walk_packages(shared.__path__, "shared."):
+        importlib.import_module(module.name)
+    found: set[type[AppError]] = set()
+    pending = [AppError]
+    while pending:
+        error = pending.pop()
+        found.add(error)
+        pending += error.__subclasses__()
+    return found
+
+
+def test_the_written_document_lists_every_error_code_as_an_enum(tmp_path: Path) -> None:
+    # Written by the command a client's build runs, in a process of its own, which imports
+    # only the API: an error class the API does not import would be missing from the enum.
+    out = tmp_path / "openapi.json"
+    subprocess.run([sys.executable, "-m", "shared.cli", "openapi", "--out", str(out)], check=True)
+    written = json.loads(out.read_text(encoding="utf-8"))
+    schemas = written["components"]["schemas"]
+
+    expected = {error.code for error in _every_error_class()} | {UPLOAD_EXPIRED}
+    for model in ("ErrorDetail", "ErrorView"):
+        assert set(schemas[model]["properties"]["code"]["enum"]) == expected
+    assert (
+        written["paths"].keys()
+        == openapi_document(api.routes, title="", version="")["paths"].keys()
+    )

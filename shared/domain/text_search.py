@@ -1,0 +1,23 @@
+"""Finding words in sentences the way a reader types them: case and accents ignored.
+
+A learner searching "ete" or "Eté" wants "été"; ligatures and typographic apostrophes
+("cœur", "l’homme") match their plain spellings ("coeur", "l'homme").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_PLAIN = str.maketrans({"’": "'", "ʼ": "'", "œ": "oe", "æ": "ae", "\u00a0": " ", "\u202f": " "})
+
+
+def folded(text: str) -> str:
+    """`text` lower-cased, without accents, with plain apostrophes, spaces and letters."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.split())
+
+
+def contains(text: str, query: str) -> bool:
+    """Whether `query` occurs in `text`, both folded."""
+    return folded(query) in folded(text)
