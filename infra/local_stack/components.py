@@ -88,6 +88,9 @@ def fake_gcs_server(binary: Path, port: int, notifications: NotificationTopic | 
         str(binary), "-scheme", "http", "-backend", "memory",
         "-host", LOOPBACK, "-port", str(port),
         "-public-host", address, "-external-url", f"http://{address}",
+        # A browser's PUT to a signed URL sends this header, so its preflight must be
+        # granted it (fake-gcs then allows any origin); without it the preflight is 403.
+        "-cors-headers", "X-Goog-Content-Length-Range",
     ]  # fmt: skip
     env = {}
     if notifications is not None:
@@ -214,6 +217,23 @@ def auth_emulator(
             "TMPDIR": str(home / "tmp"),
         },
         cwd=home,
+    )  # fmt: skip
+
+
+APP_COMPONENT = "app"
+
+
+def app_server(dist: Path, port: int, site_file: Path) -> Launch:
+    """The web app's server (infra/local_stack/app_server.py) on a loopback port."""
+    return Launch(
+        name=APP_COMPONENT,
+        argv=(
+            sys.executable, "-m", "infra.local_stack.app_server",
+            "--dist", str(dist), "--host", LOOPBACK, "--port", str(port),
+            "--site", str(site_file),
+        ),
+        probe=http_ok(f"http://{LOOPBACK}:{port}/config.json"),
+        env=_PYTHON_ENV,
     )  # fmt: skip
 
 

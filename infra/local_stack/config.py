@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from infra.local_stack.paths import CLAMAV_SIGNATURES, LOG_DIR
+from infra.local_stack.paths import CLAMAV_SIGNATURES, LOG_DIR, WEB_DIST
 
 SignatureType = Literal["http", "cloudevent"]
 # firebase-admin's switch to the Auth emulator (host:port, no scheme).
@@ -42,6 +42,21 @@ class FunctionSpec:
 
 
 @dataclass(frozen=True)
+class WebApp:
+    """The web app, served from its build on a port of its own (the app server).
+
+    The stack writes its config.json (this stack's API, storage and Auth emulator) and
+    gives the API function `cors_origins_env` = the app's origin, so the app may call it.
+    """
+
+    dist: Path = WEB_DIST
+    api_function: str = "api"  # the http function whose URL + api_path is the API
+    api_path: str = "/api/v1"
+    cors_origins_env: str = "FNT_CORS_ORIGINS"
+    api_key: str = "fake-api-key"  # the Auth emulator accepts any key
+
+
+@dataclass(frozen=True)
 class StackConfig:
     """Settings of one local stack. The defaults start every service and no function."""
 
@@ -68,6 +83,8 @@ class StackConfig:
     # Redelivery backoff for failed events; Eventarc's is 10..600 s, shorter here.
     event_retry_min_seconds: int = 1
     event_retry_max_seconds: int = 10
+    # The web app and its server; None serves no app.
+    web_app: WebApp | None = None
     log_dir: Path = LOG_DIR
     startup_timeout_seconds: float = 60.0
     stop_grace_seconds: float = 5.0
@@ -78,6 +95,8 @@ class StackConfig:
             raise ValueError(f"function names must be unique: {names}")
         if self.storage_event_target is not None:
             self._check_event_target()
+        if self.web_app is not None:
+            self._check_web_app(self.web_app)
 
     def _check_event_target(self) -> None:
         missing = {Service.STORAGE, Service.PUBSUB} - self.services
@@ -88,6 +107,17 @@ class StackConfig:
             raise ValueError(
                 f"storage_event_target {self.storage_event_target!r} must name a cloudevent"
                 " function of this stack"
+            )
+
+    def _check_web_app(self, app: WebApp) -> None:
+        missing = {Service.STORAGE, Service.AUTH} - self.services
+        if missing:
+            raise ValueError(f"the web app also needs: {sorted(map(str, missing))}")
+        api = next((f for f in self.functions if f.name == app.api_function), None)
+        if api is None or api.signature_type != "http":
+            raise ValueError(
+                f"the web app's api_function {app.api_function!r} must name an http function"
+                " of this stack"
             )
 
     @property

@@ -8,5 +8,7 @@ LOG_DIR = LOCAL_DIR / "logs"
 RUN_DIR = LOCAL_DIR / "run"
 VENVS_DIR = LOCAL_DIR / "venvs"
 REQUIREMENTS_FILE = REPO_ROOT / "infra" / "requirements-stack.txt"
+# The web app's build (`make web`), which the app server serves.
+WEB_DIST = REPO_ROOT / "web" / "dist"
 # ClamAV's signatures for local runs: the EICAR test file's, nothing downloaded.
 CLAMAV_SIGNATURES = REPO_ROOT / "infra" / "local_stack" / "clamav"

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import tempfile
 from contextlib import ExitStack
+from pathlib import Path
 from types import TracebackType
 
 import requests
 
 from infra.local_stack import components, prerequisites
-from infra.local_stack.components import AuthEmulatorPorts, Launch, NotificationTopic
-from infra.local_stack.config import AUTH_EMULATOR_HOST_ENV, Service, StackConfig
+from infra.local_stack.app_server import site_document
+from infra.local_stack.components import (
+    APP_COMPONENT,
+    AuthEmulatorPorts,
+    Launch,
+    NotificationTopic,
+)
+from infra.local_stack.config import (
+    AUTH_EMULATOR_HOST_ENV,
+    FunctionSpec,
+    Service,
+    StackConfig,
+    WebApp,
+)
 from infra.local_stack.errors import ComponentError, StackError
 from infra.local_stack.firebase_tools import ensure_firebase_tools
 from infra.local_stack.paths import REPO_ROOT, RUN_DIR
@@ -21,6 +36,7 @@ from infra.local_stack.pubsub_admin import create_event_subscription
 from infra.local_stack.readiness import Probe, poll_until_ready
 from infra.local_stack.shutdown_signals import exit_on_termination_signals
 from infra.local_stack.tasks_venv import ensure_tasks_emulator_venv
+from infra.web_hosting import HostingSettings
 
 # The ports the Firebase CLI opens beside the Auth emulator's (see AuthEmulatorPorts).
 _AUTH_HUB, _AUTH_LOGGING = "auth-hub", "auth-logging"
@@ -85,6 +101,13 @@ class LocalStack:
     def auth_host(self) -> str:
         """The Firebase Auth emulator's host:port (its REST API is under http://)."""
         return self._address(Service.AUTH)
+
+    @property
+    def app_url(self) -> str:
+        """The web app's origin (http://127.0.0.1:PORT), when the stack serves it."""
+        if APP_COMPONENT not in self._ports:
+            raise StackError("this stack serves no web app (StackConfig.web_app is None)")
+        return f"http://{LOOPBACK}:{self._ports[APP_COMPONENT]}"
 
     @property
     def function_urls(self) -> dict[str, str]:
@@ -162,6 +185,8 @@ class LocalStack:
         """Launch everything at once, except what needs the Pub/Sub emulator up."""
         config = self.config
         tools = prerequisites.check(config.services, need_functions=bool(config.functions))
+        if config.web_app is not None:
+            _check_built(config.web_app)
         # Before any launch: the first run builds this venv (~10 s of pip), which
         # would otherwise compete with the emulators' boot for this machine's CPUs.
         tasks_python = ensure_tasks_emulator_venv() if Service.TASKS in config.services else None
@@ -169,7 +194,8 @@ class LocalStack:
         firebase_cli = ensure_firebase_tools(tools.npm) if tools.npm is not None else None
         function_keys = [components.function_component_name(f.name) for f in config.functions]
         auth_keys = [_AUTH_HUB, _AUTH_LOGGING] if Service.AUTH in config.services else []
-        keys = [*sorted(config.services), *auth_keys, *function_keys]
+        app_keys = [APP_COMPONENT] if config.web_app is not None else []
+        keys = [*sorted(config.services), *auth_keys, *function_keys, *app_keys]
         self._ports = dict(zip(keys, free_ports(len(keys)), strict=True))
         # Java emulators first: they are the slowest to boot, the rest overlaps them.
         if (gcloud := tools.gcloud) is not None:
@@ -196,7 +222,9 @@ class LocalStack:
         function_env = self.env()
         for spec in config.functions:
             port = self._ports[components.function_component_name(spec.name)]
-            self._launch(components.function(spec, port, function_env))
+            self._launch(components.function(self._with_app_origin(spec), port, function_env))
+        if config.web_app is not None:
+            self._launch_app(config.web_app, Path(run_dir))
         if tasks_python is not None:
             self._launch(
                 components.tasks_emulator(
@@ -232,6 +260,28 @@ class LocalStack:
         self._await(*self._pending)
         for bucket in config.buckets:
             self.create_bucket(bucket, versioned=bucket in config.versioned_buckets)
+
+    def _with_app_origin(self, spec: FunctionSpec) -> FunctionSpec:
+        """The API function allows exactly the app's origin in CORS; others unchanged."""
+        app = self.config.web_app
+        if app is None or spec.name != app.api_function:
+            return spec
+        return dataclasses.replace(spec, env={**spec.env, app.cors_origins_env: self.app_url})
+
+    def _launch_app(self, app: WebApp, run_dir: Path) -> None:
+        """The app server, with a config.json and CSP naming this stack's addresses."""
+        api_url = self.function_urls[app.api_function] + app.api_path
+        settings = HostingSettings(
+            api_url=api_url,
+            project_id=self.config.project,
+            api_key=app.api_key,
+            auth_domain=f"{self.config.project}.firebaseapp.com",
+            storage_origins=(self.storage_url,),
+            auth_emulator_url=f"http://{self.auth_host}",
+        )
+        site_file = run_dir / "app-site.json"
+        site_file.write_text(json.dumps(site_document(settings), indent=2), encoding="utf-8")
+        self._launch(components.app_server(app.dist, self._ports[APP_COMPONENT], site_file))
 
     def _notifications(self) -> NotificationTopic | None:
         """Create the notification topic and the bridge's subscription, if Pub/Sub runs.
@@ -274,3 +324,10 @@ class LocalStack:
         if service not in self._ports:
             raise StackError(f"{service} is not part of this stack (or it is not started)")
         return f"{LOOPBACK}:{self._ports[service]}"
+
+
+def _check_built(app: WebApp) -> None:
+    if not (app.dist / "index.html").is_file():
+        raise StackError(
+            f"the web app is not built ({app.dist}/index.html is missing): run `make web`"
+        )
