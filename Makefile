@@ -14,7 +14,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: clamd setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan bench-cold-start bench-ratelimit clean
+.PHONY: clamd chromium web setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan bench-cold-start bench-ratelimit clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,26 @@ ifeq ($(CLAMD),)
 endif
 
 setup: $(STAMP) clamd
+
+# Debian's Chromium, which the browser tests (tests/browser, Playwright) drive; as root
+# this installs it, else it says how.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium > /dev/null; \
+	  else echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; \
+	fi
+
+# The web app (web/) into web/dist: the API's OpenAPI document (its typed client is
+# generated from it), `npm ci` when web/package-lock.json changed since the last install,
+# then `npm run build` (client generation, type check, vite build).
+web: $(STAMP)
+	$(PY) -m shared.cli openapi --out web/openapi.json
+	@if [ ! -f web/node_modules/.package-lock.json ] || \
+	  [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then \
+	  echo "cd web && npm ci"; cd web && npm ci --no-audit --no-fund; \
+	fi
+	cd web && npm run build
 
 $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(PY) -m pip install --quiet -r requirements-bench.txt
@@ -51,8 +71,8 @@ run-gemini: setup
 smoke-gemini: $(STAMP)
 	$(PY) -m infra.smoke_gemini
 
-# The local system stays up for a frontend or curl; writes .local/stack.json.
-dev: setup
+# The local system and the web app stay up until Ctrl-C; writes .local/stack.json.
+dev: setup web
 	$(PY) -m infra.dev_stack
 
 # The text engine alone on a PDF, no services (FORMAT=csv|xlsx|json).
@@ -74,8 +94,8 @@ shape: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
 # Every test, with line coverage of shared/ and functions/ (the local stack's function
-# processes included), printed at the end.
-test: setup lint shape terraform-check
+# processes included), printed at the end; the browser tests use the web app's build.
+test: setup web chromium lint shape terraform-check
 	rm -f .coverage .coverage.*
 	$(PY) -m pytest -q --cov --cov-report=term
 

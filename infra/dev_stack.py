@@ -1,8 +1,9 @@
 """`make dev`: the whole local system stays up for a frontend or curl until Ctrl-C.
 
-Once every part answers it writes .local/stack.json ({"api_url", "project_id",
-"auth_emulator_host", "dev_token"}) and removes it on exit. The token is an
-unsigned Auth-emulator token for a test user: only the local stack accepts it.
+It serves the web app too (the build of `make web`). Once every part answers it
+writes .local/stack.json ({"app_url", "api_url", "project_id", "auth_emulator_host",
+"dev_token"}) and removes it on exit. The token is an unsigned Auth-emulator token
+for a test user: only the local stack accepts it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 
 from infra.api_client import local_api_url
 from infra.local_stack import LocalStack, StackError
+from infra.local_stack.config import WebApp
 from infra.local_stack.paths import LOCAL_DIR
 from infra.local_stack.product import ALLOW_LOOPBACK_WEBHOOKS, product_config
 from shared.adapters.firebase_tokens import mint_emulator_token
@@ -24,9 +26,11 @@ TOKEN_LIFETIME_SECONDS = 24 * 3600
 
 def main() -> int:
     try:
-        with LocalStack(product_config(env=ALLOW_LOOPBACK_WEBHOOKS)) as stack:
+        config = product_config(env=ALLOW_LOOPBACK_WEBHOOKS, web_app=WebApp())
+        with LocalStack(config) as stack:
             project = stack.config.project
             details = {
+                "app_url": stack.app_url,
                 "api_url": local_api_url(stack),
                 "project_id": project,
                 # The Firebase Auth emulator (host:port), for a frontend's sign-in.
@@ -54,9 +58,10 @@ def main() -> int:
 def _print(details: dict[str, str]) -> None:
     where = STACK_FILE.relative_to(LOCAL_DIR.parent)
     print(f"local stack up (details in {where}); Ctrl-C stops it")
-    print(f"  API:   {details['api_url']}")
+    print(f"  App: {details['app_url']}")
+    print(f"  API: {details['api_url']}")
     print(f"  token: {details['dev_token']}")
-    print(f'  try:   curl -H "Authorization: Bearer $TOKEN" {details["api_url"]}/health')
+    print(f'  try: curl -H "Authorization: Bearer $TOKEN" {details["api_url"]}/health')
     sys.stdout.flush()
 
 

@@ -5,7 +5,7 @@ config.json, and the deployment writes them for Firebase Hosting:
 
     python -m infra.web_hosting --api-url URL --project-id P --api-key K --auth-domain D
         [--auth-emulator-url URL] [--google-sign-in] --storage-origin ORIGIN ...
-        --dist web/dist --firebase-json web/firebase.json
+        --dist web/dist --firebase-json web/firebase.json [--site SITE]
 """
 
 from __future__ import annotations
@@ -205,10 +205,12 @@ def runtime_config(settings: HostingSettings) -> dict[str, Any]:
     }
 
 
-def firebase_json(settings: HostingSettings) -> dict[str, Any]:
-    """Firebase Hosting's configuration, next to the built app (public: dist)."""
+def firebase_json(settings: HostingSettings, site: str | None = None) -> dict[str, Any]:
+    """Firebase Hosting's configuration, next to the built app (public: dist); `site`
+    names the Hosting site when the project has more than its default one."""
     return {
         "hosting": {
+            **({"site": site} if site else {}),
             "public": "dist",
             "ignore": ["firebase.json", "**/.*", "**/node_modules/**"],
             # The app routes in the browser: every path without a file is the app.
@@ -244,6 +246,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--dist", type=Path, required=True, help="the built app (web/dist)")
     parser.add_argument("--firebase-json", type=Path, required=True, help="file to write")
+    parser.add_argument("--site", help="the Firebase Hosting site (default: the project's)")
     return parser
 
 
@@ -265,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.dist / "index.html").is_file():
         parser.error(f"{args.dist} holds no built app (index.html): run `make web` first")
     _write_json(args.dist / "config.json", runtime_config(settings))
-    _write_json(args.firebase_json, firebase_json(settings))
+    _write_json(args.firebase_json, firebase_json(settings, args.site))
     return 0
 
 

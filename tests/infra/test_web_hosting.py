@@ -204,6 +204,7 @@ def test_firebase_json_serves_dist_as_a_single_page_app_with_the_headers() -> No
     hosting = firebase_json(PRODUCTION)["hosting"]
 
     assert hosting["public"] == "dist"
+    assert "site" not in hosting  # the project's default site
     assert hosting["rewrites"] == [{"source": "**", "destination": "/index.html"}]
     every, assets = hosting["headers"]  # the later rule wins where both set a header
     every_headers = {h["key"]: h["value"] for h in every["headers"]}
@@ -233,10 +234,11 @@ def test_the_cli_writes_config_json_into_the_build_and_firebase_json(tmp_path: P
     (dist / "index.html").write_text("<!doctype html>")
     firebase = tmp_path / "firebase.json"
 
-    assert main(cli_args(dist, firebase, "--google-sign-in")) == 0
+    assert main(cli_args(dist, firebase, "--google-sign-in", "--site", "fnt-app")) == 0
 
     assert json.loads((dist / "config.json").read_text()) == runtime_config(PRODUCTION)
-    assert json.loads(firebase.read_text()) == firebase_json(PRODUCTION)
+    assert json.loads(firebase.read_text()) == firebase_json(PRODUCTION, site="fnt-app")
+    assert json.loads(firebase.read_text())["hosting"]["site"] == "fnt-app"
 
 
 def test_the_cli_refuses_a_bad_origin_and_a_missing_build(
