@@ -125,7 +125,7 @@ resource "google_cloudfunctions2_function" "api" {
     environment_variables = merge(local.common_env, {
       THREADS                     = "8"
       FNT_SIGNING_SERVICE_ACCOUNT = google_service_account.api.email
-      FNT_CORS_ORIGINS            = join(",", var.cors_origins)
+      FNT_CORS_ORIGINS            = join(",", local.app_origins) # hosting.tf
       FNT_RATE_LIMITS             = length(var.rate_limits) > 0 ? jsonencode(var.rate_limits) : ""
     })
   }

@@ -56,9 +56,12 @@ locals {
     "cloudtrace.googleapis.com",
     "drive.googleapis.com",
     "eventarc.googleapis.com",
+    "firebase.googleapis.com",        # the Firebase project and web app (hosting.tf)
+    "firebasehosting.googleapis.com", # the web app's site
     "firestore.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
+    "identitytoolkit.googleapis.com", # Identity Platform: sign-in (identity.tf)
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "pubsub.googleapis.com",

@@ -80,3 +80,30 @@ output "dashboard_url" {
   description = "The monitoring dashboard in the console."
   value       = "https://console.cloud.google.com/monitoring/dashboards/builder/${basename(google_monitoring_dashboard.main.id)}?project=${var.project_id}"
 }
+
+output "app_url" {
+  description = "The web app's address: its Firebase Hosting site (cloudbuild.yaml deploys each release there)."
+  value       = "https://${google_firebase_hosting_site.app.site_id}.web.app"
+}
+
+output "hosting_site" {
+  description = "The Firebase Hosting site id, as `firebase deploy --only hosting:SITE` names it."
+  value       = google_firebase_hosting_site.app.site_id
+}
+
+output "web_config" {
+  description = "What the web app's build and deploy need (cloudbuild.yaml passes these to infra.web_hosting, which writes the app's config.json): the API base URL, the Firebase web config the SDK starts with (the API key is public by design: it names the project, sign-in rules protect it), the Hosting site, and whether Google sign-in is on."
+  value = {
+    api_url        = "${google_cloudfunctions2_function.api.service_config[0].uri}/api/v1"
+    project_id     = var.project_id
+    api_key        = data.google_firebase_web_app_config.app.api_key
+    auth_domain    = local.auth_domain
+    hosting_site   = google_firebase_hosting_site.app.site_id
+    google_sign_in = local.google_sign_in
+  }
+}
+
+output "google_oauth_client_secret" {
+  description = "Secret Manager secret to put the Google sign-in OAuth client's secret in (created empty; then set google_oauth_client_id)."
+  value       = google_secret_manager_secret.google_oauth_client_secret.secret_id
+}

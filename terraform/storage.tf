@@ -45,17 +45,18 @@ resource "google_storage_bucket" "uploads" {
     }
   }
 
-  # The browser PUTs the PDF straight to its signed URL, with exactly the signed
-  # headers (content-type and x-goog-content-length-range); for a cross-origin PUT
-  # the bucket must allow the method and those request headers.
-  dynamic "cors" {
-    for_each = length(var.cors_origins) > 0 ? [var.cors_origins] : []
-    content {
-      origin          = cors.value
-      method          = ["PUT"]
-      response_header = ["content-type", "x-goog-content-length-range"]
-      max_age_seconds = 3600
-    }
+  # The web app PUTs the PDF straight to its signed URL, with exactly the signed
+  # headers (content-type and x-goog-content-length-range): a cross-origin PUT with
+  # headers a simple request cannot carry, so the browser first sends an OPTIONS
+  # preflight. Cloud Storage answers it from this block: the origin and method must
+  # be listed, and `response_header` is both the request headers allowed
+  # (Access-Control-Allow-Headers) and the response headers exposed. The app's
+  # origins (hosting.tf) are always in.
+  cors {
+    origin          = local.app_origins
+    method          = ["PUT", "OPTIONS"]
+    response_header = ["content-type", "x-goog-content-length-range"]
+    max_age_seconds = 3600
   }
 
   depends_on = [google_project_service.enabled]
@@ -100,16 +101,13 @@ resource "google_storage_bucket" "exports" {
     }
   }
 
-  # A frontend that fetches the file (rather than navigating to it) reads it
-  # cross-origin with a signed GET URL.
-  dynamic "cors" {
-    for_each = length(var.cors_origins) > 0 ? [var.cors_origins] : []
-    content {
-      origin          = cors.value
-      method          = ["GET"]
-      response_header = ["content-type", "content-disposition"]
-      max_age_seconds = 3600
-    }
+  # The web app may fetch a file (rather than navigate to it): a cross-origin GET of
+  # its signed URL, which may read the file's type and name.
+  cors {
+    origin          = local.app_origins
+    method          = ["GET"]
+    response_header = ["content-type", "content-disposition"]
+    max_age_seconds = 3600
   }
 
   depends_on = [google_project_service.enabled]

@@ -91,7 +91,7 @@ variable "notification_email" {
 }
 
 variable "cors_origins" {
-  description = "Browser origins of the frontend (scheme://host[:port], no path), allowed to call the API (FNT_CORS_ORIGINS) and to PUT uploads into the bucket with their signed URLs."
+  description = "Browser origins of the web app besides its Firebase Hosting site's two (always allowed): a custom domain, a developer's localhost (scheme://host[:port], no path). Each may call the API (FNT_CORS_ORIGINS), PUT uploads and fetch exports with their signed URLs, and is an authorized sign-in domain."
   type        = list(string)
   default     = []
 
@@ -101,6 +101,28 @@ variable "cors_origins" {
       can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", origin)) || can(regex("^http://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?$", origin))
     ])
     error_message = "Each origin must be https://host[:port] without a path or trailing slash (plain http only for localhost)."
+  }
+}
+
+variable "hosting_site_id" {
+  description = "The Firebase Hosting site of the web app, served at https://SITE.web.app: a globally unique DNS label. Empty: PROJECT_ID-NAME_PREFIX. Changing it makes a new site (the old one keeps serving until deleted)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.hosting_site_id == "" || can(regex("^[a-z0-9][a-z0-9-]{4,61}[a-z0-9]$", var.hosting_site_id))
+    error_message = "hosting_site_id must be empty or 6 to 63 lowercase letters, digits or hyphens, not starting or ending with a hyphen."
+  }
+}
+
+variable "google_oauth_client_id" {
+  description = "Client id of the OAuth client (type Web application) that Google sign-in uses. Terraform cannot create it: make it in the console (APIs & Services, Credentials) with the authorized redirect URI https://SITE.web.app/__/auth/handler, put its secret in the PREFIX-google-oauth-client-secret secret (output google_oauth_client_secret), then set this. Empty: Google sign-in off, email links only."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.google_oauth_client_id == "" || can(regex("^[0-9]+-[a-z0-9]+\\.apps\\.googleusercontent\\.com$", var.google_oauth_client_id))
+    error_message = "google_oauth_client_id must be empty or an OAuth client id such as 1234567890-abc123.apps.googleusercontent.com."
   }
 }
 

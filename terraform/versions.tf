@@ -1,9 +1,12 @@
 # Providers and state.
 #
 # google and google-beta are pinned to the 6.x line: every resource here is read
-# against that schema. google-beta is only used where a resource exists in beta
-# alone (google_project_service_identity, which makes the Eventarc and Pub/Sub
-# service agents exist before the storage trigger is created).
+# against that schema. google-beta is used where a resource exists in beta alone
+# (google_project_service_identity, which makes the Eventarc and Pub/Sub service
+# agents exist before the storage trigger is created; Firebase: the project, the web
+# app, the Hosting site) and for Identity Platform. It bills its calls to the
+# project itself (user_project_override): the Firebase and Identity Toolkit APIs
+# refuse a deployer's own user credentials without a quota project.
 # archive zips the function source (functions/main.py + shared/ + requirements.txt)
 # at plan time, so no separate packaging step is needed for `terraform apply`.
 # time waits out Google's eventual consistency where the provider does not retry:
@@ -64,4 +67,7 @@ provider "google-beta" {
   project        = var.project_id
   region         = var.region
   default_labels = local.labels
+
+  user_project_override = true
+  billing_project       = var.project_id
 }

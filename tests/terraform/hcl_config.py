@@ -257,6 +257,18 @@ def secret_readers(config: Config, key: str) -> dict[str, str | None]:
     return {role: reference(accounts[role]) for name, role in secret_grants(config) if name == key}
 
 
+def secret_values_in_configuration(config: Config) -> dict[str, set[str | None]]:
+    """Where a secret's value meets Terraform: the files that write one (`secret_data =`,
+    of a version resource), and the secrets whose latest version Terraform reads (a
+    `google_secret_manager_secret_version` data source) by the data source's name."""
+    written = {name for name, text in config.texts.items() if re.search(r"\bsecret_data\s*=", text)}
+    read = {
+        name: {reference(body["secret"])}
+        for name, body in config.data.get("google_secret_manager_secret_version", {}).items()
+    }
+    return {"written in": written, **read}
+
+
 def merged_env(config: Config, expression: Any) -> dict[str, Any]:
     """The environment variables of `merge(local.common, {...})`, or of a plain map."""
     expression = resolve_local(config, expression)

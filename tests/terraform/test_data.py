@@ -29,6 +29,7 @@ from tests.terraform.hcl_config import (
     reference,
     resource_instances,
     secret_readers,
+    secret_values_in_configuration,
 )
 
 BUCKET = "google_storage_bucket"
@@ -69,18 +70,29 @@ def test_uploads_are_versioned_and_expire(config: Config) -> None:
 
 
 def test_uploads_accept_the_browsers_signed_put(config: Config) -> None:
-    cors = block(config.resource(BUCKET, "uploads"), "cors")
-    assert cors["origin"] == "${cors.value}"
-    assert cors["method"] == ["PUT"]
-    # Exactly the headers the API signs (shared/adapters/gcs_store.py).
+    uploads = config.resource(BUCKET, "uploads")
+    assert "dynamic" not in uploads, "the app's origins are always allowed: a static block"
+    cors = block(uploads, "cors")
+    # The web app's origins: its Hosting site's and the extras (test_web.py).
+    assert cors["origin"] == "${local.app_origins}"
+    # The PUT, and the OPTIONS preflight its non-simple headers make the browser send.
+    assert sorted(cors["method"]) == ["OPTIONS", "PUT"]
+    # Exactly the headers the API signs (shared/adapters/gcs_store.py): in a bucket's
+    # CORS, response_header is also the request headers a preflight may announce.
     assert {header.lower() for header in cors["response_header"]} == {
         "content-type",
         "x-goog-content-length-range",
     }
     source = inspect.getsource(GcsObjectStore.signed_upload)
     assert '"x-goog-content-length-range"' in source and '"content-type"' in source
-    dynamic = config.resource(BUCKET, "uploads")["dynamic"][0]["cors"]
-    assert "var.cors_origins" in dynamic["for_each"]
+
+
+def test_exports_can_be_fetched_by_the_app(config: Config) -> None:
+    exports = config.resource(BUCKET, "exports")
+    assert "dynamic" not in exports
+    cors = block(exports, "cors")
+    assert cors["origin"] == "${local.app_origins}"
+    assert cors["method"] == ["GET"]
 
 
 def test_exports_expire(config: Config) -> None:
@@ -248,6 +260,7 @@ def test_the_gemini_secret_is_created_empty(config: Config) -> None:
     assert set(secrets) == {
         address(SECRET, "keys", "gemini_api_key"),
         address(SECRET, "keys", "webhook_signing_key"),
+        address(SECRET, "google_oauth_client_secret"),
     }
     key = secrets[address(SECRET, "keys", "gemini_api_key")]
     assert key["replication"] == [{"auto": [{}]}]
@@ -256,8 +269,13 @@ def test_the_gemini_secret_is_created_empty(config: Config) -> None:
     assert Settings.model_fields["gemini_key_secret"].default == GEMINI_API_KEY_SECRET
     assert not config.of_type("google_secret_manager_secret_version")
     assert not config.of_type("google_secret_manager_regional_secret_version")
-    for name, text in config.texts.items():
-        assert "secret_data" not in text, name
+    # Terraform writes no secret's value, and reads only the Google sign-in client's.
+    assert secret_values_in_configuration(config) == {
+        "written in": set(),
+        "google_oauth_client_secret": {
+            "google_secret_manager_secret.google_oauth_client_secret.id"
+        },
+    }
 
 
 def test_only_the_functions_read_the_gemini_secret(config: Config) -> None:
