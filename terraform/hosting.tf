@@ -5,8 +5,9 @@
 # - Firebase Auth's handler (/__/auth/handler) is served by every Hosting site, so
 #   with the site as the auth domain the Google sign-in popup and redirect stay on
 #   the app's own origin and work in browsers that block third-party cookies;
-# - each deploy is an atomic, versioned release: a rollback is one command
-#   (`firebase hosting:rollback`, or the console), with no half-uploaded state;
+# - each deploy is an atomic, versioned release, never half-uploaded; rolling back is
+#   one click in the console's release history, or
+#   `firebase hosting:clone SITE@VERSION SITE:live`;
 # - no load balancer to pay for by the hour.
 # Terraform declares the site and the Firebase web app the SDK is configured from;
 # cloudbuild.yaml builds the app and deploys each release to the site, with the
