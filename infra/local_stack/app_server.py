@@ -117,7 +117,7 @@ def _content_type(file: Path) -> str:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _AppServer
+    server: AppServer
     protocol_version = "HTTP/1.1"  # keep-alive, as browsers expect
     server_version, sys_version = "app-server", ""  # no Python version in the Server header
 
@@ -136,7 +136,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(answer.body)
 
 
-class _AppServer(ThreadingHTTPServer):
+class AppServer(ThreadingHTTPServer):
+    """Serves `site` at `address` (port 0: a free one, read from server_address)."""
+
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], site: Site) -> None:
@@ -152,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, required=True, help="config.json and header rules")
     args = parser.parse_args(argv)
     site = Site.load(args.dist, args.site)
-    with _AppServer((args.host, args.port), site) as server:
+    with AppServer((args.host, args.port), site) as server:
         print(f"{READY_MARKER} on http://{args.host}:{args.port}", flush=True)
         server.serve_forever()
     return 0
