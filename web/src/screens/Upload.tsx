@@ -1,0 +1,204 @@
+import { useEffect, useId, useState } from "preact/hooks";
+import { ErrorBox } from "../components/ErrorBox";
+import { enginesFor, JobSettingsFields, validLength, type JobSettings } from "../components/JobSettingsFields";
+import { Screen } from "../components/Screen";
+import { SpaceSelect } from "../components/SpaceSelect";
+import { bytes, count } from "../format";
+import { errorMessage } from "../i18n/errorMessage";
+import { t } from "../i18n";
+import { useAction } from "../state/hooks";
+import { useSession } from "../state/session";
+import {
+  checkFile,
+  estimate,
+  excludes,
+  settingsKey,
+  wantsEstimate,
+  type Candidate,
+} from "../upload/candidates";
+import { startBooks } from "../upload/start";
+
+export function Upload() {
+  const { api, me, settings: saved, space } = useSession();
+  const [settings, setSettings] = useState<JobSettings>({ sentence_length_limit: 8, engine: "auto", keep_dialogue: false });
+  const [candidates, setCandidates] = useState<Candidate[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const [invalid, setInvalid] = useState(false);
+  const inputId = useId();
+
+  // The user's saved defaults, once known (within what their plan allows).
+  useEffect(() => {
+    if (!saved) return;
+    const engine = enginesFor(me).includes(saved.engine ?? "auto") ? saved.engine : "auto";
+    setSettings({ sentence_length_limit: saved.sentence_length_limit, engine, keep_dialogue: saved.keep_dialogue });
+  }, [saved, me]);
+
+  const update = (key: number, change: Partial<Candidate>) =>
+    setCandidates((list) => list.map((c) => (c.key === key ? { ...c, ...change } : c)));
+
+  const runEstimate = async (candidate: Candidate, withSettings: JobSettings) => {
+    if (!wantsEstimate(candidate) || !validLength(withSettings.sentence_length_limit)) return;
+    update(candidate.key, { estimating: true, estimateError: null });
+    try {
+      const result = await estimate(api, candidate.file, withSettings);
+      update(candidate.key, { estimate: result, estimating: false, estimatedFor: settingsKey(withSettings) });
+    } catch (error) {
+      update(candidate.key, { estimating: false, estimateError: error as Candidate["estimateError"] });
+    }
+  };
+
+  const addFiles = async (files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const checked = await Promise.all(Array.from(files).map((file) => checkFile(file, me)));
+    setCandidates((list) => [...list, ...checked]);
+    for (const candidate of checked) await runEstimate(candidate, settings); // one at a time
+  };
+
+  const startable = candidates.filter((c) => !excludes(c));
+  const start = useAction(async () => {
+    if (startable.length === 0 || !validLength(settings.sentence_length_limit)) {
+      setInvalid(true);
+      return;
+    }
+    await startBooks(api, startable.map((c) => c.file), settings, space);
+  });
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    void addFiles(event.dataTransfer?.files ?? null);
+  };
+
+  return (
+    <Screen title={t.uploadTitle}>
+      <form
+        class="stack"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void start.run();
+        }}
+      >
+        <div
+          class={dragging ? "dropzone dragging" : "dropzone"}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <p>{t.dropZone}</p>
+          <label for={inputId} class="file-label">
+            {t.chooseFiles}
+          </label>
+          <input
+            id={inputId}
+            type="file"
+            accept="application/pdf,.pdf"
+            multiple
+            onChange={(e) => {
+              const input = e.currentTarget;
+              void addFiles(input.files).then(() => {
+                input.value = ""; // the same file may be chosen again
+              });
+            }}
+          />
+          {me && <p class="hint">{t.planHint(me.plan.file_mb, me.plan.name)}</p>}
+        </div>
+
+        {candidates.length > 0 && (
+          <section aria-labelledby="files-heading">
+            <h2 id="files-heading">{t.filesTitle}</h2>
+            <ul class="candidates">
+              {candidates.map((candidate) => (
+                <CandidateItem
+                  key={candidate.key}
+                  candidate={candidate}
+                  settings={settings}
+                  onRemove={() => setCandidates((list) => list.filter((c) => c.key !== candidate.key))}
+                  onEstimate={() => void runEstimate(candidate, settings)}
+                />
+              ))}
+            </ul>
+          </section>
+        )}
+
+        <JobSettingsFields value={settings} onChange={setSettings} me={me} />
+        <SpaceSelect />
+
+        {invalid && startable.length === 0 && (
+          <p class="error" role="alert">
+            {t.nothingToStart}
+          </p>
+        )}
+        <ErrorBox error={start.error} onRetry={() => void start.run()} />
+        <button type="submit" class="primary" disabled={start.pending}>
+          {start.pending ? t.starting : t.start(Math.max(startable.length, 1))}
+        </button>
+      </form>
+    </Screen>
+  );
+}
+
+interface ItemProps {
+  candidate: Candidate;
+  settings: JobSettings;
+  onRemove: () => void;
+  onEstimate: () => void;
+}
+
+function CandidateItem({ candidate, settings, onRemove, onEstimate }: ItemProps) {
+  const { file, problem, estimate: found, estimateError, estimating, estimatedFor } = candidate;
+  const stale = found !== null && estimatedFor !== settingsKey(settings);
+  return (
+    <li class="candidate">
+      <div class="candidate-head">
+        <span class="filename">{file.name}</span> <span class="muted">{bytes(file.size)}</span>
+        <button type="button" class="link-button" onClick={onRemove}>
+          {t.remove}
+          <span class="visually-hidden"> {file.name}</span>
+        </button>
+      </div>
+      {problem && (
+        <p class="error" role="alert">
+          {file.name}: {errorMessage(problem)}
+        </p>
+      )}
+      {!problem && !wantsEstimate(candidate) && <p class="hint">{t.estimateTooLarge}</p>}
+      {estimating && <p role="status">{t.estimating}</p>}
+      {estimateError && <ErrorBox error={estimateError} onRetry={onEstimate} />}
+      {found && !estimating && (
+        <>
+          <dl class="facts">
+            <div>
+              <dt>{t.estimatePages}</dt>
+              <dd>{count(found.pages)}</dd>
+            </div>
+            <div>
+              <dt>{t.estimateSentences}</dt>
+              <dd>{count(found.source_sentences)}</dd>
+            </div>
+            <div>
+              <dt>{t.estimateOver(settings.sentence_length_limit ?? 8)}</dt>
+              <dd>{count(found.sentences_over_limit)}</dd>
+            </div>
+            <div>
+              <dt>{t.estimateCalls}</dt>
+              <dd>{count(found.expected_calls)}</dd>
+            </div>
+          </dl>
+          {found.scanned && <p class="hint">{t.estimateScanned}</p>}
+          {stale && (
+            <p class="hint">
+              {t.estimateStale}{" "}
+              <button type="button" class="link-button" onClick={onEstimate}>
+                {t.updateEstimate}
+              </button>
+            </p>
+          )}
+        </>
+      )}
+    </li>
+  );
+}
