@@ -8,9 +8,12 @@ applyLanguage();
 const root = document.getElementById("app") as HTMLElement;
 
 loadConfig().then(
-  (config) => render(<App config={config} auth={startAuth(config)} />, root),
+  (config) => {
+    root.textContent = ""; // the "Loading…" of index.html
+    render(<App config={config} auth={startAuth(config)} />, root);
+  },
   () => {
-    root.innerHTML = "";
+    root.textContent = "";
     const main = document.createElement("main");
     const message = document.createElement("p");
     message.setAttribute("role", "alert");

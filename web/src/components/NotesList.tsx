@@ -32,7 +32,7 @@ export function NotesList({ jobId }: { jobId: string }) {
       <ErrorBox error={first.error} onRetry={first.reload} />
       {first.loading && <p role="status">{t.loading}</p>}
       {first.data && notes.length === 0 && <p>{t.noNotes}</p>}
-      <ul class="notes">
+      <ul class="notes" aria-labelledby="notes-heading">
         {notes.map((note, i) => (
           <li key={i} class="note">
             <span class="note-number">{note.number || "·"}</span>

@@ -80,7 +80,7 @@ export function Reader({ jobId }: { jobId: string }) {
         {page.loading ? t.loading : first && last ? t.shownRange(first.index + 1, last.index + 1) : ""}
       </p>
       {!page.loading && page.data && sentences.length === 0 && <p>{query ? t.noResults : t.noSentences}</p>}
-      <ul class="sentences">
+      <ul class="sentences" aria-labelledby={`${searchId}-heading`}>
         {sentences.map((sentence) => (
           <SentenceItem key={sentence.index} sentence={sentence} />
         ))}

@@ -7,11 +7,12 @@ import { bytes, count } from "../format";
 import { errorMessage } from "../i18n/errorMessage";
 import { t } from "../i18n";
 import { useAction } from "../state/hooks";
-import { useSession } from "../state/session";
+import { useSession, type Me } from "../state/session";
 import {
   checkFile,
   estimate,
   excludes,
+  problemOf,
   settingsKey,
   wantsEstimate,
   type Candidate,
@@ -37,7 +38,7 @@ export function Upload() {
     setCandidates((list) => list.map((c) => (c.key === key ? { ...c, ...change } : c)));
 
   const runEstimate = async (candidate: Candidate, withSettings: JobSettings) => {
-    if (!wantsEstimate(candidate) || !validLength(withSettings.sentence_length_limit)) return;
+    if (!wantsEstimate(candidate, me) || !validLength(withSettings.sentence_length_limit)) return;
     update(candidate.key, { estimating: true, estimateError: null });
     try {
       const result = await estimate(api, candidate.file, withSettings);
@@ -49,12 +50,12 @@ export function Upload() {
 
   const addFiles = async (files: FileList | null) => {
     if (!files || files.length === 0) return;
-    const checked = await Promise.all(Array.from(files).map((file) => checkFile(file, me)));
+    const checked = await Promise.all(Array.from(files).map(checkFile));
     setCandidates((list) => [...list, ...checked]);
     for (const candidate of checked) await runEstimate(candidate, settings); // one at a time
   };
 
-  const startable = candidates.filter((c) => !excludes(c));
+  const startable = candidates.filter((c) => !excludes(c, me));
   const start = useAction(async () => {
     if (startable.length === 0 || !validLength(settings.sentence_length_limit)) {
       setInvalid(true);
@@ -89,11 +90,9 @@ export function Upload() {
           onDrop={onDrop}
         >
           <p>{t.dropZone}</p>
-          <label for={inputId} class="file-label">
-            {t.chooseFiles}
-          </label>
           <input
             id={inputId}
+            class="file-input"
             type="file"
             accept="application/pdf,.pdf"
             multiple
@@ -104,6 +103,9 @@ export function Upload() {
               });
             }}
           />
+          <label for={inputId} class="file-label">
+            {t.chooseFiles}
+          </label>
           {me && <p class="hint">{t.planHint(me.plan.file_mb, me.plan.name)}</p>}
         </div>
 
@@ -115,6 +117,7 @@ export function Upload() {
                 <CandidateItem
                   key={candidate.key}
                   candidate={candidate}
+                  me={me}
                   settings={settings}
                   onRemove={() => setCandidates((list) => list.filter((c) => c.key !== candidate.key))}
                   onEstimate={() => void runEstimate(candidate, settings)}
@@ -143,13 +146,15 @@ export function Upload() {
 
 interface ItemProps {
   candidate: Candidate;
+  me: Me | null;
   settings: JobSettings;
   onRemove: () => void;
   onEstimate: () => void;
 }
 
-function CandidateItem({ candidate, settings, onRemove, onEstimate }: ItemProps) {
-  const { file, problem, estimate: found, estimateError, estimating, estimatedFor } = candidate;
+function CandidateItem({ candidate, me, settings, onRemove, onEstimate }: ItemProps) {
+  const { file, estimate: found, estimateError, estimating, estimatedFor } = candidate;
+  const problem = problemOf(candidate, me);
   const stale = found !== null && estimatedFor !== settingsKey(settings);
   return (
     <li class="candidate">
@@ -165,10 +170,10 @@ function CandidateItem({ candidate, settings, onRemove, onEstimate }: ItemProps)
           {file.name}: {errorMessage(problem)}
         </p>
       )}
-      {!problem && !wantsEstimate(candidate) && <p class="hint">{t.estimateTooLarge}</p>}
+      {!problem && !wantsEstimate(candidate, me) && <p class="hint">{t.estimateTooLarge}</p>}
       {estimating && <p role="status">{t.estimating}</p>}
-      {estimateError && <ErrorBox error={estimateError} onRetry={onEstimate} />}
-      {found && !estimating && (
+      {estimateError && !problem && <ErrorBox error={estimateError} onRetry={onEstimate} />}
+      {found && !estimating && !problem && (
         <>
           <dl class="facts">
             <div>

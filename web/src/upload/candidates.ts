@@ -11,7 +11,7 @@ export type Estimate = Schemas["Estimate"];
 export interface Candidate {
   key: number;
   file: File;
-  problem: ApiError | null; // it cannot be processed
+  notPdf: boolean;
   estimate: Estimate | null;
   estimateError: ApiError | null;
   estimating: boolean;
@@ -39,21 +39,25 @@ export function sizeRefusal(file: File, me: Me | null): ApiError | null {
 
 let nextKey = 1;
 
-export async function checkFile(file: File, me: Me | null): Promise<Candidate> {
-  const base = { key: nextKey++, file, estimate: null, estimateError: null, estimating: false, estimatedFor: null };
-  if (file.size === 0 || !(await isPdf(file))) {
-    return { ...base, problem: new ApiError("NOT_A_PDF", "", 0) };
-  }
-  return { ...base, problem: sizeRefusal(file, me) };
+export async function checkFile(file: File): Promise<Candidate> {
+  const notPdf = file.size === 0 || !(await isPdf(file));
+  return { key: nextKey++, file, notPdf, estimate: null, estimateError: null, estimating: false, estimatedFor: null };
 }
 
-export function wantsEstimate(candidate: Candidate): boolean {
-  return candidate.problem === null && candidate.file.size <= ESTIMATE_MAX_BYTES;
+/** Why the file cannot be processed, known without asking the API (the plan may come
+ * after the file: it is checked whenever asked). */
+export function problemOf(candidate: Candidate, me: Me | null): ApiError | null {
+  return candidate.notPdf ? new ApiError("NOT_A_PDF", "", 0) : sizeRefusal(candidate.file, me);
 }
 
-/** An estimate's refusal that says the file cannot be processed (not a passing fault). */
-export function excludes(candidate: Candidate): boolean {
-  return candidate.problem !== null || (candidate.estimateError !== null && !candidate.estimateError.retryable);
+export function wantsEstimate(candidate: Candidate, me: Me | null): boolean {
+  return problemOf(candidate, me) === null && candidate.file.size <= ESTIMATE_MAX_BYTES;
+}
+
+/** Refused here, or by the API's estimate for good (not a passing fault). */
+export function excludes(candidate: Candidate, me: Me | null): boolean {
+  const { estimateError } = candidate;
+  return problemOf(candidate, me) !== null || (estimateError !== null && !estimateError.retryable);
 }
 
 export function settingsKey(settings: JobSettings): string {

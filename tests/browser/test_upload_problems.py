@@ -1,0 +1,70 @@
+"""Files that cannot become a book say why on the upload page, before any job is made."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from infra.local_stack import LocalStack
+from tests.browser.steps import SAMPLE_PDF, UserApi, choose_files, start_processing
+
+FREE_PLAN_MB = 2  # the browser stack's free plan (tests/browser/conftest.py)
+MEBIBYTE = 1024 * 1024  # the plan's "MB", as the API counts them
+
+
+def test_what_is_not_a_pdf_or_is_too_large_is_refused_with_a_reason(
+    page: Page,
+    web_stack: LocalStack,
+    user_email: str,
+    sign_in: Callable[[Page, str], None],
+    axe_check: Callable[[Page, str], dict[str, Any]],
+    screenshot: Callable[[Page, str], Path],
+    tmp_path: Path,
+) -> None:
+    api = UserApi(f"{web_stack.function_urls['api']}/api/v1").watch(page)
+    picture = tmp_path / "cover.pdf"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2000))  # named .pdf, not one
+    text = tmp_path / "notes.txt"
+    text.write_text("Longtemps, je me suis couché de bonne heure.\n", encoding="utf-8")
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)  # a PDF's header, no PDF
+    large = tmp_path / "large.pdf"  # a real PDF, padded past the plan's size
+    large.write_bytes(SAMPLE_PDF.read_bytes() + b"\n%" + b"x" * 3_000_000)
+    sign_in(page, user_email)
+
+    choose_files(page, picture, text, damaged, large)
+
+    files = page.get_by_role("region", name="Files")
+    expect(files.get_by_role("alert").filter(has_text="cover.pdf")).to_have_text(
+        "cover.pdf: This file is not a PDF."
+    )
+    expect(files.get_by_role("alert").filter(has_text="notes.txt")).to_have_text(
+        "notes.txt: This file is not a PDF."
+    )
+    expect(files.get_by_role("alert").filter(has_text="large.pdf")).to_have_text(
+        f"large.pdf: Your plan (free) allows files up to {FREE_PLAN_MB} MB;"
+        f" this one is {math.ceil(large.stat().st_size / MEBIBYTE)} MB."
+    )
+    # The API itself reads the damaged one when asked for its estimate.
+    expect(
+        files.get_by_role("listitem").filter(has_text="damaged.pdf").get_by_role("alert")
+    ).to_contain_text("This PDF is damaged and cannot be read.")
+    axe_check(page, "upload-refused")
+    screenshot(page, "upload-refused")
+
+    start_processing(page)
+    expect(page.get_by_text("Choose at least one PDF file that can be processed.")).to_be_visible()
+    assert api.call("GET", "/jobs")["jobs"] == []
+
+    # Removing the refused files and adding a good one makes a job of that one only.
+    for name in ("cover.pdf", "notes.txt", "damaged.pdf", "large.pdf"):
+        page.get_by_role("button", name=f"Remove {name}").click()
+    choose_files(page, SAMPLE_PDF)
+    expect(files.get_by_text("Sentences in the book")).to_be_visible()
+    start_processing(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(SAMPLE_PDF.name)
+    assert [job["filename"] for job in api.call("GET", "/jobs")["jobs"]] == [SAMPLE_PDF.name]
