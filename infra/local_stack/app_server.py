@@ -119,7 +119,9 @@ def _content_type(file: Path) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: AppServer
     protocol_version = "HTTP/1.1"  # keep-alive, as browsers expect
-    server_version, sys_version = "app-server", ""  # no Python version in the Server header
+
+    def version_string(self) -> str:
+        return "app-server"  # not the Python version the default names
 
     def do_GET(self) -> None:
         self._send(self.server.site.answer(self.path), body=True)

@@ -25,6 +25,7 @@ from infra.local_stack.config import WebApp
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import ALLOW_LOOPBACK_WEBHOOKS, product_config
 from tests.browser.harness import (
+    ARTIFACTS,
     PageWatch,
     SignInLinks,
     launch_chromium,
@@ -94,8 +95,11 @@ def page(
     opened = context.new_page()
     yield opened
     report = getattr(request.node, "call_report", None)
+    failure_shot = f"failed-{_file_name(request.node.name)}"
     if report is not None and report.failed:
-        save_screenshot(opened, f"failed-{_file_name(request.node.name)}")
+        save_screenshot(opened, failure_shot)
+    else:  # not one of an earlier run
+        (ARTIFACTS / f"{failure_shot}.png").unlink(missing_ok=True)
     context.close()
     if page_watch.problems:
         pytest.fail("the page reported problems:\n" + "\n".join(page_watch.problems))
