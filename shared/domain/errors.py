@@ -39,6 +39,17 @@ class UnsafeConfiguration(RuntimeError):
 TRANSIENT_KINDS = frozenset({ErrorKind.TRANSIENT, ErrorKind.LIMITED})
 
 
+def error_class_codes() -> frozenset[str]:
+    """The code of every AppError class defined so far."""
+    codes: set[str] = set()
+    pending: list[type[AppError]] = [AppError]
+    while pending:
+        error = pending.pop()
+        codes.add(error.code)
+        pending += error.__subclasses__()
+    return frozenset(codes)
+
+
 class AppError(Exception):
     kind: ClassVar[ErrorKind] = ErrorKind.INTERNAL
     code: ClassVar[str] = "INTERNAL"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from shared.domain.errors import InvalidTransition, ScannerUnavailable
+from shared.domain.errors import InvalidTransition, ScannerUnavailable, error_class_codes
 from shared.domain.ids import BatchId, JobId, TeamId
 from shared.domain.sentences import DEFAULT_LIMIT, check_limit
 
@@ -31,8 +31,14 @@ class JobStatus(StrEnum):
 
 # The prefix of a job's stats that count what its pages held that is not prose, by kind.
 REMOVED = "removed_"
-# The code a job fails with when its PDF did not arrive before the upload URL expired.
+# The codes a job fails with that no error class carries: its PDF did not arrive before
+# the upload URL expired; the uploaded object was not a PDF of the job; the PDF was gone
+# when a chunk ran; a chunk kept failing.
 UPLOAD_EXPIRED = "UPLOAD_EXPIRED"
+UPLOAD_FAILED = "UPLOAD_FAILED"
+UPLOAD_MISSING = "UPLOAD_MISSING"
+CHUNK_FAILED = "CHUNK_FAILED"
+JOB_ONLY_CODES = (UPLOAD_EXPIRED, UPLOAD_FAILED, UPLOAD_MISSING, CHUNK_FAILED)
 
 _EXPIRED_MESSAGES = {
     UPLOAD_EXPIRED: "The PDF was not uploaded before the upload URL expired.",
@@ -180,6 +186,9 @@ class Job:
         return dataclasses.replace(self, updated_at=now, **changes)  # type: ignore[arg-type]
 
     def failed(self, now: datetime, code: str, message: str) -> Job:
+        # Clients have a message for every code the API documents, and only for those.
+        if code not in JOB_ONLY_CODES and code not in error_class_codes():
+            raise ValueError(f"{code!r} is neither an error class's code nor a job-only code")
         return self.moved_to(JobStatus.FAILED, now, error=JobError(code, message), completed_at=now)
 
     def upload_expired_at(self, now: datetime) -> bool:

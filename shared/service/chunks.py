@@ -20,7 +20,7 @@ from shared.domain.errors import (
     TooLittleText,
 )
 from shared.domain.ids import JobId
-from shared.domain.jobs import REMOVED, Job, JobStatus
+from shared.domain.jobs import CHUNK_FAILED, REMOVED, UPLOAD_MISSING, Job, JobStatus
 from shared.observability.metrics import instruments
 from shared.service.chunk_books import StoredOrPdfBook
 from shared.service.deps import Deps
@@ -32,9 +32,6 @@ from shared.service.task_messages import ChunkTask
 from shared.text.pipeline import RunStats
 
 log = logging.getLogger(__name__)
-
-CHUNK_FAILED = "CHUNK_FAILED"
-UPLOAD_MISSING = "UPLOAD_MISSING"
 
 
 def run_chunk(deps: Deps, task: ChunkTask, attempt: int) -> str:

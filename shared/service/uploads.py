@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from shared.domain.errors import FileTooLarge, InvalidInput, NotAPdf
 from shared.domain.ids import BatchId, JobId, TeamId
-from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.domain.jobs import UPLOAD_FAILED, Job, JobSettings, JobStatus
 from shared.domain.plans import FREE
 from shared.observability.tracing import current_traceparent
 from shared.service.deps import Deps
@@ -24,7 +24,6 @@ from shared.service.task_messages import ExpireUploadTask
 from shared.text.pdf_basics import looks_like_pdf
 
 PDF_CONTENT_TYPE = "application/pdf"
-UPLOAD_FAILED = "UPLOAD_FAILED"
 _UPLOAD_PREFIX = "uploads/"
 _OBJECT_NAME = re.compile(r"uploads/(.*)\.pdf")
 

@@ -18,7 +18,7 @@ from shared.domain.errors import (
     NotAPdf,
     Unavailable,
 )
-from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.domain.jobs import CHUNK_FAILED, Job, JobSettings, JobStatus
 from shared.domain.text_search import folded
 from shared.service import chunks, dispatch, history, queries, upload_checks, upload_expiry, uploads
 from shared.service.deps import Limits
@@ -443,3 +443,12 @@ def test_a_search_pages_through_only_the_matching_sentences(world: FakeWorld) ->
     assert found == expected
     nothing = queries.sentence_page(world.deps, OWNER, job.id, None, 10, search="zzzzzz")
     assert (nothing.sentences, nothing.next_cursor) == ([], None)
+
+
+def test_a_job_fails_only_with_a_code_clients_know(world: FakeWorld) -> None:
+    job = start_job(world)
+
+    with pytest.raises(ValueError, match="MADE_UP"):
+        job.failed(world.clock(), "MADE_UP", "A code no client has a message for.")
+    assert job.failed(world.clock(), CHUNK_FAILED, "Part failed.").error is not None
+    assert job.failed(world.clock(), "PDF_DAMAGED", "Damaged.").status is JobStatus.FAILED
