@@ -20,7 +20,12 @@ export function Account() {
   const limit = (value: number | null) => (value === null ? t.noLimit : count(value));
   return (
     <Screen title={t.accountTitle}>
-      <p>{user.email ?? me.email}</p>
+      <dl class="facts">
+        <div>
+          <dt>{t.email}</dt>
+          <dd>{user.email ?? me.email}</dd>
+        </div>
+      </dl>
       <section aria-labelledby="plan-heading">
         <h2 id="plan-heading">{t.planTitle}</h2>
         <dl class="facts">

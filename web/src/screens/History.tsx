@@ -99,20 +99,22 @@ export function History() {
                   </td>
                   <td>{dateTime(job.created_at)}</td>
                   <td class="num">{job.status === "completed" ? count(job.counts.sentences) : ""}</td>
-                  <td class="actions">
-                    {(job.status === "failed" || job.status === "cancelled") && (
-                      <button type="button" onClick={() => void retry.run(job)} disabled={retry.pending}>
-                        {t.retryJob}
+                  <td>
+                    <div class="actions">
+                      {(job.status === "failed" || job.status === "cancelled") && (
+                        <button type="button" onClick={() => void retry.run(job)} disabled={retry.pending}>
+                          {t.retryJob}
+                        </button>
+                      )}
+                      {isEnded(job.status) && (
+                        <button type="button" onClick={() => setDuplicating(job)}>
+                          {t.duplicate}
+                        </button>
+                      )}
+                      <button type="button" class="danger" onClick={() => setDeleting(job)}>
+                        {t.deleteJob}
                       </button>
-                    )}
-                    {isEnded(job.status) && (
-                      <button type="button" onClick={() => setDuplicating(job)}>
-                        {t.duplicate}
-                      </button>
-                    )}
-                    <button type="button" class="danger" onClick={() => setDeleting(job)}>
-                      {t.deleteJob}
-                    </button>
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -94,7 +94,7 @@ export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
           }
         />
       )}
-      {upload?.state === "failed" && <ErrorBox error={upload.error} />}
+      {upload?.state === "failed" && upload.error?.code !== "UPLOAD_ABORTED" && <ErrorBox error={upload.error} />}
 
       {!ended && current.status !== "awaiting_upload" && (
         <ProgressBar
