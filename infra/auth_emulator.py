@@ -29,6 +29,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -68,6 +69,17 @@ class Session:
     @property
     def claims(self) -> dict[str, Any]:
         return token_claims(self.id_token)
+
+
+@dataclass(frozen=True)
+class SignInLink:
+    email: str
+    link: str  # the emulator's own address, carrying mode=signIn&oobCode=...
+
+    def in_app(self, app_url: str) -> str:
+        """The link as the app opens it: the app's address with the link's query, where
+        the app completes the sign-in (Firebase's e-mail would lead there)."""
+        return f"{app_url}/?{urlsplit(self.link).query}"
 
 
 @dataclass
@@ -112,6 +124,15 @@ class AuthEmulator:
     def set_disabled(self, uid: str, disabled: bool = True) -> None:
         """Disable (or enable again) the user's account, as an administrator."""
         self._admin("POST", "accounts:update", {"localId": uid, "disableUser": disabled})
+
+    def sign_in_links(self) -> list[SignInLink]:
+        """The e-mail sign-in links the emulator 'sent' (it keeps them), oldest first."""
+        answer = self._call("GET", f"emulator/v1/projects/{self.project}/oobCodes")
+        return [
+            SignInLink(code["email"], code["oobLink"])
+            for code in answer.get("oobCodes", [])
+            if code.get("requestType") == "EMAIL_SIGNIN"
+        ]
 
     def delete_all_users(self) -> None:
         self._call("DELETE", f"emulator/v1/projects/{self.project}/accounts")

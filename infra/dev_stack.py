@@ -1,6 +1,8 @@
 """`make dev`: the whole local system stays up for a frontend or curl until Ctrl-C.
 
-It serves the web app too (the build of `make web`). Once every part answers it
+It serves the web app too (the build of `make web`). The Auth emulator sends no
+e-mail: each sign-in link the app asks for is printed here, to open in the browser.
+Once every part answers it
 writes .local/stack.json ({"app_url", "api_url", "project_id", "auth_emulator_host",
 "dev_token"}) and removes it on exit. The token is an unsigned Auth-emulator token
 for a test user: only the local stack accepts it.
@@ -11,8 +13,12 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import dataclass
+
+import requests
 
 from infra.api_client import local_api_url
+from infra.auth_emulator import AuthEmulator, AuthEmulatorError
 from infra.local_stack import LocalStack, StackError
 from infra.local_stack.config import WebApp
 from infra.local_stack.paths import LOCAL_DIR
@@ -42,9 +48,11 @@ def main() -> int:
             STACK_FILE.write_text(json.dumps(details, indent=2) + "\n")
             try:
                 _print(details)
+                links = SentLinks(AuthEmulator.of(stack), stack.app_url)
                 while True:  # until Ctrl-C (or SIGTERM/SIGHUP), or a component dies
                     time.sleep(1)
                     stack.check_alive()
+                    links.print_new()
             finally:
                 STACK_FILE.unlink(missing_ok=True)
     except KeyboardInterrupt:
@@ -53,6 +61,24 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+@dataclass
+class SentLinks:
+    """Prints each e-mail sign-in link the emulator keeps, once, as the app opens it."""
+
+    emulator: AuthEmulator
+    app_url: str
+    printed: int = 0
+
+    def print_new(self) -> None:
+        try:
+            links = self.emulator.sign_in_links()
+        except (AuthEmulatorError, requests.RequestException):
+            return  # check_alive says when the emulator is gone
+        for sent in links[self.printed :]:
+            print(f"  sign-in link for {sent.email}: {sent.in_app(self.app_url)}", flush=True)
+        self.printed = len(links)
 
 
 def _print(details: dict[str, str]) -> None:

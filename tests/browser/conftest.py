@@ -15,11 +15,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from infra.auth_emulator import AuthEmulator
 from infra.local_stack import LocalStack
 from infra.local_stack.config import WebApp
 from infra.local_stack.paths import LOG_DIR
@@ -137,7 +137,7 @@ def sign_in(web_stack: LocalStack, app_url: str) -> Callable[[Page, str], None]:
     page then opens the app with the link's query (mode=signIn&oobCode=...), where the
     app completes the sign-in.
     """
-    links = SignInLinks(web_stack.auth_host, web_stack.config.project)
+    links = SignInLinks(AuthEmulator.of(web_stack))
 
     def sign_in_as(page: Page, email: str) -> None:
         known = len(links.of(email))
@@ -145,7 +145,7 @@ def sign_in(web_stack: LocalStack, app_url: str) -> Callable[[Page, str], None]:
         page.get_by_label(EMAIL_FIELD).fill(email)
         page.get_by_role("button", name=SEND_LINK_BUTTON).click()
         link = links.wait_for_new(email, known)
-        page.goto(f"{app_url}/?{urlsplit(link).query}")
+        page.goto(link.in_app(app_url))
         expect(page.get_by_role("button", name=SIGNED_IN_BUTTON)).to_be_visible()
 
     return sign_in_as

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
 
+from infra.auth_emulator import AuthEmulator, SignInLink
 from infra.local_stack.paths import LOCAL_DIR, REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: Playwright downloads no browser
@@ -141,23 +141,14 @@ def save_screenshot(page: Page, name: str, artifacts: Path = ARTIFACTS) -> Path:
 
 @dataclass(frozen=True)
 class SignInLinks:
-    """The e-mail sign-in links the Auth emulator 'sent' (it keeps them, oldest first)."""
+    """The e-mail sign-in links the Auth emulator 'sent' to one address."""
 
-    auth_host: str  # 127.0.0.1:PORT
-    project: str
+    emulator: AuthEmulator
 
-    def of(self, email: str) -> list[str]:
-        answer = requests.get(
-            f"http://{self.auth_host}/emulator/v1/projects/{self.project}/oobCodes", timeout=10
-        )
-        answer.raise_for_status()
-        return [
-            code["oobLink"]
-            for code in answer.json().get("oobCodes", [])
-            if code.get("email") == email and code.get("requestType") == "EMAIL_SIGNIN"
-        ]
+    def of(self, email: str) -> list[SignInLink]:
+        return [link for link in self.emulator.sign_in_links() if link.email == email]
 
-    def wait_for_new(self, email: str, known: int, timeout_seconds: float = 15.0) -> str:
+    def wait_for_new(self, email: str, known: int, timeout_seconds: float = 15.0) -> SignInLink:
         """The newest link for `email` once there are more than `known` of them."""
         deadline = time.monotonic() + timeout_seconds
         while time.monotonic() < deadline:

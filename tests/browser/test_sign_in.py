@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
+from infra.auth_emulator import AuthEmulator
 from infra.local_stack import LocalStack
 from tests.browser.harness import SignInLinks
 
@@ -49,12 +50,12 @@ def test_a_link_opened_in_another_browser_asks_for_the_email(
     expect(page.get_by_role("status").filter(has_text="We sent a sign-in link")).to_contain_text(
         user_email
     )
-    link = SignInLinks(web_stack.auth_host, web_stack.config.project).wait_for_new(user_email, 0)
+    link = SignInLinks(AuthEmulator.of(web_stack)).wait_for_new(user_email, 0)
 
     other = browser.new_context()
     try:
         elsewhere = other.new_page()
-        elsewhere.goto(f"{app_url}/?{link.split('?', 1)[1]}")
+        elsewhere.goto(link.in_app(app_url))
         expect(elsewhere.get_by_role("heading", level=1)).to_have_text("Finish signing in")
         elsewhere.get_by_label("Email").fill(user_email)
         elsewhere.get_by_role("button", name="Finish signing in").click()
