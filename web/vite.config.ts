@@ -37,7 +37,11 @@ function devConfig(stack: Stack | null): Plugin {
         res.end(
           JSON.stringify({
             apiUrl: `${origin}/api/v1`,
-            firebase: { apiKey: "fake-api-key", authDomain: "localhost", projectId: stack.project_id },
+            firebase: {
+              apiKey: "fake-api-key",
+              authDomain: "localhost",
+              projectId: stack.project_id,
+            },
             authEmulatorUrl: `http://${stack.auth_emulator_host}`,
             googleSignIn: false,
           }),

@@ -16,7 +16,13 @@ import { Settings } from "./screens/Settings";
 import { SignIn } from "./screens/SignIn";
 import { Teams } from "./screens/Teams";
 import { Upload } from "./screens/Upload";
-import { SessionContext, type Me, type Session, type Settings as UserSettings, type Team } from "./state/session";
+import {
+  SessionContext,
+  type Me,
+  type Session,
+  type Settings as UserSettings,
+  type Team,
+} from "./state/session";
 
 interface Props {
   config: AppConfig;
@@ -40,7 +46,11 @@ export function App({ config, auth }: Props) {
             <p class="brand">{t.appName}</p>
           </header>
           <main id="main" tabIndex={-1}>
-            {user === null ? <SignIn config={config} auth={auth} /> : <p role="status">{t.loading}</p>}
+            {user === null ? (
+              <SignIn config={config} auth={auth} />
+            ) : (
+              <p role="status">{t.loading}</p>
+            )}
           </main>
         </>
       )}
@@ -53,7 +63,12 @@ export function App({ config, auth }: Props) {
 
 const SPACE_KEY = "fnt.space";
 
-function SignedIn({ config, auth, user, announce }: Props & { user: User; announce: (text: string) => void }) {
+function SignedIn({
+  config,
+  auth,
+  user,
+  announce,
+}: Props & { user: User; announce: (text: string) => void }) {
   const api = useMemo(() => createApi(config.apiUrl, () => user.getIdToken()), [config, user]);
   const [me, setMe] = useState<Me | null>(null);
   const [settings, setSettings] = useState<UserSettings | null>(null);
@@ -72,7 +87,8 @@ function SignedIn({ config, auth, user, announce }: Props & { user: User; announ
       (list) => {
         setTeams(list.teams);
         // A space of a team the user left falls back to their own.
-        if (space !== "me" && !list.teams.some((team) => `team:${team.team_id}` === space)) setSpace("me");
+        if (space !== "me" && !list.teams.some((team) => `team:${team.team_id}` === space))
+          setSpace("me");
       },
       () => setTeams([]),
     );
@@ -112,8 +128,18 @@ function SignedIn({ config, auth, user, announce }: Props & { user: User; announ
         <nav aria-label={t.mainNav}>
           <ul>
             <NavItem href="/" route={route} names={["upload"]} label={t.navUpload} />
-            <NavItem href="/history" route={route} names={["history", "job"]} label={t.navHistory} />
-            <NavItem href="/batches" route={route} names={["batches", "batch"]} label={t.navBatches} />
+            <NavItem
+              href="/history"
+              route={route}
+              names={["history", "job"]}
+              label={t.navHistory}
+            />
+            <NavItem
+              href="/batches"
+              route={route}
+              names={["batches", "batch"]}
+              label={t.navBatches}
+            />
             <NavItem href="/settings" route={route} names={["settings"]} label={t.navSettings} />
             <NavItem href="/account" route={route} names={["account"]} label={t.navAccount} />
             <NavItem href="/teams" route={route} names={["teams"]} label={t.navTeams} />
@@ -133,11 +159,25 @@ function SignedIn({ config, auth, user, announce }: Props & { user: User; announ
   );
 }
 
-function NavItem({ href, route, names, label }: { href: string; route: Route; names: Route["name"][]; label: string }) {
+function NavItem({
+  href,
+  route,
+  names,
+  label,
+}: {
+  href: string;
+  route: Route;
+  names: Route["name"][];
+  label: string;
+}) {
   const current = names.includes(route.name);
   return (
     <li>
-      <Link href={href} aria-current={current && route.name === names[0] ? "page" : undefined} class={current ? "current" : undefined}>
+      <Link
+        href={href}
+        aria-current={current && route.name === names[0] ? "page" : undefined}
+        class={current ? "current" : undefined}
+      >
         {label}
       </Link>
     </li>

@@ -2,12 +2,11 @@
  * on its own (no network, a server fault without a body, a refused upload). */
 import type { components } from "./schema";
 
-/** Every code the API documents: a code added there without a message breaks the build. */
+/** Every code the API documents (a failed job's too): one added there without a message
+ * breaks the build. */
 export type ApiErrorCode = components["schemas"]["ErrorDetail"]["code"];
-/** Codes a failed job may carry that the API's list does not name. */
-export type JobOnlyCode = "UPLOAD_MISSING" | "UPLOAD_FAILED" | "CHUNK_FAILED";
 export type ClientCode = "NETWORK" | "SERVER" | "UNEXPECTED" | "UPLOAD_REJECTED" | "UPLOAD_ABORTED";
-export type ErrorCode = ApiErrorCode | JobOnlyCode | ClientCode;
+export type ErrorCode = ApiErrorCode | ClientCode;
 
 export type Details = Record<string, unknown>;
 
@@ -46,7 +45,14 @@ export function errorOfResponse(response: Response, body: unknown): ApiError {
   const requestId = response.headers.get("X-Request-ID");
   if (isErrorBody(body)) {
     const { code, message, details, request_id } = body.error;
-    return new ApiError(code, message, response.status, details ?? {}, request_id ?? requestId, retry);
+    return new ApiError(
+      code,
+      message,
+      response.status,
+      details ?? {},
+      request_id ?? requestId,
+      retry,
+    );
   }
   const code = response.status >= 500 ? "SERVER" : "UNEXPECTED";
   return new ApiError(code, `HTTP ${response.status}`, response.status, {}, requestId, retry);

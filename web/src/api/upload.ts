@@ -18,7 +18,8 @@ export function putFile(
     xhr.open(target.method, target.url);
     // Exactly the signed headers: the signature covers them.
     for (const [name, value] of Object.entries(target.headers)) xhr.setRequestHeader(name, value);
-    xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+    xhr.upload.onprogress = (event) =>
+      onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(file.size, file.size);

@@ -19,8 +19,11 @@ const EMAIL_KEY = "fnt.signInEmail";
 export function startAuth(config: AppConfig): Auth {
   const app = initializeApp(config.firebase);
   // No popup resolver here: it would load Google's iframe at start; ./google passes it.
-  const auth = initializeAuth(app, { persistence: [indexedDBLocalPersistence, browserLocalPersistence] });
-  if (config.authEmulatorUrl) connectAuthEmulator(auth, config.authEmulatorUrl, { disableWarnings: true });
+  const auth = initializeAuth(app, {
+    persistence: [indexedDBLocalPersistence, browserLocalPersistence],
+  });
+  if (config.authEmulatorUrl)
+    connectAuthEmulator(auth, config.authEmulatorUrl, { disableWarnings: true });
   return auth;
 }
 

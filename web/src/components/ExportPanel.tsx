@@ -10,9 +10,14 @@ import { ErrorBox } from "./ErrorBox";
 
 type ExportKind = Schemas["ExportKind"];
 type ExportView = Schemas["ExportView"];
-export type ExportTarget = { kind: "job"; id: string; name: string } | { kind: "batch"; id: string; name: string };
+export type ExportTarget =
+  { kind: "job"; id: string; name: string } | { kind: "batch"; id: string; name: string };
 
-const GOOGLE_TOKEN_CODES = new Set(["GOOGLE_TOKEN_MISSING", "GOOGLE_TOKEN_INVALID", "GOOGLE_SCOPE_MISSING"]);
+const GOOGLE_TOKEN_CODES = new Set([
+  "GOOGLE_TOKEN_MISSING",
+  "GOOGLE_TOKEN_INVALID",
+  "GOOGLE_SCOPE_MISSING",
+]);
 const POLL_MS = 1000;
 let googleToken: string | null = null; // in memory only, for this page's life
 
@@ -25,18 +30,41 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** The export made and followed to its end (a large one runs as a task). */
-async function runExport(api: Api, target: ExportTarget, kind: ExportKind, columns: string[] | undefined, token: string | null): Promise<ExportView> {
-  const body = { kind, ...(columns ? { columns: columns as Schemas["ExportRequest"]["columns"] } : {}) };
+async function runExport(
+  api: Api,
+  target: ExportTarget,
+  kind: ExportKind,
+  columns: string[] | undefined,
+  token: string | null,
+): Promise<ExportView> {
+  const body = {
+    kind,
+    ...(columns ? { columns: columns as Schemas["ExportRequest"]["columns"] } : {}),
+  };
   const headers = token ? { "X-Google-Access-Token": token } : undefined;
   const created: unknown =
     target.kind === "job"
-      ? await unwrap(api.POST("/api/v1/jobs/{job_id}/exports", { params: { path: { job_id: target.id } }, body, headers }))
-      : await unwrap(api.POST("/api/v1/batches/{batch_id}/exports", { params: { path: { batch_id: target.id } }, body, headers }));
+      ? await unwrap(
+          api.POST("/api/v1/jobs/{job_id}/exports", {
+            params: { path: { job_id: target.id } },
+            body,
+            headers,
+          }),
+        )
+      : await unwrap(
+          api.POST("/api/v1/batches/{batch_id}/exports", {
+            params: { path: { batch_id: target.id } },
+            body,
+            headers,
+          }),
+        );
   if (!isExport(created)) throw new ApiError("UNEXPECTED", "Not an export");
   let view = created;
   while (view.status === "pending" || view.status === "running") {
     await sleep(POLL_MS);
-    view = await unwrap(api.GET("/api/v1/exports/{export_id}", { params: { path: { export_id: view.export_id } } }));
+    view = await unwrap(
+      api.GET("/api/v1/exports/{export_id}", { params: { path: { export_id: view.export_id } } }),
+    );
   }
   if (view.status === "failed" || !view.url) {
     throw new ApiError(view.error?.code ?? "UNEXPECTED", view.error?.message ?? "", 0);
@@ -110,7 +138,12 @@ export function ExportPanel({ target }: { target: ExportTarget }) {
           {t.exportXlsx}
         </button>
         {config.googleSignIn && (
-          <button type="button" disabled={busy} onClick={() => void toSheets.run()} aria-describedby="sheets-hint">
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void toSheets.run()}
+            aria-describedby="sheets-hint"
+          >
             {t.exportSheets}
           </button>
         )}

@@ -11,12 +11,16 @@ export const MAX_LENGTH = 50;
 
 /** The engines a user may pick: automatic, and those their plan includes. */
 export function enginesFor(me: Me | null): Engine[] {
-  const planned = (me?.plan.engines ?? ["offline"]).filter((e): e is Engine => e === "offline" || e === "gemini");
+  const planned = (me?.plan.engines ?? ["offline"]).filter(
+    (e): e is Engine => e === "offline" || e === "gemini",
+  );
   return ["auto", ...planned];
 }
 
 export function validLength(value: number | undefined): boolean {
-  return value !== undefined && Number.isInteger(value) && value >= MIN_LENGTH && value <= MAX_LENGTH;
+  return (
+    value !== undefined && Number.isInteger(value) && value >= MIN_LENGTH && value <= MAX_LENGTH
+  );
 }
 
 interface Props {
@@ -44,7 +48,9 @@ export function JobSettingsFields({ value, onChange, me }: Props) {
           required
           value={value.sentence_length_limit ?? 8}
           aria-describedby={`${id}-length-hint`}
-          onInput={(e) => onChange({ ...value, sentence_length_limit: e.currentTarget.valueAsNumber })}
+          onInput={(e) =>
+            onChange({ ...value, sentence_length_limit: e.currentTarget.valueAsNumber })
+          }
         />
         <p id={`${id}-length-hint`} class="hint">
           {t.sentenceLengthHint}

@@ -11,7 +11,8 @@ interface Props {
 /** A real link (it opens in a new tab, it can be copied) that moves within the app. */
 export function Link({ href, children, ...rest }: Props) {
   const onClick = (event: MouseEvent) => {
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+      return;
     event.preventDefault();
     navigate(href);
   };

@@ -11,11 +11,16 @@ const PAGE_SIZE = 200;
 /** A book's foot and end notes, kept apart from its sentences. */
 export function NotesList({ jobId }: { jobId: string }) {
   const { api } = useSession();
-  const [more, setMore] = useState<{ notes: Schemas["NoteView"][]; cursor: string | null } | null>(null);
+  const [more, setMore] = useState<{ notes: Schemas["NoteView"][]; cursor: string | null } | null>(
+    null,
+  );
   const load = (cursor: string | null) =>
     unwrap(
       api.GET("/api/v1/jobs/{job_id}/notes", {
-        params: { path: { job_id: jobId }, query: { limit: PAGE_SIZE, cursor: cursor ?? undefined } },
+        params: {
+          path: { job_id: jobId },
+          query: { limit: PAGE_SIZE, cursor: cursor ?? undefined },
+        },
       }),
     );
   const first = useLoad(() => load(null), [jobId]);

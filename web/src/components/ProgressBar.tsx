@@ -13,7 +13,11 @@ export function ProgressBar({ label, value, max, text }: Props) {
   return (
     <div class="progress">
       <label for={id}>{label}</label>
-      {value === null ? <progress id={id} /> : <progress id={id} value={value} max={Math.max(max, 1)} />}
+      {value === null ? (
+        <progress id={id} />
+      ) : (
+        <progress id={id} value={value} max={Math.max(max, 1)} />
+      )}
       <span class="progress-text">{text}</span>
     </div>
   );

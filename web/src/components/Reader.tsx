@@ -26,7 +26,11 @@ export function Reader({ jobId }: { jobId: string }) {
         api.GET("/api/v1/jobs/{job_id}/sentences", {
           params: {
             path: { job_id: jobId },
-            query: { limit: PAGE_SIZE, cursor: cursors[pageIndex] ?? undefined, q: query || undefined },
+            query: {
+              limit: PAGE_SIZE,
+              cursor: cursors[pageIndex] ?? undefined,
+              q: query || undefined,
+            },
           },
         }),
       ),
@@ -60,7 +64,14 @@ export function Reader({ jobId }: { jobId: string }) {
         }}
       >
         <label for={searchId}>{t.searchLabel}</label>
-        <input id={searchId} type="search" lang="fr" value={draft} maxLength={200} onInput={(e) => setDraft(e.currentTarget.value)} />
+        <input
+          id={searchId}
+          type="search"
+          lang="fr"
+          value={draft}
+          maxLength={200}
+          onInput={(e) => setDraft(e.currentTarget.value)}
+        />
         <button type="submit">{t.searchButton}</button>
         {query && (
           <button
@@ -77,16 +88,26 @@ export function Reader({ jobId }: { jobId: string }) {
 
       <ErrorBox error={page.error} onRetry={page.reload} />
       <p role="status" class="muted">
-        {page.loading ? t.loading : first && last ? t.shownRange(first.index + 1, last.index + 1) : ""}
+        {page.loading
+          ? t.loading
+          : first && last
+            ? t.shownRange(first.index + 1, last.index + 1)
+            : ""}
       </p>
-      {!page.loading && page.data && sentences.length === 0 && <p>{query ? t.noResults : t.noSentences}</p>}
+      {!page.loading && page.data && sentences.length === 0 && (
+        <p>{query ? t.noResults : t.noSentences}</p>
+      )}
       <ul class="sentences" aria-labelledby={`${searchId}-heading`}>
         {sentences.map((sentence) => (
           <SentenceItem key={sentence.index} sentence={sentence} />
         ))}
       </ul>
       <div class="pager">
-        <button type="button" disabled={pageIndex === 0 || page.loading} onClick={() => setPageIndex((i) => i - 1)}>
+        <button
+          type="button"
+          disabled={pageIndex === 0 || page.loading}
+          onClick={() => setPageIndex((i) => i - 1)}
+        >
           {t.previousSentences}
         </button>
         <button type="button" disabled={!page.data?.next_cursor || page.loading} onClick={next}>

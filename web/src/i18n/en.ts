@@ -22,13 +22,16 @@ export const en = {
 
   // Sign-in
   signInTitle: "Sign in",
-  signInIntro: "Turn a French novel into short sentences to read and drill. Sign in with your email: we send you a link, no password needed.",
+  signInIntro:
+    "Turn a French novel into short sentences to read and drill. Sign in with your email: we send you a link, no password needed.",
   email: "Email",
   sendLink: "Send sign-in link",
   sending: "Sending…",
-  linkSent: (email: string) => `We sent a sign-in link to ${email}. Open it in this browser to sign in.`,
+  linkSent: (email: string) =>
+    `We sent a sign-in link to ${email}. Open it in this browser to sign in.`,
   finishTitle: "Finish signing in",
-  finishIntro: "This sign-in link was opened in another browser. Enter the email address it was sent to.",
+  finishIntro:
+    "This sign-in link was opened in another browser. Enter the email address it was sent to.",
   finishButton: "Finish signing in",
   signingIn: "Signing you in…",
   google: "Sign in with Google",
@@ -146,7 +149,8 @@ export const en = {
   deleteJob: "Delete",
   noJobs: "No books here yet.",
   deleteTitle: "Delete this book?",
-  deleteBody: (name: string) => `“${name}”, its sentences and its PDF will be deleted. This cannot be undone.`,
+  deleteBody: (name: string) =>
+    `“${name}”, its sentences and its PDF will be deleted. This cannot be undone.`,
   confirmDelete: "Delete for good",
   deleted: (name: string) => `Deleted “${name}”.`,
   duplicateTitle: "Process again with new settings",
@@ -174,7 +178,8 @@ export const en = {
   cancelBatch: "Cancel the batch",
   deleteBatch: "Delete the batch",
   deleteBatchTitle: "Delete this batch?",
-  deleteBatchBody: (name: string) => `“${name}” and all its books, sentences and PDFs will be deleted. This cannot be undone.`,
+  deleteBatchBody: (name: string) =>
+    `“${name}” and all its books, sentences and PDFs will be deleted. This cannot be undone.`,
 
   // Settings
   settingsTitle: "Settings",
@@ -234,7 +239,8 @@ export const en = {
   inviteTitle: (team: string) => `Invite someone to ${team}`,
   inviteRole: "Role",
   sendInvite: "Invite",
-  inviteToken: (email: string) => `Invitation for ${email}. Send them this token; it is shown only once:`,
+  inviteToken: (email: string) =>
+    `Invitation for ${email}. Send them this token; it is shown only once:`,
   acceptTitle: "Join a team",
   inviteTokenLabel: "Invitation token",
   acceptInvite: "Join",

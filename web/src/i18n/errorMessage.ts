@@ -19,9 +19,15 @@ const WITH_SERVER_MESSAGE = new Set<string>([
   "SHEETS_REQUEST_FAILED",
 ]);
 
-export function messageFor(code: string, facts: Partial<ErrorFacts> = {}, table = tables[lang]): string {
+export function messageFor(
+  code: string,
+  facts: Partial<ErrorFacts> = {},
+  table = tables[lang],
+): string {
   const text = table[code as ErrorCode] ?? table.UNEXPECTED;
-  return typeof text === "function" ? text({ details: facts.details ?? {}, retryAfterSeconds: facts.retryAfterSeconds ?? null }) : text;
+  return typeof text === "function"
+    ? text({ details: facts.details ?? {}, retryAfterSeconds: facts.retryAfterSeconds ?? null })
+    : text;
 }
 
 export function errorMessage(error: ApiError): string {

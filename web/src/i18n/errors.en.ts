@@ -48,7 +48,9 @@ export const errorsEn: ErrorTable = {
   INVALID_LIMIT: "The sentence length must be between 3 and 50 words.",
   INVALID_PAGE_RANGE: "The page range is not valid.",
   PAYLOAD_TOO_LARGE: ({ details }) =>
-    details.max_bytes ? `The file is too large to send here (at most ${num(Number(details.max_bytes) / 1e6)} MB).` : "The file is too large.",
+    details.max_bytes
+      ? `The file is too large to send here (at most ${num(Number(details.max_bytes) / 1e6)} MB).`
+      : "The file is too large.",
   FILE_TOO_LARGE: "The file uploaded was larger than announced.",
   UNSUPPORTED_MEDIA_TYPE: "This kind of content is not accepted.",
   METHOD_NOT_ALLOWED: "This action is not possible here.",
@@ -82,7 +84,8 @@ export const errorsEn: ErrorTable = {
   PDF_TOO_LITTLE_TEXT: "This PDF has almost no text.",
   PDF_TOO_MANY_PAGES: "This PDF has too many pages.",
   PDF_RESULT_TOO_LARGE: "A page of this PDF could not be turned into sentences (garbled text).",
-  PDF_ACTIVE_CONTENT: "This PDF contains active content (scripts or embedded files) and was refused.",
+  PDF_ACTIVE_CONTENT:
+    "This PDF contains active content (scripts or embedded files) and was refused.",
   UPLOAD_INFECTED: "The malware scan found a threat in this file. It was deleted.",
   SCANNER_UNAVAILABLE: "The file could not be checked for malware in time. Try again.",
   OBJECT_NOT_FOUND: "The uploaded file was not found.",
@@ -107,7 +110,8 @@ export const errorsEn: ErrorTable = {
   GEMINI_REQUEST_REJECTED: "The Gemini engine refused the request.",
   GEMINI_MODEL_NOT_FOUND: "The Gemini model is no longer available.",
   TRANSCRIPTION_FAILED: "Some scanned pages could not be read.",
-  TRANSCRIPTION_RECITATION: "Some scanned pages could not be read (the model declined to reproduce them).",
+  TRANSCRIPTION_RECITATION:
+    "Some scanned pages could not be read (the model declined to reproduce them).",
   TRANSCRIPTION_BLOCKED: "Some scanned pages could not be read (blocked by the model).",
   TRANSCRIPTION_TRUNCATED: "Some scanned pages could not be read completely.",
   TRANSCRIPTION_EMPTY: "Some scanned pages gave no text.",
@@ -116,7 +120,8 @@ export const errorsEn: ErrorTable = {
   EXPORTS_NOT_CONFIGURED: "Exports are not available here.",
   GOOGLE_TOKEN_MISSING: "Google access is needed for this export. Allow it and try again.",
   GOOGLE_TOKEN_INVALID: "Google access has expired. Allow it again.",
-  GOOGLE_SCOPE_MISSING: "Google access was given without the spreadsheet permissions. Allow them and try again.",
+  GOOGLE_SCOPE_MISSING:
+    "Google access was given without the spreadsheet permissions. Allow them and try again.",
   SPREADSHEET_NOT_FOUND: "The spreadsheet was not found, or you cannot edit it.",
   SHEET_TAB_NOT_FOUND: "That tab does not exist in the spreadsheet.",
   SHEETS_RATE_LIMITED: "Google Sheets is busy. Try again in a minute.",
@@ -127,7 +132,9 @@ export const errorsEn: ErrorTable = {
   BATCH_CLOSED: "This batch no longer takes files.",
   BATCH_STATE_CONFLICT: "This batch has already finished.",
   BATCH_TOO_LARGE: ({ details }) =>
-    details.max_files ? `A batch holds at most ${num(details.max_files)} files.` : "This batch has too many files.",
+    details.max_files
+      ? `A batch holds at most ${num(details.max_files)} files.`
+      : "This batch has too many files.",
   BATCH_NOT_READY: "No book of this batch is completed yet.",
   // Teams
   TEAM_NOT_FOUND: "This team was not found.",

@@ -46,7 +46,9 @@ export const errorsFr: ErrorTable = {
   INVALID_LIMIT: "La longueur des phrases doit être comprise entre 3 et 50 mots.",
   INVALID_PAGE_RANGE: "L'intervalle de pages n'est pas valide.",
   PAYLOAD_TOO_LARGE: ({ details }) =>
-    details.max_bytes ? `Le fichier est trop gros pour être envoyé ici (${num(Number(details.max_bytes) / 1e6)} Mo au plus).` : "Le fichier est trop gros.",
+    details.max_bytes
+      ? `Le fichier est trop gros pour être envoyé ici (${num(Number(details.max_bytes) / 1e6)} Mo au plus).`
+      : "Le fichier est trop gros.",
   FILE_TOO_LARGE: "Le fichier envoyé était plus gros qu'annoncé.",
   UNSUPPORTED_MEDIA_TYPE: "Ce type de contenu n'est pas accepté.",
   METHOD_NOT_ALLOWED: "Cette action n'est pas possible ici.",
@@ -73,12 +75,15 @@ export const errorsFr: ErrorTable = {
   NOT_A_PDF: "Ce fichier n'est pas un PDF.",
   PDF_DAMAGED: "Ce PDF est endommagé et ne peut pas être lu.",
   PDF_ENCRYPTED: "Ce PDF est protégé par un mot de passe. Retirez la protection et réessayez.",
-  PDF_UNSUPPORTED: "Ce PDF utilise une fonction illisible ici (comme un chiffrement par certificat).",
-  PDF_NO_TEXT_LAYER: "Ce PDF est un scan sans texte. Les livres scannés demandent le moteur Gemini.",
+  PDF_UNSUPPORTED:
+    "Ce PDF utilise une fonction illisible ici (comme un chiffrement par certificat).",
+  PDF_NO_TEXT_LAYER:
+    "Ce PDF est un scan sans texte. Les livres scannés demandent le moteur Gemini.",
   PDF_TOO_LITTLE_TEXT: "Ce PDF ne contient presque pas de texte.",
   PDF_TOO_MANY_PAGES: "Ce PDF a trop de pages.",
   PDF_RESULT_TOO_LARGE: "Une page de ce PDF n'a pas pu être découpée en phrases (texte illisible).",
-  PDF_ACTIVE_CONTENT: "Ce PDF contient du contenu actif (scripts ou fichiers joints) et a été refusé.",
+  PDF_ACTIVE_CONTENT:
+    "Ce PDF contient du contenu actif (scripts ou fichiers joints) et a été refusé.",
   UPLOAD_INFECTED: "L'analyse antivirus a trouvé une menace dans ce fichier. Il a été supprimé.",
   SCANNER_UNAVAILABLE: "Le fichier n'a pas pu être analysé à temps. Réessayez.",
   OBJECT_NOT_FOUND: "Le fichier envoyé est introuvable.",
@@ -90,10 +95,12 @@ export const errorsFr: ErrorTable = {
   UPLOAD_EXPIRED: "L'envoi n'est pas arrivé à temps. Envoyez le fichier de nouveau.",
   UPLOAD_MISSING: "Le fichier envoyé est introuvable. Envoyez-le de nouveau.",
   UPLOAD_FAILED: "L'envoi n'a pas pu être accepté. Envoyez le fichier de nouveau.",
-  CHUNK_FAILED: "Une partie du livre n'a pas pu être traitée malgré plusieurs essais. Relancez le traitement.",
+  CHUNK_FAILED:
+    "Une partie du livre n'a pas pu être traitée malgré plusieurs essais. Relancez le traitement.",
   DISPATCH_IN_PROGRESS: "Le livre est en préparation. Patientez un instant.",
   CHUNK_RETRY: "Une partie du livre est de nouveau en cours.",
-  GEMINI_NOT_CONFIGURED: "Le moteur Gemini n'est pas disponible ici. Choisissez le moteur hors ligne.",
+  GEMINI_NOT_CONFIGURED:
+    "Le moteur Gemini n'est pas disponible ici. Choisissez le moteur hors ligne.",
   GEMINI_ERROR: "Le moteur Gemini a échoué.",
   GEMINI_RATE_LIMITED: "Le moteur Gemini est saturé. Réessayez plus tard.",
   GEMINI_UNAVAILABLE: "Le moteur Gemini est indisponible. Réessayez plus tard.",
@@ -101,15 +108,18 @@ export const errorsFr: ErrorTable = {
   GEMINI_REQUEST_REJECTED: "Le moteur Gemini a refusé la demande.",
   GEMINI_MODEL_NOT_FOUND: "Le modèle Gemini n'est plus disponible.",
   TRANSCRIPTION_FAILED: "Certaines pages scannées n'ont pas pu être lues.",
-  TRANSCRIPTION_RECITATION: "Certaines pages scannées n'ont pas pu être lues (le modèle a refusé de les reproduire).",
-  TRANSCRIPTION_BLOCKED: "Certaines pages scannées n'ont pas pu être lues (bloquées par le modèle).",
+  TRANSCRIPTION_RECITATION:
+    "Certaines pages scannées n'ont pas pu être lues (le modèle a refusé de les reproduire).",
+  TRANSCRIPTION_BLOCKED:
+    "Certaines pages scannées n'ont pas pu être lues (bloquées par le modèle).",
   TRANSCRIPTION_TRUNCATED: "Certaines pages scannées n'ont pas pu être lues en entier.",
   TRANSCRIPTION_EMPTY: "Certaines pages scannées n'ont donné aucun texte.",
   EXPORT_NOT_FOUND: "Cet export est introuvable.",
   EXPORTS_NOT_CONFIGURED: "Les exports ne sont pas disponibles ici.",
   GOOGLE_TOKEN_MISSING: "Cet export demande l'accès à Google. Autorisez-le et réessayez.",
   GOOGLE_TOKEN_INVALID: "L'accès à Google a expiré. Autorisez-le de nouveau.",
-  GOOGLE_SCOPE_MISSING: "L'accès à Google a été donné sans les droits sur les feuilles de calcul. Accordez-les et réessayez.",
+  GOOGLE_SCOPE_MISSING:
+    "L'accès à Google a été donné sans les droits sur les feuilles de calcul. Accordez-les et réessayez.",
   SPREADSHEET_NOT_FOUND: "La feuille de calcul est introuvable, ou vous ne pouvez pas la modifier.",
   SHEET_TAB_NOT_FOUND: "Cet onglet n'existe pas dans la feuille de calcul.",
   SHEETS_RATE_LIMITED: "Google Sheets est saturé. Réessayez dans une minute.",
@@ -119,7 +129,9 @@ export const errorsFr: ErrorTable = {
   BATCH_CLOSED: "Ce lot n'accepte plus de fichiers.",
   BATCH_STATE_CONFLICT: "Ce lot est déjà terminé.",
   BATCH_TOO_LARGE: ({ details }) =>
-    details.max_files ? `Un lot contient au plus ${num(details.max_files)} fichiers.` : "Ce lot a trop de fichiers.",
+    details.max_files
+      ? `Un lot contient au plus ${num(details.max_files)} fichiers.`
+      : "Ce lot a trop de fichiers.",
   BATCH_NOT_READY: "Aucun livre de ce lot n'est encore terminé.",
   TEAM_NOT_FOUND: "Cette équipe est introuvable.",
   INVITE_NOT_FOUND: "Cette invitation n'est pas valide.",

@@ -23,13 +23,16 @@ export const fr: Messages = {
   cancelDialog: "Annuler",
 
   signInTitle: "Connexion",
-  signInIntro: "Transformez un roman français en phrases courtes à lire et à travailler. Connectez-vous avec votre e-mail : nous vous envoyons un lien, sans mot de passe.",
+  signInIntro:
+    "Transformez un roman français en phrases courtes à lire et à travailler. Connectez-vous avec votre e-mail : nous vous envoyons un lien, sans mot de passe.",
   email: "E-mail",
   sendLink: "Envoyer le lien de connexion",
   sending: "Envoi…",
-  linkSent: (email) => `Nous avons envoyé un lien de connexion à ${email}. Ouvrez-le dans ce navigateur pour vous connecter.`,
+  linkSent: (email) =>
+    `Nous avons envoyé un lien de connexion à ${email}. Ouvrez-le dans ce navigateur pour vous connecter.`,
   finishTitle: "Terminer la connexion",
-  finishIntro: "Ce lien de connexion a été ouvert dans un autre navigateur. Saisissez l'adresse e-mail à laquelle il a été envoyé.",
+  finishIntro:
+    "Ce lien de connexion a été ouvert dans un autre navigateur. Saisissez l'adresse e-mail à laquelle il a été envoyé.",
   finishButton: "Terminer la connexion",
   signingIn: "Connexion en cours…",
   google: "Se connecter avec Google",
@@ -63,7 +66,8 @@ export const fr: Messages = {
   estimateOver: (n) => `Phrases de plus de ${n} mots`,
   estimateCalls: "Appels au modèle",
   estimateScanned: "C'est un scan : ses pages seront lues par le modèle.",
-  estimateTooLarge: "Pas d'estimation pour un fichier aussi gros ; il peut tout de même être traité.",
+  estimateTooLarge:
+    "Pas d'estimation pour un fichier aussi gros ; il peut tout de même être traité.",
   estimateStale: "Les réglages ont changé depuis cette estimation.",
   updateEstimate: "Mettre à jour l'estimation",
   start: (n) => (n === 1 ? "Lancer le traitement" : `Lancer le traitement de ${n} livres`),
@@ -83,7 +87,8 @@ export const fr: Messages = {
   uploadText: (done, total, pct) => `${done} sur ${total} (${pct} %)`,
   uploadDone: "Envoi terminé",
   processingLabel: "Traitement",
-  pagesText: (done, total, chunksDone, chunks) => `Pages ${done} sur ${total}, parties ${chunksDone} sur ${chunks}`,
+  pagesText: (done, total, chunksDone, chunks) =>
+    `Pages ${done} sur ${total}, parties ${chunksDone} sur ${chunks}`,
   countingPages: "Lecture du livre…",
   cancelJob: "Annuler le traitement",
   cancelledNote: "Le traitement a été annulé.",
@@ -148,7 +153,8 @@ export const fr: Messages = {
 
   batchesTitle: "Lots",
   batchesCaption: "Vos lots, du plus récent au plus ancien",
-  noBatches: "Aucun lot pour l'instant. Choisissez plusieurs PDF sur la page d'envoi pour en créer un.",
+  noBatches:
+    "Aucun lot pour l'instant. Choisissez plusieurs PDF sur la page d'envoi pour en créer un.",
   colName: "Nom",
   colBooks: "Livres",
   colEnded: "Terminés",
@@ -166,10 +172,12 @@ export const fr: Messages = {
   cancelBatch: "Annuler le lot",
   deleteBatch: "Supprimer le lot",
   deleteBatchTitle: "Supprimer ce lot ?",
-  deleteBatchBody: (name) => `« ${name} » et tous ses livres, phrases et PDF seront supprimés. C'est définitif.`,
+  deleteBatchBody: (name) =>
+    `« ${name} » et tous ses livres, phrases et PDF seront supprimés. C'est définitif.`,
 
   settingsTitle: "Réglages",
-  settingsIntro: "Utilisés pour chaque nouveau livre, sauf si vous en choisissez d'autres en le lançant.",
+  settingsIntro:
+    "Utilisés pour chaque nouveau livre, sauf si vous en choisissez d'autres en le lançant.",
   minWords: "Ignorer les phrases de moins de (mots)",
   exportFormat: "Export préféré",
   exportColumns: "Colonnes exportées",
@@ -223,7 +231,8 @@ export const fr: Messages = {
   inviteTitle: (team) => `Inviter quelqu'un dans ${team}`,
   inviteRole: "Rôle",
   sendInvite: "Inviter",
-  inviteToken: (email) => `Invitation pour ${email}. Transmettez-lui ce jeton ; il n'est affiché qu'une fois :`,
+  inviteToken: (email) =>
+    `Invitation pour ${email}. Transmettez-lui ce jeton ; il n'est affiché qu'une fois :`,
   acceptTitle: "Rejoindre une équipe",
   inviteTokenLabel: "Jeton d'invitation",
   acceptInvite: "Rejoindre",

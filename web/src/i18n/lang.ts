@@ -5,4 +5,6 @@ export function languageOf(preferred: string | undefined): Lang {
   return preferred?.toLowerCase().startsWith("fr") ? "fr" : "en";
 }
 
-export const lang: Lang = languageOf(typeof navigator === "undefined" ? undefined : navigator.language);
+export const lang: Lang = languageOf(
+  typeof navigator === "undefined" ? undefined : navigator.language,
+);

@@ -36,7 +36,9 @@ export function Account() {
           <div>
             <dt>{t.booksToday}</dt>
             <dd>
-              {plan.books_per_day === null ? count(plan.books_today) : t.usedOf(plan.books_today, plan.books_per_day)}
+              {plan.books_per_day === null
+                ? count(plan.books_today)
+                : t.usedOf(plan.books_today, plan.books_per_day)}
             </dd>
           </div>
           <div>

@@ -20,7 +20,8 @@ const FINAL = new Set(["completed", "completed_with_failures", "cancelled"]);
 
 export function Batch({ id }: { id: string }) {
   const { api, announce } = useSession();
-  const get = () => unwrap(api.GET("/api/v1/batches/{batch_id}", { params: { path: { batch_id: id } } }));
+  const get = () =>
+    unwrap(api.GET("/api/v1/batches/{batch_id}", { params: { path: { batch_id: id } } }));
   const batch = useLoad(get, [id]);
   const uploadOf = useUploads();
   const [deleting, setDeleting] = useState(false);
@@ -40,7 +41,9 @@ export function Batch({ id }: { id: string }) {
 
   const cancel = useAction(async () => {
     current?.books.forEach((book) => abortUpload(book.job_id));
-    await unwrap(api.POST("/api/v1/batches/{batch_id}/cancel", { params: { path: { batch_id: id } } }));
+    await unwrap(
+      api.POST("/api/v1/batches/{batch_id}/cancel", { params: { path: { batch_id: id } } }),
+    );
     batch.setData(await get());
   });
   const remove = useAction(async () => {
@@ -52,7 +55,11 @@ export function Batch({ id }: { id: string }) {
   if (!current) {
     return (
       <Screen title={batch.error ? t.notFoundTitle : t.loading}>
-        {batch.loading ? <p role="status">{t.loading}</p> : <ErrorBox error={batch.error} onRetry={batch.reload} />}
+        {batch.loading ? (
+          <p role="status">{t.loading}</p>
+        ) : (
+          <ErrorBox error={batch.error} onRetry={batch.reload} />
+        )}
       </Screen>
     );
   }
@@ -107,13 +114,21 @@ export function Batch({ id }: { id: string }) {
                         label={t.uploadLabel}
                         value={upload.loaded}
                         max={upload.total}
-                        text={t.uploadText(bytes(upload.loaded), bytes(upload.total), percent(upload.loaded, upload.total))}
+                        text={t.uploadText(
+                          bytes(upload.loaded),
+                          bytes(upload.total),
+                          percent(upload.loaded, upload.total),
+                        )}
                       />
                     )}
                     {upload?.state === "failed" && <ErrorBox error={upload.error} />}
-                    {book.status === "failed" && book.error && <p class="error-inline">{messageFor(book.error.code)}</p>}
+                    {book.status === "failed" && book.error && (
+                      <p class="error-inline">{messageFor(book.error.code)}</p>
+                    )}
                   </td>
-                  <td>{book.page_count ? `${count(book.pages_done)} / ${count(book.page_count)}` : ""}</td>
+                  <td>
+                    {book.page_count ? `${count(book.pages_done)} / ${count(book.page_count)}` : ""}
+                  </td>
                   <td class="num">{isEnded(book.status) ? count(book.sentences) : ""}</td>
                 </tr>
               );
@@ -122,14 +137,21 @@ export function Batch({ id }: { id: string }) {
         </table>
       </div>
 
-      {current.by_status.completed ? <ExportPanel target={{ kind: "batch", id: current.batch_id, name: current.name }} /> : null}
+      {current.by_status.completed ? (
+        <ExportPanel target={{ kind: "batch", id: current.batch_id, name: current.name }} />
+      ) : null}
 
       {deleting && (
         <Dialog title={t.deleteBatchTitle} onClose={() => setDeleting(false)}>
           <p>{t.deleteBatchBody(current.name)}</p>
           <ErrorBox error={remove.error} />
           <div class="button-row">
-            <button type="button" class="danger" onClick={() => void remove.run()} disabled={remove.pending}>
+            <button
+              type="button"
+              class="danger"
+              onClick={() => void remove.run()}
+              disabled={remove.pending}
+            >
               {t.confirmDelete}
             </button>
             <button type="button" onClick={() => setDeleting(false)}>

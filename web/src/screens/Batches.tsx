@@ -17,9 +17,14 @@ export function batchStatusText(status: BatchStatus): string {
 
 export function Batches() {
   const { api } = useSession();
-  const [more, setMore] = useState<{ batches: Schemas["BatchSummary"][]; cursor: string | null } | null>(null);
+  const [more, setMore] = useState<{
+    batches: Schemas["BatchSummary"][];
+    cursor: string | null;
+  } | null>(null);
   const load = (cursor: string | null) =>
-    unwrap(api.GET("/api/v1/batches", { params: { query: { limit: 20, cursor: cursor ?? undefined } } }));
+    unwrap(
+      api.GET("/api/v1/batches", { params: { query: { limit: 20, cursor: cursor ?? undefined } } }),
+    );
   const first = useLoad(() => load(null), []);
   const batches = [...(first.data?.batches ?? []), ...(more?.batches ?? [])];
   const cursor = more ? more.cursor : (first.data?.next_cursor ?? null);

@@ -13,7 +13,14 @@ import { useAction, useLoad } from "../state/hooks";
 import { useSession } from "../state/session";
 import { isEnded, statusText, type JobStatus, type JobView } from "./Job";
 
-const STATUSES: JobStatus[] = ["awaiting_upload", "queued", "processing", "completed", "failed", "cancelled"];
+const STATUSES: JobStatus[] = [
+  "awaiting_upload",
+  "queued",
+  "processing",
+  "completed",
+  "failed",
+  "cancelled",
+];
 const PAGE_SIZE = 20;
 
 export function History() {
@@ -26,7 +33,14 @@ export function History() {
   const load = (cursor: string | null) =>
     unwrap(
       api.GET("/api/v1/jobs", {
-        params: { query: { status: status || undefined, space, limit: PAGE_SIZE, cursor: cursor ?? undefined } },
+        params: {
+          query: {
+            status: status || undefined,
+            space,
+            limit: PAGE_SIZE,
+            cursor: cursor ?? undefined,
+          },
+        },
       }),
     );
   const first = useLoad(() => {
@@ -42,7 +56,9 @@ export function History() {
     setMore({ jobs: [...(more?.jobs ?? []), ...page.jobs], cursor: page.next_cursor });
   });
   const retry = useAction(async (job: JobView) => {
-    const fresh = await unwrap(api.POST("/api/v1/jobs/{job_id}/retry", { params: { path: { job_id: job.job_id } } }));
+    const fresh = await unwrap(
+      api.POST("/api/v1/jobs/{job_id}/retry", { params: { path: { job_id: job.job_id } } }),
+    );
     navigate(`/jobs/${fresh.job_id}`);
   });
   const remove = useAction(async (job: JobView) => {
@@ -57,7 +73,11 @@ export function History() {
       <div class="filters">
         <div class="field field-inline">
           <label for="status-filter">{t.filterStatus}</label>
-          <select id="status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value as JobStatus | "")}>
+          <select
+            id="status-filter"
+            value={status}
+            onChange={(e) => setStatus(e.currentTarget.value as JobStatus | "")}
+          >
             <option value="">{t.allStatuses}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -98,11 +118,17 @@ export function History() {
                     <span class={`status status-${job.status}`}>{statusText(job.status)}</span>
                   </td>
                   <td>{dateTime(job.created_at)}</td>
-                  <td class="num">{job.status === "completed" ? count(job.counts.sentences) : ""}</td>
+                  <td class="num">
+                    {job.status === "completed" ? count(job.counts.sentences) : ""}
+                  </td>
                   <td>
                     <div class="actions">
                       {(job.status === "failed" || job.status === "cancelled") && (
-                        <button type="button" onClick={() => void retry.run(job)} disabled={retry.pending}>
+                        <button
+                          type="button"
+                          onClick={() => void retry.run(job)}
+                          disabled={retry.pending}
+                        >
                           {t.retryJob}
                         </button>
                       )}
@@ -134,7 +160,12 @@ export function History() {
           <p>{t.deleteBody(deleting.filename)}</p>
           <ErrorBox error={remove.error} />
           <div class="button-row">
-            <button type="button" class="danger" onClick={() => void remove.run(deleting)} disabled={remove.pending}>
+            <button
+              type="button"
+              class="danger"
+              onClick={() => void remove.run(deleting)}
+              disabled={remove.pending}
+            >
               {t.confirmDelete}
             </button>
             <button type="button" onClick={() => setDeleting(null)}>
@@ -154,7 +185,10 @@ function DuplicateDialog({ job, onClose }: { job: JobView; onClose: () => void }
   const start = useAction(async () => {
     if (!validLength(settings.sentence_length_limit)) return;
     const fresh = await unwrap(
-      api.POST("/api/v1/jobs/{job_id}/duplicate", { params: { path: { job_id: job.job_id } }, body: { settings } }),
+      api.POST("/api/v1/jobs/{job_id}/duplicate", {
+        params: { path: { job_id: job.job_id } },
+        body: { settings },
+      }),
     );
     onClose();
     navigate(`/jobs/${fresh.job_id}`);
@@ -183,4 +217,3 @@ function DuplicateDialog({ job, onClose }: { job: JobView; onClose: () => void }
     </Dialog>
   );
 }
-

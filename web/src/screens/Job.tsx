@@ -31,7 +31,10 @@ export function statusText(status: JobStatus): string {
 
 export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
   const { api, announce } = useSession();
-  const job = useLoad(() => unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } })), [id]);
+  const job = useLoad(
+    () => unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } })),
+    [id],
+  );
   const current = job.data;
   const uploadOf = useUploads();
   const upload = uploadOf(id);
@@ -40,7 +43,9 @@ export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
   usePolling(
     async () => {
       try {
-        job.setData(await unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } })));
+        job.setData(
+          await unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } })),
+        );
       } catch {
         // A missed poll is tried again at the next tick.
       }
@@ -60,10 +65,14 @@ export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
 
   const cancel = useAction(async () => {
     abortUpload(id);
-    job.setData(await unwrap(api.POST("/api/v1/jobs/{job_id}/cancel", { params: { path: { job_id: id } } })));
+    job.setData(
+      await unwrap(api.POST("/api/v1/jobs/{job_id}/cancel", { params: { path: { job_id: id } } })),
+    );
   });
   const retry = useAction(async () => {
-    const fresh = await unwrap(api.POST("/api/v1/jobs/{job_id}/retry", { params: { path: { job_id: id } } }));
+    const fresh = await unwrap(
+      api.POST("/api/v1/jobs/{job_id}/retry", { params: { path: { job_id: id } } }),
+    );
     announce(t.retried);
     navigate(`/jobs/${fresh.job_id}`);
   });
@@ -71,7 +80,11 @@ export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
   if (!current) {
     return (
       <Screen title={job.error ? t.notFoundTitle : t.loading}>
-        {job.loading ? <p role="status">{t.loading}</p> : <ErrorBox error={job.error} onRetry={job.reload} />}
+        {job.loading ? (
+          <p role="status">{t.loading}</p>
+        ) : (
+          <ErrorBox error={job.error} onRetry={job.reload} />
+        )}
       </Screen>
     );
   }
@@ -90,11 +103,17 @@ export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
           text={
             upload.state === "done"
               ? t.uploadDone
-              : t.uploadText(bytes(upload.loaded), bytes(upload.total), percent(upload.loaded, upload.total))
+              : t.uploadText(
+                  bytes(upload.loaded),
+                  bytes(upload.total),
+                  percent(upload.loaded, upload.total),
+                )
           }
         />
       )}
-      {upload?.state === "failed" && upload.error?.code !== "UPLOAD_ABORTED" && <ErrorBox error={upload.error} />}
+      {upload?.state === "failed" && upload.error?.code !== "UPLOAD_ABORTED" && (
+        <ErrorBox error={upload.error} />
+      )}
 
       {!ended && current.status !== "awaiting_upload" && (
         <ProgressBar
@@ -103,7 +122,12 @@ export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
           max={progress.page_count ?? 1}
           text={
             progress.page_count
-              ? t.pagesText(progress.pages_done, progress.page_count, progress.chunks_done, progress.chunk_count)
+              ? t.pagesText(
+                  progress.pages_done,
+                  progress.page_count,
+                  progress.chunks_done,
+                  progress.chunk_count,
+                )
               : t.countingPages
           }
         />
@@ -140,7 +164,12 @@ function CompletedBook({ job, tab }: { job: JobView; tab: "sentences" | "notes" 
   const base = `/jobs/${job.job_id}`;
   return (
     <>
-      <p>{t.summary(count(job.counts.sentences), count(job.progress.page_count ?? job.progress.pages_done))}</p>
+      <p>
+        {t.summary(
+          count(job.counts.sentences),
+          count(job.progress.page_count ?? job.progress.pages_done),
+        )}
+      </p>
       <ExportPanel target={{ kind: "job", id: job.job_id, name: job.filename }} />
       <nav aria-label={t.bookSections} class="tabs">
         <Link href={base} aria-current={tab === "sentences" ? "page" : undefined}>
@@ -154,4 +183,3 @@ function CompletedBook({ job, tab }: { job: JobView; tab: "sentences" | "notes" 
     </>
   );
 }
-

@@ -71,7 +71,11 @@ export function Settings() {
         </div>
         <div class="field">
           <label for="export-format">{t.exportFormat}</label>
-          <select id="export-format" value={form.export_format} onChange={(e) => change({ export_format: e.currentTarget.value as Format })}>
+          <select
+            id="export-format"
+            value={form.export_format}
+            onChange={(e) => change({ export_format: e.currentTarget.value as Format })}
+          >
             {FORMATS.map((format) => (
               <option key={format} value={format}>
                 {t[`format_${format}`]}

@@ -1,6 +1,11 @@
 import type { Auth } from "@firebase/auth";
 import { useEffect, useState } from "preact/hooks";
-import { finishEmailLink, openedFromEmailLink, rememberedEmail, sendEmailLink } from "../auth/session";
+import {
+  finishEmailLink,
+  openedFromEmailLink,
+  rememberedEmail,
+  sendEmailLink,
+} from "../auth/session";
 import { Screen } from "../components/Screen";
 import type { AppConfig } from "../config";
 import { t } from "../i18n";
@@ -9,12 +14,22 @@ import { t } from "../i18n";
 function authMessage(error: unknown): string {
   const code = (error as { code?: string } | null)?.code ?? "";
   if (code === "auth/invalid-email" || code === "auth/missing-email") return t.emailInvalid;
-  if (code === "auth/invalid-action-code" || code === "auth/expired-action-code") return t.linkInvalid;
-  if (code === "auth/popup-closed-by-user" || code === "auth/cancelled-popup-request") return t.googleRefused;
+  if (code === "auth/invalid-action-code" || code === "auth/expired-action-code")
+    return t.linkInvalid;
+  if (code === "auth/popup-closed-by-user" || code === "auth/cancelled-popup-request")
+    return t.googleRefused;
   return t.signInFailed;
 }
 
-function EmailForm({ label, busyLabel, onSubmit }: { label: string; busyLabel: string; onSubmit: (email: string) => Promise<void> }) {
+function EmailForm({
+  label,
+  busyLabel,
+  onSubmit,
+}: {
+  label: string;
+  busyLabel: string;
+  onSubmit: (email: string) => Promise<void>;
+}) {
   const [email, setEmail] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -65,7 +80,8 @@ export function SignIn({ config, auth }: { config: AppConfig; auth: Auth }) {
 
   // A link opened in the browser that asked for it signs in at once.
   useEffect(() => {
-    if (remembered) finishEmailLink(auth, remembered).catch((error: unknown) => setLinkError(authMessage(error)));
+    if (remembered)
+      finishEmailLink(auth, remembered).catch((error: unknown) => setLinkError(authMessage(error)));
   }, []);
 
   if (fromLink && remembered && !linkError) {
@@ -79,7 +95,11 @@ export function SignIn({ config, auth }: { config: AppConfig; auth: Auth }) {
     return (
       <Screen title={t.finishTitle}>
         <p>{t.finishIntro}</p>
-        <EmailForm label={t.finishButton} busyLabel={t.signingIn} onSubmit={(email) => finishEmailLink(auth, email)} />
+        <EmailForm
+          label={t.finishButton}
+          busyLabel={t.signingIn}
+          onSubmit={(email) => finishEmailLink(auth, email)}
+        />
       </Screen>
     );
   }
@@ -117,7 +137,10 @@ function GoogleButton({ onClick }: { onClick: () => Promise<void> }) {
   return (
     <div class="stack">
       <p>{t.orWith}</p>
-      <button type="button" onClick={() => onClick().catch((failure: unknown) => setError(authMessage(failure)))}>
+      <button
+        type="button"
+        onClick={() => onClick().catch((failure: unknown) => setError(authMessage(failure)))}
+      >
         {t.google}
       </button>
       {error && (

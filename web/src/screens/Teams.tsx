@@ -78,11 +78,21 @@ function InviteForm({ team }: { team: Team }) {
       <div class="field-row">
         <div class="field">
           <label for={`${id}-email`}>{t.email}</label>
-          <input id={`${id}-email`} type="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          <input
+            id={`${id}-email`}
+            type="email"
+            required
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for={`${id}-role`}>{t.inviteRole}</label>
-          <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+          <select
+            id={`${id}-role`}
+            value={role}
+            onChange={(e) => setRole(e.currentTarget.value as Role)}
+          >
             <option value="member">{t.role_member}</option>
             <option value="owner">{t.role_owner}</option>
           </select>
@@ -124,7 +134,13 @@ function CreateTeam() {
       >
         <div class="field">
           <label for="team-name">{t.teamName}</label>
-          <input id="team-name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            id="team-name"
+            required
+            maxLength={100}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </div>
         <ErrorBox error={create.error} />
         <button type="submit" disabled={create.pending}>
@@ -140,7 +156,9 @@ function AcceptInvite({ initial }: { initial: string }) {
   const [token, setToken] = useState(initial);
   const [joined, setJoined] = useState("");
   const accept = useAction(async () => {
-    const team = await unwrap(api.POST("/api/v1/invites/accept", { body: { token: token.trim() } }));
+    const team = await unwrap(
+      api.POST("/api/v1/invites/accept", { body: { token: token.trim() } }),
+    );
     setToken("");
     setJoined(t.joined(team.name));
     refreshTeams();
@@ -157,7 +175,13 @@ function AcceptInvite({ initial }: { initial: string }) {
       >
         <div class="field">
           <label for="invite-token">{t.inviteTokenLabel}</label>
-          <input id="invite-token" required autocomplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} />
+          <input
+            id="invite-token"
+            required
+            autocomplete="off"
+            value={token}
+            onInput={(e) => setToken(e.currentTarget.value)}
+          />
         </div>
         <ErrorBox error={accept.error} />
         <button type="submit" disabled={accept.pending}>

@@ -1,6 +1,11 @@
 import { useEffect, useId, useState } from "preact/hooks";
 import { ErrorBox } from "../components/ErrorBox";
-import { enginesFor, JobSettingsFields, validLength, type JobSettings } from "../components/JobSettingsFields";
+import {
+  enginesFor,
+  JobSettingsFields,
+  validLength,
+  type JobSettings,
+} from "../components/JobSettingsFields";
 import { Screen } from "../components/Screen";
 import { SpaceSelect } from "../components/SpaceSelect";
 import { bytes, count } from "../format";
@@ -21,7 +26,11 @@ import { startBooks } from "../upload/start";
 
 export function Upload() {
   const { api, me, settings: saved, space } = useSession();
-  const [settings, setSettings] = useState<JobSettings>({ sentence_length_limit: 8, engine: "auto", keep_dialogue: false });
+  const [settings, setSettings] = useState<JobSettings>({
+    sentence_length_limit: 8,
+    engine: "auto",
+    keep_dialogue: false,
+  });
   const [candidates, setCandidates] = useState<Candidate[]>([]);
   const [dragging, setDragging] = useState(false);
   const [invalid, setInvalid] = useState(false);
@@ -31,7 +40,11 @@ export function Upload() {
   useEffect(() => {
     if (!saved) return;
     const engine = enginesFor(me).includes(saved.engine ?? "auto") ? saved.engine : "auto";
-    setSettings({ sentence_length_limit: saved.sentence_length_limit, engine, keep_dialogue: saved.keep_dialogue });
+    setSettings({
+      sentence_length_limit: saved.sentence_length_limit,
+      engine,
+      keep_dialogue: saved.keep_dialogue,
+    });
   }, [saved, me]);
 
   const update = (key: number, change: Partial<Candidate>) =>
@@ -42,9 +55,16 @@ export function Upload() {
     update(candidate.key, { estimating: true, estimateError: null });
     try {
       const result = await estimate(api, candidate.file, withSettings);
-      update(candidate.key, { estimate: result, estimating: false, estimatedFor: settingsKey(withSettings) });
+      update(candidate.key, {
+        estimate: result,
+        estimating: false,
+        estimatedFor: settingsKey(withSettings),
+      });
     } catch (error) {
-      update(candidate.key, { estimating: false, estimateError: error as Candidate["estimateError"] });
+      update(candidate.key, {
+        estimating: false,
+        estimateError: error as Candidate["estimateError"],
+      });
     }
   };
 
@@ -61,7 +81,12 @@ export function Upload() {
       setInvalid(true);
       return;
     }
-    await startBooks(api, startable.map((c) => c.file), settings, space);
+    await startBooks(
+      api,
+      startable.map((c) => c.file),
+      settings,
+      space,
+    );
   });
 
   const onDrop = (event: DragEvent) => {
@@ -119,7 +144,9 @@ export function Upload() {
                   candidate={candidate}
                   me={me}
                   settings={settings}
-                  onRemove={() => setCandidates((list) => list.filter((c) => c.key !== candidate.key))}
+                  onRemove={() =>
+                    setCandidates((list) => list.filter((c) => c.key !== candidate.key))
+                  }
                   onEstimate={() => void runEstimate(candidate, settings)}
                 />
               ))}

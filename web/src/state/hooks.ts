@@ -65,7 +65,12 @@ export function usePolling(tick: () => Promise<void>, intervalMs: number, active
 /** A button's action: its pending state and its error, for one thing done at a time. */
 export function useAction<A extends unknown[]>(
   act: (...args: A) => Promise<void>,
-): { run: (...args: A) => Promise<void>; pending: boolean; error: ApiError | null; clear: () => void } {
+): {
+  run: (...args: A) => Promise<void>;
+  pending: boolean;
+  error: ApiError | null;
+  clear: () => void;
+} {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const run = async (...args: A) => {

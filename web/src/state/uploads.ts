@@ -30,20 +30,31 @@ function syncLeaveWarning(): void {
   else window.removeEventListener("beforeunload", warnBeforeLeaving);
 }
 
-export function startUpload(jobId: string, file: File, target: Schemas["UploadTarget"]): Promise<void> {
+export function startUpload(
+  jobId: string,
+  file: File,
+  target: Schemas["UploadTarget"],
+): Promise<void> {
   set(jobId, { loaded: 0, total: file.size, state: "uploading", error: null });
   const handle = putFile(target, file, (loaded, total) =>
     set(jobId, { loaded, total, state: "uploading", error: null }),
   );
   aborts.set(jobId, handle.abort);
   syncLeaveWarning();
-  return handle.done.then(
-    () => set(jobId, { loaded: file.size, total: file.size, state: "done", error: null }),
-    (failure: unknown) => set(jobId, { ...(progress.get(jobId) as UploadProgress), state: "failed", error: asApiError(failure) }),
-  ).finally(() => {
-    aborts.delete(jobId);
-    syncLeaveWarning();
-  });
+  return handle.done
+    .then(
+      () => set(jobId, { loaded: file.size, total: file.size, state: "done", error: null }),
+      (failure: unknown) =>
+        set(jobId, {
+          ...(progress.get(jobId) as UploadProgress),
+          state: "failed",
+          error: asApiError(failure),
+        }),
+    )
+    .finally(() => {
+      aborts.delete(jobId);
+      syncLeaveWarning();
+    });
 }
 
 export function abortUpload(jobId: string): void {

@@ -33,7 +33,12 @@ export function sizeRefusal(file: File, me: Me | null): ApiError | null {
   if (!me) return null;
   const megabytes = Math.ceil(file.size / MEBIBYTE);
   if (megabytes <= me.plan.file_mb) return null;
-  const details = { limit: "file_mb", value: me.plan.file_mb, plan: me.plan.name, requested: megabytes };
+  const details = {
+    limit: "file_mb",
+    value: me.plan.file_mb,
+    plan: me.plan.name,
+    requested: megabytes,
+  };
   return new ApiError("PLAN_LIMIT_EXCEEDED", "", 403, details);
 }
 
@@ -41,7 +46,15 @@ let nextKey = 1;
 
 export async function checkFile(file: File): Promise<Candidate> {
   const notPdf = file.size === 0 || !(await isPdf(file));
-  return { key: nextKey++, file, notPdf, estimate: null, estimateError: null, estimating: false, estimatedFor: null };
+  return {
+    key: nextKey++,
+    file,
+    notPdf,
+    estimate: null,
+    estimateError: null,
+    estimating: false,
+    estimatedFor: null,
+  };
 }
 
 /** Why the file cannot be processed, known without asking the API (the plan may come

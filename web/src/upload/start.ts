@@ -8,11 +8,18 @@ import { t } from "../i18n";
 import { navigate } from "../router";
 import { startUpload } from "../state/uploads";
 
-export async function startBooks(api: Api, files: File[], settings: JobSettings, space: string): Promise<void> {
+export async function startBooks(
+  api: Api,
+  files: File[],
+  settings: JobSettings,
+  space: string,
+): Promise<void> {
   const [only] = files;
   if (files.length === 1 && only) {
     const created = await unwrap(
-      api.POST("/api/v1/uploads", { body: { filename: only.name, size_bytes: only.size, settings, space } }),
+      api.POST("/api/v1/uploads", {
+        body: { filename: only.name, size_bytes: only.size, settings, space },
+      }),
     );
     void startUpload(created.job_id, only, created.upload);
     navigate(`/jobs/${created.job_id}`);
