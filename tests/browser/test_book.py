@@ -110,6 +110,8 @@ def test_a_book_is_uploaded_read_searched_and_exported(
     expect(page.get_by_role("list", name="Notes").get_by_role("listitem")).to_have_count(len(notes))
     axe_check(page, "notes")
     screenshot(page, "notes")
+    page.reload()  # each screen has its own address
+    expect(page.get_by_role("heading", name="Notes")).to_be_visible()
 
     # A CSV file, downloaded: its rows are the job's sentences.
     with page.expect_download() as download:

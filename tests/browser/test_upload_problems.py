@@ -10,6 +10,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from infra.local_stack import LocalStack
+from tests.browser.harness import PageWatch
 from tests.browser.steps import SAMPLE_PDF, UserApi, choose_files, start_processing
 
 FREE_PLAN_MB = 2  # the browser stack's free plan (tests/browser/conftest.py)
@@ -68,3 +69,25 @@ def test_what_is_not_a_pdf_or_is_too_large_is_refused_with_a_reason(
     start_processing(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(SAMPLE_PDF.name)
     assert [job["filename"] for job in api.call("GET", "/jobs")["jobs"]] == [SAMPLE_PDF.name]
+
+
+def test_a_lost_connection_says_so_and_the_estimate_is_tried_again(
+    page: Page,
+    page_watch: PageWatch,
+    user_email: str,
+    sign_in: Callable[[Page, str], None],
+) -> None:
+    sign_in(page, user_email)
+    page_watch.allow(r"net::ERR_FAILED")  # the failure this test makes on purpose
+    page.route("**/api/v1/estimate", lambda route: route.abort("failed"))
+
+    choose_files(page, SAMPLE_PDF)
+    alert = page.get_by_role("region", name="Files").get_by_role("alert")
+    expect(alert).to_contain_text(
+        "The service could not be reached. Check your connection and try again."
+    )
+
+    page.unroute("**/api/v1/estimate")
+    alert.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text("Sentences in the book")).to_be_visible()
+    expect(alert).to_have_count(0)
