@@ -29,8 +29,14 @@ export function startAuth(config: AppConfig): Auth {
 
 export async function sendEmailLink(auth: Auth, email: string): Promise<void> {
   const url = `${window.location.origin}/`;
-  await sendSignInLinkToEmail(auth, email, { url, handleCodeInApp: true });
+  // Kept first: the link may be opened before the request's answer is back.
   window.localStorage.setItem(EMAIL_KEY, email);
+  try {
+    await sendSignInLinkToEmail(auth, email, { url, handleCodeInApp: true });
+  } catch (error) {
+    window.localStorage.removeItem(EMAIL_KEY);
+    throw error;
+  }
 }
 
 /** Whether this page was opened from a sign-in link. */
