@@ -143,7 +143,10 @@ def sign_in(web_stack: LocalStack, app_url: str) -> Callable[[Page, str], None]:
         known = len(links.of(email))
         page.goto(app_url)
         page.get_by_label(EMAIL_FIELD).fill(email)
-        page.get_by_role("button", name=SEND_LINK_BUTTON).click()
+        # Opened only once the app has Firebase's answer: opened sooner, the new page
+        # may not yet see what the app stored before asking (the address the link is for).
+        with page.expect_response(lambda answer: "accounts:sendOobCode" in answer.url):
+            page.get_by_role("button", name=SEND_LINK_BUTTON).click()
         link = links.wait_for_new(email, known)
         page.goto(link.in_app(app_url))
         expect(page.get_by_role("button", name=SIGNED_IN_BUTTON)).to_be_visible()
