@@ -25,6 +25,11 @@ def test_a_reader_signs_in_with_an_email_link_and_out(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     axe_check(page, "sign-in")
     screenshot(page, "sign-in")
+    # The first key press reaches the skip link, which leads to the main content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()
 
     sign_in(page, user_email)
 

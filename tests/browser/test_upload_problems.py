@@ -37,7 +37,8 @@ def test_what_is_not_a_pdf_or_is_too_large_is_refused_with_a_reason(
     large.write_bytes(SAMPLE_PDF.read_bytes() + b"\n%" + b"x" * 3_000_000)
     sign_in(page, user_email)
 
-    choose_files(page, picture, text, damaged, large)
+    choose_files(page, picture, damaged, large)
+    _drop(page, text)  # dropped on the page rather than chosen
 
     files = page.get_by_role("region", name="Files")
     expect(files.get_by_role("alert").filter(has_text="cover.pdf")).to_have_text(
@@ -91,3 +92,16 @@ def test_a_lost_connection_says_so_and_the_estimate_is_tried_again(
     alert.get_by_role("button", name="Try again").click()
     expect(page.get_by_text("Sentences in the book")).to_be_visible()
     expect(alert).to_have_count(0)
+
+
+def _drop(page: Page, path: Path) -> None:
+    """A file dropped on the drop zone, as a drag from the desktop delivers it."""
+    files = page.evaluate_handle(
+        """([name, text]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], name, { type: "text/plain" }));
+            return transfer;
+        }""",
+        [path.name, path.read_text(encoding="utf-8")],
+    )
+    page.locator(".dropzone").dispatch_event("drop", {"dataTransfer": files})
