@@ -26,7 +26,12 @@ def test_settings_are_saved_and_used_for_new_books(
     page.get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
 
-    page.get_by_label("Sentence length (words)").fill("12")
+    length = page.get_by_label("Sentence length (words)")
+    length.fill("60")
+    expect(length).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("The sentence length must be between 3 and 50 words.")).to_be_visible()
+    length.fill("12")
+    expect(length).not_to_have_attribute("aria-invalid", "true")
     page.get_by_label("Keep dialogue word for word (only cut it)").check()
     page.get_by_label("Leave out sentences shorter than (words)").fill("2")
     page.get_by_label("Preferred export").select_option(label="XLSX")

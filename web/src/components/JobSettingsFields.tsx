@@ -1,6 +1,7 @@
 import { useId } from "preact/hooks";
 import type { Schemas } from "../api/client";
 import { t } from "../i18n";
+import { messageFor } from "../i18n/errorMessage";
 import type { Me } from "../state/session";
 
 export type JobSettings = Schemas["SettingsIn"];
@@ -33,6 +34,7 @@ interface Props {
 export function JobSettingsFields({ value, onChange, me }: Props) {
   const id = useId();
   const engines = enginesFor(me);
+  const lengthOk = validLength(value.sentence_length_limit);
   return (
     <fieldset class="settings-fields">
       <legend>{t.settingsLegend}</legend>
@@ -47,11 +49,17 @@ export function JobSettingsFields({ value, onChange, me }: Props) {
           step={1}
           required
           value={value.sentence_length_limit ?? 8}
-          aria-describedby={`${id}-length-hint`}
+          aria-invalid={lengthOk ? undefined : true}
+          aria-describedby={lengthOk ? `${id}-length-hint` : `${id}-length-error ${id}-length-hint`}
           onInput={(e) =>
             onChange({ ...value, sentence_length_limit: e.currentTarget.valueAsNumber })
           }
         />
+        {!lengthOk && (
+          <p id={`${id}-length-error`} class="error-inline">
+            {messageFor("INVALID_LIMIT")}
+          </p>
+        )}
         <p id={`${id}-length-hint`} class="hint">
           {t.sentenceLengthHint}
         </p>
