@@ -83,9 +83,11 @@ process: $(STAMP)
 sample: $(STAMP)
 	$(PY) -m tests.books.make_sample samples/sample-novel.pdf
 
-lint: $(STAMP)
+# Python by ruff; the web app's sources by Prettier (after `make web` installed it).
+lint: $(STAMP) web
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	cd web && npm run --silent format:check
 
 # The shape of the code: strict types over shared/ and functions/, and the layers and
 # no-cycle contracts of pyproject.toml.

@@ -141,17 +141,22 @@ def _responses(route: Route[Any], refs: dict[ModelKey, Schema]) -> Schema:
     headers = ["X-Request-ID"]
     if route.rate_class is not None:
         headers += _RATE_LIMIT_HEADERS
-    success: Schema = {
-        "description": HTTPStatus(route.status).phrase,
-        "headers": _header_refs(headers),
-    }
-    if route.response is not None and route.status != HTTPStatus.NO_CONTENT:
-        success["content"] = {_JSON: {"schema": refs[(route.response, "serialization")]}}
+    answers: Schema = {}
+    # A route may also succeed otherwise (an export of 202 Accepted: it runs as a task),
+    # with the same body.
+    for status in (route.status, *sorted(s for s in route.errors if s < 400)):
+        success: Schema = {
+            "description": HTTPStatus(status).phrase,
+            "headers": _header_refs(headers),
+        }
+        if route.response is not None and status != HTTPStatus.NO_CONTENT:
+            success["content"] = {_JSON: {"schema": refs[(route.response, "serialization")]}}
+        answers[str(status)] = success
     errors = {
         str(status): {"$ref": f"#/components/responses/{_error_name(status)}"}
         for status in sorted(_error_statuses(route))
     }
-    return {str(route.status): success, **errors}
+    return {**answers, **errors}
 
 
 def _error_responses(routes: list[Route[Any]], refs: dict[ModelKey, Schema]) -> Schema:
@@ -179,7 +184,7 @@ def _error_name(status: int) -> str:
 def _error_statuses(route: Route[Any]) -> set[int]:
     # Any request may be malformed (a forged cursor, a body the parser cannot take) or
     # carry a body over the route's limit.
-    statuses = {400, 413, 500, *route.errors}
+    statuses = {400, 413, 500, *(s for s in route.errors if s >= 400)}
     if route.body or route.multipart or route.query:
         statuses.add(422)  # the model's validation
     if route.body:
