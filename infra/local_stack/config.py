@@ -13,6 +13,10 @@ from infra.local_stack.paths import CLAMAV_SIGNATURES, LOG_DIR, WEB_DIST
 SignatureType = Literal["http", "cloudevent"]
 # firebase-admin's switch to the Auth emulator (host:port, no scheme).
 AUTH_EMULATOR_HOST_ENV = "FIREBASE_AUTH_EMULATOR_HOST"
+_A_FUNCTION: dict[SignatureType, str] = {
+    "http": "an http function",
+    "cloudevent": "a cloudevent function",
+}
 
 
 class Service(enum.StrEnum):
@@ -99,26 +103,22 @@ class StackConfig:
             self._check_web_app(self.web_app)
 
     def _check_event_target(self) -> None:
-        missing = {Service.STORAGE, Service.PUBSUB} - self.services
-        if missing:
-            raise ValueError(f"the storage event bridge also needs: {sorted(missing)}")
-        target = next((f for f in self.functions if f.name == self.storage_event_target), None)
-        if target is None or target.signature_type != "cloudevent":
-            raise ValueError(
-                f"storage_event_target {self.storage_event_target!r} must name a cloudevent"
-                " function of this stack"
-            )
+        self._require_services("the storage event bridge", {Service.STORAGE, Service.PUBSUB})
+        self._require_function("storage_event_target", self.storage_event_target, "cloudevent")
 
     def _check_web_app(self, app: WebApp) -> None:
-        missing = {Service.STORAGE, Service.AUTH} - self.services
+        self._require_services("the web app", {Service.STORAGE, Service.AUTH})
+        self._require_function("the web app's api_function", app.api_function, "http")
+
+    def _require_services(self, needed_by: str, services: set[Service]) -> None:
+        missing = services - self.services
         if missing:
-            raise ValueError(f"the web app also needs: {sorted(map(str, missing))}")
-        api = next((f for f in self.functions if f.name == app.api_function), None)
-        if api is None or api.signature_type != "http":
-            raise ValueError(
-                f"the web app's api_function {app.api_function!r} must name an http function"
-                " of this stack"
-            )
+            raise ValueError(f"{needed_by} also needs: {sorted(map(str, missing))}")
+
+    def _require_function(self, setting: str, name: str | None, kind: SignatureType) -> None:
+        spec = next((f for f in self.functions if f.name == name), None)
+        if spec is None or spec.signature_type != kind:
+            raise ValueError(f"{setting} {name!r} must name {_A_FUNCTION[kind]} of this stack")
 
     @property
     def runs_bridge(self) -> bool:
