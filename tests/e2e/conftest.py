@@ -13,7 +13,9 @@ from infra.fake_sheets import FakeSheets
 from infra.local_stack import LocalStack
 from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import ALLOW_LOOPBACK_WEBHOOKS, product_config
-from shared.text.pipeline import process_pdf
+from shared.domain.sentences import Note
+from shared.text.pdf_source import open_pdf
+from shared.text.pipeline import process_pdf, source_sentences
 
 SAMPLE = Path(__file__).parents[2] / "samples" / "sample-novel.pdf"
 PAGES_PER_CHUNK = 7  # the 30-page sample makes 5 chunks
@@ -120,10 +122,21 @@ def sample_pdf() -> bytes:
 @pytest.fixture(scope="session")
 def expected_sentences(sample_pdf: bytes) -> list[dict[str, object]]:
     """The text engine alone on the whole book: what the system must return."""
-    return [
-        {"flag": None, **sentence.to_dict(), "index": index}
-        for index, sentence in enumerate(process_pdf(sample_pdf, 8))
-    ]
+    return engine_sentences(sample_pdf)
+
+
+def engine_sentences(
+    data: bytes, limit: int = 8, notes: list[Note] | None = None
+) -> list[dict[str, object]]:
+    """The text engine alone on a whole book, as the API lists its sentences: each with
+    its place and, when it was cut, the book's sentence it came from."""
+    sources = {source.index: source.text for source in source_sentences(open_pdf(data))}
+    listed = []
+    for index, sentence in enumerate(process_pdf(data, limit, notes=notes)):
+        source = sources[sentence.source_index]
+        original = None if source == sentence.text else source
+        listed.append({"flag": None, **sentence.to_dict(), "index": index, "original": original})
+    return listed
 
 
 @pytest.fixture

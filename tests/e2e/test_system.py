@@ -19,10 +19,9 @@ from infra.api_client import ApiClient, ApiError
 from infra.local_stack import LocalStack
 from shared.domain.sentences import Note
 from shared.service.uploads import object_name_for
-from shared.text.pipeline import process_pdf
 from tests.books.builder import Book, Chapter, corpus_names, load_text, not_a_pdf, render_pdf
 from tests.books.house_styles import PRINTED_STYLES
-from tests.e2e.conftest import CHUNK_MAX_ATTEMPTS
+from tests.e2e.conftest import CHUNK_MAX_ATTEMPTS, engine_sentences
 
 pytestmark = pytest.mark.stack
 
@@ -100,10 +99,7 @@ def test_a_printed_edition_gives_the_local_commands_sentences_and_notes(
     )
     data = render_pdf(book, PRINTED_STYLES["classic-symbols"]).pdf
     notes: list[Note] = []
-    expected = [
-        {"flag": None, **sentence.to_dict(), "index": index}
-        for index, sentence in enumerate(process_pdf(data, 8, notes=notes))
-    ]
+    expected = engine_sentences(data, notes=notes)
 
     job = reader.wait(upload(reader, data)["job_id"])
 
