@@ -3,8 +3,9 @@
 Fixtures: `web_stack` (the stack, serving the app), `app_url`, `browser`, `page` (a
 fresh context per test, downloads accepted; the test fails on any console error, uncaught
 exception or CSP violation: `page_watch.allow(pattern)` for an expected one),
-`axe_check(page, name)`, `screenshot(page, name)`, `sign_in(page, email)` and
-`user_email` (new for each test). Artifacts go to .local/artifacts/browser/.
+`axe_check(page, name)`, `screenshot(page, name)`, `sign_in(page, email)`,
+`sign_in_links`, `user_email` (new for each test) and `user_api` (the API as the page's
+signed-in user). Artifacts go to .local/artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
@@ -26,18 +25,17 @@ from infra.local_stack.paths import LOG_DIR
 from infra.local_stack.product import ALLOW_LOOPBACK_WEBHOOKS, product_config
 from tests.browser.harness import (
     ARTIFACTS,
+    AxeCheck,
     PageWatch,
+    Screenshot,
+    SignIn,
     SignInLinks,
     launch_chromium,
     run_axe,
     save_screenshot,
 )
+from tests.browser.steps import SIGNED_IN_BUTTON, UserApi, send_sign_in_link
 from tests.e2e.conftest import PLANS, RATE_LIMITS
-
-# What sign_in finds in the app, by role and accessible name (the app is built to match).
-EMAIL_FIELD = "Email"  # page.get_by_label
-SEND_LINK_BUTTON = "Send sign-in link"  # page.get_by_role("button", name=...)
-SIGNED_IN_BUTTON = "Sign out"  # visible once signed in
 
 # The end-to-end tests' roomy plans, but a free user's file may be 2 MB at most: a 3 MB
 # PDF shows the plan's limit, the sample novel (about 0.1 MB) passes.
@@ -115,12 +113,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture
-def axe_check() -> Callable[[Page, str], dict[str, Any]]:
+def axe_check() -> AxeCheck:
     return run_axe
 
 
 @pytest.fixture
-def screenshot() -> Callable[[Page, str], Path]:
+def screenshot() -> Screenshot:
     return save_screenshot
 
 
@@ -130,24 +128,29 @@ def user_email(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def sign_in(web_stack: LocalStack, app_url: str) -> Callable[[Page, str], None]:
+def user_api(page: Page, web_stack: LocalStack) -> UserApi:
+    """The API with the token of whoever signs in on `page` (watched from the start)."""
+    return UserApi(f"{web_stack.function_urls['api']}/api/v1").watch(page)
+
+
+@pytest.fixture
+def sign_in_links(web_stack: LocalStack) -> SignInLinks:
+    return SignInLinks(AuthEmulator.of(web_stack))
+
+
+@pytest.fixture
+def sign_in(sign_in_links: SignInLinks, app_url: str) -> SignIn:
     """Signs `email` in through the app's e-mail link form, as a reader would.
 
     The app asks Firebase to send the link; the Auth emulator keeps it instead, and the
     page then opens the app with the link's query (mode=signIn&oobCode=...), where the
     app completes the sign-in.
     """
-    links = SignInLinks(AuthEmulator.of(web_stack))
 
     def sign_in_as(page: Page, email: str) -> None:
-        known = len(links.of(email))
-        page.goto(app_url)
-        page.get_by_label(EMAIL_FIELD).fill(email)
-        # Opened only once the app has Firebase's answer: opened sooner, the new page
-        # may not yet see what the app stored before asking (the address the link is for).
-        with page.expect_response(lambda answer: "accounts:sendOobCode" in answer.url):
-            page.get_by_role("button", name=SEND_LINK_BUTTON).click()
-        link = links.wait_for_new(email, known)
+        known = len(sign_in_links.of(email))
+        send_sign_in_link(page, app_url, email)
+        link = sign_in_links.wait_for_new(email, known)
         page.goto(link.in_app(app_url))
         expect(page.get_by_role("button", name=SIGNED_IN_BUTTON)).to_be_visible()
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
 
@@ -45,6 +46,11 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 });
 """
+
+# The callables the fixtures of the same names give a test.
+SignIn: TypeAlias = Callable[[Page, str], None]  # sign_in(page, email)
+AxeCheck: TypeAlias = Callable[[Page, str], dict[str, Any]]  # axe_check(page, name)
+Screenshot: TypeAlias = Callable[[Page, str], Path]  # screenshot(page, name)
 
 
 def launch_chromium(playwright: Playwright) -> Browser:

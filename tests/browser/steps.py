@@ -18,6 +18,10 @@ SAMPLE_PDF = REPO_ROOT / "samples" / "sample-novel.pdf"
 ENDED = frozenset({"completed", "failed", "cancelled"})
 JOB_URL = re.compile(r"/jobs/([0-9a-f]{32})$")
 BATCH_URL = re.compile(r"/batches/([0-9a-f]{32})$")
+# What signing in finds in the app, by role and accessible name (the app is built to match).
+EMAIL_FIELD = "Email"  # page.get_by_label
+SEND_LINK_BUTTON = "Send sign-in link"  # page.get_by_role("button", name=...)
+SIGNED_IN_BUTTON = "Sign out"  # visible once signed in
 
 
 @dataclass
@@ -92,12 +96,31 @@ class UserApi:
         return job_id
 
 
+def send_sign_in_link(page: Page, app_url: str, email: str) -> None:
+    """Asks the app for a sign-in link to `email`; returns once Firebase has answered.
+
+    Opened sooner, the link's page may not yet see what the app stored before asking
+    (the address the link is for).
+    """
+    page.goto(app_url)
+    page.get_by_label(EMAIL_FIELD).fill(email)
+    with page.expect_response(lambda answer: "accounts:sendOobCode" in answer.url):
+        page.get_by_role("button", name=SEND_LINK_BUTTON).click()
+
+
 def choose_files(page: Page, *paths: Path) -> None:
     page.get_by_label("Choose PDF files").set_input_files(list(paths))
 
 
 def start_processing(page: Page) -> None:
     page.get_by_role("button", name=re.compile(r"^Start processing")).click()
+
+
+def start_book(page: Page, path: Path) -> str:
+    """The book chosen and started on the upload page: its job's id, once the job shows."""
+    choose_files(page, path)
+    start_processing(page)
+    return job_id_of(page)
 
 
 def job_id_of(page: Page) -> str:

@@ -3,25 +3,20 @@ made, someone invited, the invitation accepted in that person's own browser."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
 from playwright.sync_api import Browser, Page, expect
 
-from infra.local_stack import LocalStack
+from tests.browser.harness import AxeCheck, Screenshot, SignIn
 from tests.browser.steps import UserApi
 
 
 def test_settings_are_saved_and_used_for_new_books(
     page: Page,
-    web_stack: LocalStack,
+    user_api: UserApi,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
 ) -> None:
-    api = UserApi(f"{web_stack.function_urls['api']}/api/v1").watch(page)
     sign_in(page, user_email)
     page.get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
@@ -42,7 +37,7 @@ def test_settings_are_saved_and_used_for_new_books(
     expect(page.get_by_text("Settings saved.").first).to_be_visible()
     screenshot(page, "settings")
 
-    saved = api.call("GET", "/settings")
+    saved = user_api.call("GET", "/settings")
     assert saved["sentence_length_limit"] == 12
     assert saved["keep_dialogue"] is True
     assert saved["min_sentence_words"] == 2
@@ -67,9 +62,9 @@ def test_settings_are_saved_and_used_for_new_books(
 def test_the_account_shows_the_plan_and_its_use(
     page: Page,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
 ) -> None:
     sign_in(page, user_email)
     page.get_by_role("link", name="Account").click()
@@ -88,9 +83,9 @@ def test_a_team_is_made_and_an_invitation_accepted(
     page: Page,
     browser: Browser,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
 ) -> None:
     friend_email = f"friend-{user_email}"
     sign_in(page, user_email)

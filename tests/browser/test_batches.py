@@ -5,22 +5,21 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.books.builder import corpus_names, render_pdf, sample_book
+from tests.browser.harness import AxeCheck, Screenshot, SignIn
 from tests.browser.steps import BATCH_URL, SAMPLE_PDF, choose_files
 
 
 def test_two_books_make_a_batch_followed_and_exported(
     page: Page,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
     tmp_path: Path,
 ) -> None:
     second = tmp_path / "second-novel.pdf"

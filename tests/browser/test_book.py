@@ -6,14 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from infra.local_stack import LocalStack
+from tests.browser.harness import AxeCheck, Screenshot, SignIn
 from tests.browser.steps import (
     SAMPLE_PDF,
     UserApi,
@@ -26,18 +24,13 @@ from tests.browser.steps import (
 READER_PAGE = 100  # sentences the reader shows at once
 
 
-@pytest.fixture
-def api(page: Page, web_stack: LocalStack) -> UserApi:
-    return UserApi(f"{web_stack.function_urls['api']}/api/v1").watch(page)
-
-
 def test_a_book_is_uploaded_read_searched_and_exported(
     page: Page,
-    api: UserApi,
+    user_api: UserApi,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
     tmp_path: Path,
 ) -> None:
     sign_in(page, user_email)
@@ -57,8 +50,8 @@ def test_a_book_is_uploaded_read_searched_and_exported(
     expect(upload).to_have_attribute("value", str(SAMPLE_PDF.stat().st_size))
     expect(page.get_by_text("Upload complete")).to_be_visible()
     wait_for_status(page, "Completed")
-    job = api.job(job_id)
-    sentences = api.sentences(job_id)
+    job = user_api.job(job_id)
+    sentences = user_api.sentences(job_id)
     assert job["counts"]["sentences"] == len(sentences) > READER_PAGE
     expect(page.get_by_text(f"{len(sentences):,} sentences from")).to_be_visible()
 
@@ -92,7 +85,7 @@ def test_a_book_is_uploaded_read_searched_and_exported(
 
     # A search covers the whole book, as the API's own search does.
     word = _a_word_from_late_in_the_book(sentences)
-    expected = api.sentences(job_id, q=word)
+    expected = user_api.sentences(job_id, q=word)
     assert 0 < len(expected) < len(sentences)
     page.get_by_role("searchbox", name="Search this book").fill(word)
     page.get_by_role("button", name="Search", exact=True).click()
@@ -104,7 +97,7 @@ def test_a_book_is_uploaded_read_searched_and_exported(
     screenshot(page, "reader-search")
 
     # The notes, apart from the sentences.
-    notes = api.call("GET", f"/jobs/{job_id}/notes")["notes"]
+    notes = user_api.call("GET", f"/jobs/{job_id}/notes")["notes"]
     page.get_by_role("link", name="Notes").click()
     expect(page).to_have_url(re.compile(f"/jobs/{job_id}/notes$"))
     expect(page.get_by_role("list", name="Notes").get_by_role("listitem")).to_have_count(len(notes))

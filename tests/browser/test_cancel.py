@@ -7,14 +7,13 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from infra.local_stack import LocalStack
 from tests.books.builder import novel, render_pdf
-from tests.browser.steps import UserApi, choose_files, job_id_of, start_processing, wait_for_status
+from tests.browser.harness import AxeCheck, Screenshot, SignIn
+from tests.browser.steps import UserApi, job_id_of, start_book, wait_for_status
 
 LONG_BOOK_PAGES = 600  # seconds of processing; within the free plan's 2 MB
 UPLOAD_BYTES_PER_SECOND = 100_000  # a slow line: the upload lasts long enough to watch
@@ -27,26 +26,19 @@ def long_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def api(page: Page, web_stack: LocalStack) -> UserApi:
-    return UserApi(f"{web_stack.function_urls['api']}/api/v1").watch(page)
-
-
 def test_an_upload_shows_its_bytes_and_is_cancelled(
     page: Page,
-    api: UserApi,
+    user_api: UserApi,
     long_book: Path,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
 ) -> None:
     sign_in(page, user_email)
     _slow_uploads(page, UPLOAD_BYTES_PER_SECOND)
 
-    choose_files(page, long_book)
-    start_processing(page)
-    job_id = job_id_of(page)
+    job_id = start_book(page, long_book)
 
     upload = page.get_by_role("progressbar", name="Upload")
     expect(upload).to_have_attribute("max", str(long_book.stat().st_size))
@@ -59,7 +51,7 @@ def test_an_upload_shows_its_bytes_and_is_cancelled(
 
     page.get_by_role("button", name="Cancel processing").click()
     wait_for_status(page, "Cancelled")
-    assert api.job(job_id)["status"] == "cancelled"
+    assert user_api.job(job_id)["status"] == "cancelled"
     stopped_at = upload.get_attribute("value")
     page.wait_for_timeout(500)
     assert upload.get_attribute("value") == stopped_at  # the upload itself was stopped
@@ -73,25 +65,23 @@ def test_an_upload_shows_its_bytes_and_is_cancelled(
 
 def test_a_running_book_is_cancelled_and_retried(
     page: Page,
-    api: UserApi,
+    user_api: UserApi,
     long_book: Path,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
 ) -> None:
     sign_in(page, user_email)
-    choose_files(page, long_book)
-    start_processing(page)
-    job_id = job_id_of(page)
+    job_id = start_book(page, long_book)
 
     # Cancelled as soon as it runs (seen from the API, faster than the page's polling).
-    _wait_for(lambda: api.job(job_id)["status"] == "processing")
+    _wait_for(lambda: user_api.job(job_id)["status"] == "processing")
     page.get_by_role("button", name="Cancel processing").click()
     wait_for_status(page, "Cancelled")
     expect(page.get_by_text("Processing was cancelled.")).to_be_visible()
     expect(page.get_by_role("button", name="Cancel processing")).to_have_count(0)
-    cancelled = api.job(job_id)
+    cancelled = user_api.job(job_id)
     assert cancelled["status"] == "cancelled"
     assert cancelled["progress"]["pages_done"] < LONG_BOOK_PAGES
     axe_check(page, "job-cancelled")
@@ -107,7 +97,7 @@ def test_a_running_book_is_cancelled_and_retried(
     screenshot(page, "job-processing")
     page.get_by_role("button", name="Cancel processing").click()
     wait_for_status(page, "Cancelled")
-    assert api.job(retried)["status"] == "cancelled"
+    assert user_api.job(retried)["status"] == "cancelled"
 
 
 def _slow_uploads(page: Page, bytes_per_second: int) -> None:

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from infra.auth_emulator import AuthEmulator
 from infra.dev_stack import SentLinks
 from infra.local_stack import LocalStack
+from tests.browser.steps import send_sign_in_link
 
 
 def test_the_printed_link_signs_the_reader_in(
@@ -23,9 +24,7 @@ def test_the_printed_link_signs_the_reader_in(
     links.print_new()  # the links of earlier tests: printed once, now behind
     capsys.readouterr()
 
-    page.goto(app_url)
-    page.get_by_label("Email").fill(user_email)
-    page.get_by_role("button", name="Send sign-in link").click()
+    send_sign_in_link(page, app_url, user_email)
     expect(page.get_by_role("status").filter(has_text="We sent a sign-in link")).to_be_visible()
     links.print_new()
     links.print_new()  # nothing twice

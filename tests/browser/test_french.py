@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
 from playwright.sync_api import Browser, expect
+
+from tests.browser.harness import AxeCheck, Screenshot
 
 
 def test_the_app_speaks_french_to_a_french_browser(
     browser: Browser,
     app_url: str,
-    axe_check: Callable[[Any, str], dict[str, Any]],
-    screenshot: Callable[[Any, str], Path],
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
 ) -> None:
     context = browser.new_context(locale="fr-FR")
     try:

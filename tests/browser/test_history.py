@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import requests
 from playwright.sync_api import Locator, Page, expect
 
-from infra.local_stack import LocalStack
 from tests.books.builder import not_a_pdf, novel, render_pdf
+from tests.browser.harness import AxeCheck, Screenshot, SignIn
 from tests.browser.steps import SAMPLE_PDF, UserApi, job_id_of, wait_for_status
 
 LONG_BOOK_PAGES = 400
@@ -21,19 +18,18 @@ LONG_BOOK_PAGES = 400
 
 def test_history_filters_retries_duplicates_and_deletes(
     page: Page,
-    web_stack: LocalStack,
+    user_api: UserApi,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
 ) -> None:
-    api = UserApi(f"{web_stack.function_urls['api']}/api/v1").watch(page)
     sign_in(page, user_email)
-    completed = api.upload(SAMPLE_PDF.name, SAMPLE_PDF.read_bytes())
-    failed = api.upload("cover.pdf", not_a_pdf())
-    cancelled = _cancelled_while_running(api, render_pdf(novel(LONG_BOOK_PAGES)).pdf)
-    assert api.wait_until_ended(completed)["status"] == "completed"
-    assert api.wait_until_ended(failed)["status"] == "failed"
+    completed = user_api.upload(SAMPLE_PDF.name, SAMPLE_PDF.read_bytes())
+    failed = user_api.upload("cover.pdf", not_a_pdf())
+    cancelled = _cancelled_while_running(user_api, render_pdf(novel(LONG_BOOK_PAGES)).pdf)
+    assert user_api.wait_until_ended(completed)["status"] == "completed"
+    assert user_api.wait_until_ended(failed)["status"] == "failed"
 
     page.get_by_role("link", name="History").click()
     table = page.get_by_role("table", name="Your books, newest first")
@@ -66,7 +62,7 @@ def test_history_filters_retries_duplicates_and_deletes(
     retried = job_id_of(page)
     assert retried != cancelled
     expect(page.get_by_role("heading", level=1)).to_have_text("long-novel.pdf")
-    api.call("POST", f"/jobs/{retried}/cancel")  # its pages are not needed
+    user_api.call("POST", f"/jobs/{retried}/cancel")  # its pages are not needed
 
     # Duplicate: the completed book again, with sentences of at most 12 words.
     page.get_by_role("link", name="History").click()
@@ -81,8 +77,8 @@ def test_history_filters_retries_duplicates_and_deletes(
     copy = job_id_of(page)
     assert copy != completed
     wait_for_status(page, "Completed")
-    assert api.job(copy)["settings"]["sentence_length_limit"] == 12
-    assert max(s["word_count"] for s in api.sentences(copy)) <= 12
+    assert user_api.job(copy)["settings"]["sentence_length_limit"] == 12
+    assert max(s["word_count"] for s in user_api.sentences(copy)) <= 12
 
     # Delete asks first; keeping the book changes nothing.
     page.get_by_role("link", name="History").click()
@@ -97,8 +93,8 @@ def test_history_filters_retries_duplicates_and_deletes(
     _row(table, "cover.pdf").get_by_role("button", name="Delete").click()
     dialog.get_by_role("button", name="Delete for good").click()
     expect(page.get_by_text("No books here yet.")).to_be_visible()
-    with_token = {"Authorization": f"Bearer {api.tokens[-1]}"}
-    gone = requests.get(f"{api.base}/jobs/{failed}", headers=with_token, timeout=10)
+    with_token = {"Authorization": f"Bearer {user_api.tokens[-1]}"}
+    gone = requests.get(f"{user_api.base}/jobs/{failed}", headers=with_token, timeout=10)
     assert gone.status_code == 404
 
 

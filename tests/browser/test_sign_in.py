@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from playwright.sync_api import Browser, Page, expect
 
-from infra.auth_emulator import AuthEmulator
-from infra.local_stack import LocalStack
-from tests.browser.harness import SignInLinks
+from tests.browser.harness import AxeCheck, Screenshot, SignIn, SignInLinks
+from tests.browser.steps import send_sign_in_link
 
 
 def test_a_reader_signs_in_with_an_email_link_and_out(
     page: Page,
     app_url: str,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Any],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
 ) -> None:
     page.goto(app_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
@@ -47,15 +43,13 @@ def test_a_link_opened_in_another_browser_asks_for_the_email(
     browser: Browser,
     app_url: str,
     user_email: str,
-    web_stack: LocalStack,
+    sign_in_links: SignInLinks,
 ) -> None:
-    page.goto(app_url)
-    page.get_by_label("Email").fill(user_email)
-    page.get_by_role("button", name="Send sign-in link").click()
+    send_sign_in_link(page, app_url, user_email)
     expect(page.get_by_role("status").filter(has_text="We sent a sign-in link")).to_contain_text(
         user_email
     )
-    link = SignInLinks(AuthEmulator.of(web_stack)).wait_for_new(user_email, 0)
+    link = sign_in_links.wait_for_new(user_email, 0)
 
     other = browser.new_context()
     try:

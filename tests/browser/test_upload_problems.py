@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from infra.local_stack import LocalStack
-from tests.browser.harness import PageWatch
+from tests.browser.harness import AxeCheck, PageWatch, Screenshot, SignIn
 from tests.browser.steps import SAMPLE_PDF, UserApi, choose_files, start_processing
 
 FREE_PLAN_MB = 2  # the browser stack's free plan (tests/browser/conftest.py)
@@ -19,14 +16,13 @@ MEBIBYTE = 1024 * 1024  # the plan's "MB", as the API counts them
 
 def test_what_is_not_a_pdf_or_is_too_large_is_refused_with_a_reason(
     page: Page,
-    web_stack: LocalStack,
+    user_api: UserApi,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
-    axe_check: Callable[[Page, str], dict[str, Any]],
-    screenshot: Callable[[Page, str], Path],
+    sign_in: SignIn,
+    axe_check: AxeCheck,
+    screenshot: Screenshot,
     tmp_path: Path,
 ) -> None:
-    api = UserApi(f"{web_stack.function_urls['api']}/api/v1").watch(page)
     picture = tmp_path / "cover.pdf"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2000))  # named .pdf, not one
     text = tmp_path / "notes.txt"
@@ -60,7 +56,7 @@ def test_what_is_not_a_pdf_or_is_too_large_is_refused_with_a_reason(
 
     start_processing(page)
     expect(page.get_by_text("Choose at least one PDF file that can be processed.")).to_be_visible()
-    assert api.call("GET", "/jobs")["jobs"] == []
+    assert user_api.call("GET", "/jobs")["jobs"] == []
 
     # Removing the refused files and adding a good one makes a job of that one only.
     for name in ("cover.pdf", "notes.txt", "damaged.pdf", "large.pdf"):
@@ -69,14 +65,14 @@ def test_what_is_not_a_pdf_or_is_too_large_is_refused_with_a_reason(
     expect(files.get_by_text("Sentences in the book")).to_be_visible()
     start_processing(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(SAMPLE_PDF.name)
-    assert [job["filename"] for job in api.call("GET", "/jobs")["jobs"]] == [SAMPLE_PDF.name]
+    assert [job["filename"] for job in user_api.call("GET", "/jobs")["jobs"]] == [SAMPLE_PDF.name]
 
 
 def test_a_lost_connection_says_so_and_the_estimate_is_tried_again(
     page: Page,
     page_watch: PageWatch,
     user_email: str,
-    sign_in: Callable[[Page, str], None],
+    sign_in: SignIn,
 ) -> None:
     sign_in(page, user_email)
     page_watch.allow(r"net::ERR_FAILED")  # the failure this test makes on purpose
