@@ -1,5 +1,7 @@
 import { useEffect } from "preact/hooks";
+import { Facts } from "../components/Facts";
 import { Screen } from "../components/Screen";
+import { Table } from "../components/Table";
 import { count, time } from "../format";
 import { t } from "../i18n";
 import { useSession } from "../state/session";
@@ -20,83 +22,42 @@ export function Account() {
   const limit = (value: number | null) => (value === null ? t.noLimit : count(value));
   return (
     <Screen title={t.accountTitle}>
-      <dl class="facts">
-        <div>
-          <dt>{t.email}</dt>
-          <dd>{user.email ?? me.email}</dd>
-        </div>
-      </dl>
+      <Facts facts={[[t.email, user.email ?? me.email]]} />
       <section aria-labelledby="plan-heading">
         <h2 id="plan-heading">{t.planTitle}</h2>
-        <dl class="facts">
-          <div>
-            <dt>{t.planName}</dt>
-            <dd>{plan.name}</dd>
-          </div>
-          <div>
-            <dt>{t.booksToday}</dt>
-            <dd>
-              {plan.books_per_day === null
+        <Facts
+          facts={[
+            [t.planName, plan.name],
+            [
+              t.booksToday,
+              plan.books_per_day === null
                 ? count(plan.books_today)
-                : t.usedOf(plan.books_today, plan.books_per_day)}
-            </dd>
-          </div>
-          <div>
-            <dt>{t.booksPerDay}</dt>
-            <dd>{limit(plan.books_per_day)}</dd>
-          </div>
-          <div>
-            <dt>{t.pagesPerBook}</dt>
-            <dd>{count(plan.pages_per_book)}</dd>
-          </div>
-          <div>
-            <dt>{t.fileSize}</dt>
-            <dd>{t.megabytes(plan.file_mb)}</dd>
-          </div>
-          <div>
-            <dt>{t.batchFiles}</dt>
-            <dd>{count(plan.batch_files)}</dd>
-          </div>
-          <div>
-            <dt>{t.concurrentJobs}</dt>
-            <dd>{limit(plan.concurrent_jobs)}</dd>
-          </div>
-          <div>
-            <dt>{t.engines}</dt>
-            <dd>{plan.engines.join(", ")}</dd>
-          </div>
-          <div>
-            <dt>{t.exportKinds}</dt>
-            <dd>{plan.export_kinds.join(", ")}</dd>
-          </div>
-        </dl>
+                : t.usedOf(plan.books_today, plan.books_per_day),
+            ],
+            [t.booksPerDay, limit(plan.books_per_day)],
+            [t.pagesPerBook, count(plan.pages_per_book)],
+            [t.fileSize, t.megabytes(plan.file_mb)],
+            [t.batchFiles, count(plan.batch_files)],
+            [t.concurrentJobs, limit(plan.concurrent_jobs)],
+            [t.engines, plan.engines.join(", ")],
+            [t.exportKinds, plan.export_kinds.join(", ")],
+          ]}
+        />
       </section>
       <section aria-labelledby="usage-heading">
         <h2 id="usage-heading">{t.usageTitle}</h2>
-        <div class="table-wrap">
-          <table>
-            <caption>{t.usageCaption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.colKind}</th>
-                <th scope="col">{t.colUsed}</th>
-                <th scope="col">{t.colResets}</th>
+        <Table caption={t.usageCaption} columns={[t.colKind, t.colUsed, t.colResets]}>
+          {USAGE_CLASSES.map((name) => {
+            const quota = me.usage[name];
+            return (
+              <tr key={name}>
+                <th scope="row">{t[`usage_${name}`]}</th>
+                <td>{quota ? t.usedOf(quota.used, quota.limit) : t.noLimit}</td>
+                <td>{quota ? time(quota.reset_at) : ""}</td>
               </tr>
-            </thead>
-            <tbody>
-              {USAGE_CLASSES.map((name) => {
-                const quota = me.usage[name];
-                return (
-                  <tr key={name}>
-                    <th scope="row">{t[`usage_${name}`]}</th>
-                    <td>{quota ? t.usedOf(quota.used, quota.limit) : t.noLimit}</td>
-                    <td>{quota ? time(quota.reset_at) : ""}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       </section>
     </Screen>
   );

@@ -1,16 +1,18 @@
 import { useState } from "preact/hooks";
 import { unwrap } from "../api/client";
-import { Dialog } from "../components/Dialog";
+import { ConfirmDeletion } from "../components/ConfirmDeletion";
 import { ErrorBox } from "../components/ErrorBox";
 import { ExportPanel } from "../components/ExportPanel";
 import { Link } from "../components/Link";
 import { ProgressBar } from "../components/ProgressBar";
 import { Screen } from "../components/Screen";
+import { numeric, Table } from "../components/Table";
+import { unloadedScreen } from "../components/UnloadedScreen";
 import { bytes, count, percent } from "../format";
 import { messageFor } from "../i18n/errorMessage";
 import { t } from "../i18n";
 import { navigate } from "../router";
-import { useAction, useLoad, usePolling } from "../state/hooks";
+import { useAction, useLiveLoad } from "../state/hooks";
 import { useSession } from "../state/session";
 import { abortUpload, useUploads } from "../state/uploads";
 import { batchStatusText } from "./Batches";
@@ -22,22 +24,10 @@ export function Batch({ id }: { id: string }) {
   const { api, announce } = useSession();
   const get = () =>
     unwrap(api.GET("/api/v1/batches/{batch_id}", { params: { path: { batch_id: id } } }));
-  const batch = useLoad(get, [id]);
+  const batch = useLiveLoad(get, [id], 1500, (record) => !FINAL.has(record.status));
   const uploadOf = useUploads();
   const [deleting, setDeleting] = useState(false);
   const current = batch.data;
-
-  usePolling(
-    async () => {
-      try {
-        batch.setData(await get());
-      } catch {
-        // Tried again at the next tick.
-      }
-    },
-    1500,
-    current !== null && !FINAL.has(current.status),
-  );
 
   const cancel = useAction(async () => {
     current?.books.forEach((book) => abortUpload(book.job_id));
@@ -52,17 +42,7 @@ export function Batch({ id }: { id: string }) {
     navigate("/batches");
   });
 
-  if (!current) {
-    return (
-      <Screen title={batch.error ? t.notFoundTitle : t.loading}>
-        {batch.loading ? (
-          <p role="status">{t.loading}</p>
-        ) : (
-          <ErrorBox error={batch.error} onRetry={batch.reload} />
-        )}
-      </Screen>
-    );
-  }
+  if (!current) return unloadedScreen(batch);
   const ended = FINAL.has(current.status);
   const { pages_done, pages_total } = current.progress;
   return (
@@ -86,79 +66,56 @@ export function Batch({ id }: { id: string }) {
       </div>
       <ErrorBox error={cancel.error} />
 
-      <div class="table-wrap">
-        <table>
-          <caption>{t.booksCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.colFile}</th>
-              <th scope="col">{t.colStatus}</th>
-              <th scope="col">{t.colPages}</th>
-              <th scope="col" class="num">
-                {t.colSentences}
+      <Table
+        caption={t.booksCaption}
+        columns={[t.colFile, t.colStatus, t.colPages, numeric(t.colSentences)]}
+      >
+        {current.books.map((book) => {
+          const upload = uploadOf(book.job_id);
+          return (
+            <tr key={book.job_id}>
+              <th scope="row">
+                <Link href={`/jobs/${book.job_id}`}>{book.filename}</Link>
               </th>
+              <td>
+                {statusText(book.status)}
+                {upload && upload.state === "uploading" && (
+                  <ProgressBar
+                    label={t.uploadLabel}
+                    value={upload.loaded}
+                    max={upload.total}
+                    text={t.uploadText(
+                      bytes(upload.loaded),
+                      bytes(upload.total),
+                      percent(upload.loaded, upload.total),
+                    )}
+                  />
+                )}
+                {upload?.state === "failed" && <ErrorBox error={upload.error} />}
+                {book.status === "failed" && book.error && (
+                  <p class="error-inline">{messageFor(book.error.code)}</p>
+                )}
+              </td>
+              <td>
+                {book.page_count ? `${count(book.pages_done)} / ${count(book.page_count)}` : ""}
+              </td>
+              <td class="num">{isEnded(book.status) ? count(book.sentences) : ""}</td>
             </tr>
-          </thead>
-          <tbody>
-            {current.books.map((book) => {
-              const upload = uploadOf(book.job_id);
-              return (
-                <tr key={book.job_id}>
-                  <th scope="row">
-                    <Link href={`/jobs/${book.job_id}`}>{book.filename}</Link>
-                  </th>
-                  <td>
-                    {statusText(book.status)}
-                    {upload && upload.state === "uploading" && (
-                      <ProgressBar
-                        label={t.uploadLabel}
-                        value={upload.loaded}
-                        max={upload.total}
-                        text={t.uploadText(
-                          bytes(upload.loaded),
-                          bytes(upload.total),
-                          percent(upload.loaded, upload.total),
-                        )}
-                      />
-                    )}
-                    {upload?.state === "failed" && <ErrorBox error={upload.error} />}
-                    {book.status === "failed" && book.error && (
-                      <p class="error-inline">{messageFor(book.error.code)}</p>
-                    )}
-                  </td>
-                  <td>
-                    {book.page_count ? `${count(book.pages_done)} / ${count(book.page_count)}` : ""}
-                  </td>
-                  <td class="num">{isEnded(book.status) ? count(book.sentences) : ""}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
 
       {current.by_status.completed ? (
         <ExportPanel target={{ kind: "batch", id: current.batch_id, name: current.name }} />
       ) : null}
 
       {deleting && (
-        <Dialog title={t.deleteBatchTitle} onClose={() => setDeleting(false)}>
-          <p>{t.deleteBatchBody(current.name)}</p>
-          <ErrorBox error={remove.error} />
-          <div class="button-row">
-            <button
-              type="button"
-              class="danger"
-              onClick={() => void remove.run()}
-              disabled={remove.pending}
-            >
-              {t.confirmDelete}
-            </button>
-            <button type="button" onClick={() => setDeleting(false)}>
-              {t.cancelDialog}
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDeletion
+          title={t.deleteBatchTitle}
+          body={t.deleteBatchBody(current.name)}
+          remove={remove}
+          onClose={() => setDeleting(false)}
+        />
       )}
     </Screen>
   );

@@ -1,15 +1,18 @@
 import { useState } from "preact/hooks";
 import { unwrap } from "../api/client";
+import { ConfirmDeletion } from "../components/ConfirmDeletion";
 import { Dialog } from "../components/Dialog";
 import { ErrorBox } from "../components/ErrorBox";
 import { JobSettingsFields, validLength, type JobSettings } from "../components/JobSettingsFields";
 import { Link } from "../components/Link";
+import { PagedList } from "../components/PagedList";
 import { Screen } from "../components/Screen";
 import { SpaceSelect } from "../components/SpaceSelect";
+import { numeric, Table } from "../components/Table";
 import { count, dateTime } from "../format";
 import { t } from "../i18n";
 import { navigate } from "../router";
-import { useAction, useLoad } from "../state/hooks";
+import { useAction, usePages } from "../state/hooks";
 import { useSession } from "../state/session";
 import { isEnded, statusText, type JobStatus, type JobView } from "./Job";
 
@@ -26,46 +29,42 @@ const PAGE_SIZE = 20;
 export function History() {
   const { api, space, announce } = useSession();
   const [status, setStatus] = useState<JobStatus | "">("");
-  const [more, setMore] = useState<{ jobs: JobView[]; cursor: string | null } | null>(null);
   const [deleting, setDeleting] = useState<JobView | null>(null);
   const [duplicating, setDuplicating] = useState<JobView | null>(null);
 
-  const load = (cursor: string | null) =>
-    unwrap(
-      api.GET("/api/v1/jobs", {
-        params: {
-          query: {
-            status: status || undefined,
-            space,
-            limit: PAGE_SIZE,
-            cursor: cursor ?? undefined,
+  const pages = usePages(
+    async (cursor) => {
+      const page = await unwrap(
+        api.GET("/api/v1/jobs", {
+          params: {
+            query: {
+              status: status || undefined,
+              space,
+              limit: PAGE_SIZE,
+              cursor: cursor ?? undefined,
+            },
           },
-        },
-      }),
-    );
-  const first = useLoad(() => {
-    setMore(null);
-    return load(null);
-  }, [status, space]);
-  const jobs = [...(first.data?.jobs ?? []), ...(more?.jobs ?? [])];
-  const cursor = more ? more.cursor : (first.data?.next_cursor ?? null);
+        }),
+      );
+      return { items: page.jobs, cursor: page.next_cursor };
+    },
+    [status, space],
+  );
 
-  const loadMore = useAction(async () => {
-    if (!cursor) return;
-    const page = await load(cursor);
-    setMore({ jobs: [...(more?.jobs ?? []), ...page.jobs], cursor: page.next_cursor });
-  });
   const retry = useAction(async (job: JobView) => {
     const fresh = await unwrap(
       api.POST("/api/v1/jobs/{job_id}/retry", { params: { path: { job_id: job.job_id } } }),
     );
     navigate(`/jobs/${fresh.job_id}`);
   });
-  const remove = useAction(async (job: JobView) => {
-    await unwrap(api.DELETE("/api/v1/jobs/{job_id}", { params: { path: { job_id: job.job_id } } }));
+  const remove = useAction(async () => {
+    if (!deleting) return;
+    await unwrap(
+      api.DELETE("/api/v1/jobs/{job_id}", { params: { path: { job_id: deleting.job_id } } }),
+    );
     setDeleting(null);
-    announce(t.deleted(job.filename));
-    first.reload();
+    announce(t.deleted(deleting.filename));
+    pages.first.reload();
   });
 
   return (
@@ -89,90 +88,57 @@ export function History() {
         <SpaceSelect />
       </div>
 
-      <ErrorBox error={first.error} onRetry={first.reload} />
       <ErrorBox error={retry.error} />
-      {first.loading && <p role="status">{t.loading}</p>}
-      {first.data && jobs.length === 0 && <p>{t.noJobs}</p>}
-      {jobs.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption>{t.historyCaption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.colFile}</th>
-                <th scope="col">{t.colStatus}</th>
-                <th scope="col">{t.colStarted}</th>
-                <th scope="col" class="num">
-                  {t.colSentences}
+      <PagedList pages={pages} empty={t.noJobs}>
+        {pages.items.length > 0 && (
+          <Table
+            caption={t.historyCaption}
+            columns={[t.colFile, t.colStatus, t.colStarted, numeric(t.colSentences), t.colActions]}
+          >
+            {pages.items.map((job) => (
+              <tr key={job.job_id}>
+                <th scope="row">
+                  <Link href={`/jobs/${job.job_id}`}>{job.filename}</Link>
                 </th>
-                <th scope="col">{t.colActions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((job) => (
-                <tr key={job.job_id}>
-                  <th scope="row">
-                    <Link href={`/jobs/${job.job_id}`}>{job.filename}</Link>
-                  </th>
-                  <td>
-                    <span class={`status status-${job.status}`}>{statusText(job.status)}</span>
-                  </td>
-                  <td>{dateTime(job.created_at)}</td>
-                  <td class="num">
-                    {job.status === "completed" ? count(job.counts.sentences) : ""}
-                  </td>
-                  <td>
-                    <div class="actions">
-                      {(job.status === "failed" || job.status === "cancelled") && (
-                        <button
-                          type="button"
-                          onClick={() => void retry.run(job)}
-                          disabled={retry.pending}
-                        >
-                          {t.retryJob}
-                        </button>
-                      )}
-                      {isEnded(job.status) && (
-                        <button type="button" onClick={() => setDuplicating(job)}>
-                          {t.duplicate}
-                        </button>
-                      )}
-                      <button type="button" class="danger" onClick={() => setDeleting(job)}>
-                        {t.deleteJob}
+                <td>
+                  <span class={`status status-${job.status}`}>{statusText(job.status)}</span>
+                </td>
+                <td>{dateTime(job.created_at)}</td>
+                <td class="num">{job.status === "completed" ? count(job.counts.sentences) : ""}</td>
+                <td>
+                  <div class="actions">
+                    {(job.status === "failed" || job.status === "cancelled") && (
+                      <button
+                        type="button"
+                        onClick={() => void retry.run(job)}
+                        disabled={retry.pending}
+                      >
+                        {t.retryJob}
                       </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <ErrorBox error={loadMore.error} onRetry={() => void loadMore.run()} />
-      {cursor && (
-        <button type="button" onClick={() => void loadMore.run()} disabled={loadMore.pending}>
-          {t.loadMore}
-        </button>
-      )}
+                    )}
+                    {isEnded(job.status) && (
+                      <button type="button" onClick={() => setDuplicating(job)}>
+                        {t.duplicate}
+                      </button>
+                    )}
+                    <button type="button" class="danger" onClick={() => setDeleting(job)}>
+                      {t.deleteJob}
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </PagedList>
 
       {deleting && (
-        <Dialog title={t.deleteTitle} onClose={() => setDeleting(null)}>
-          <p>{t.deleteBody(deleting.filename)}</p>
-          <ErrorBox error={remove.error} />
-          <div class="button-row">
-            <button
-              type="button"
-              class="danger"
-              onClick={() => void remove.run(deleting)}
-              disabled={remove.pending}
-            >
-              {t.confirmDelete}
-            </button>
-            <button type="button" onClick={() => setDeleting(null)}>
-              {t.cancelDialog}
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDeletion
+          title={t.deleteTitle}
+          body={t.deleteBody(deleting.filename)}
+          remove={remove}
+          onClose={() => setDeleting(null)}
+        />
       )}
       {duplicating && <DuplicateDialog job={duplicating} onClose={() => setDuplicating(null)} />}
     </Screen>

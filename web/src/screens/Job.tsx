@@ -8,11 +8,12 @@ import { ProgressBar } from "../components/ProgressBar";
 import { Reader } from "../components/Reader";
 import { NotesList } from "../components/NotesList";
 import { Screen } from "../components/Screen";
+import { unloadedScreen } from "../components/UnloadedScreen";
 import { bytes, count, percent } from "../format";
 import { messageFor } from "../i18n/errorMessage";
 import { t } from "../i18n";
 import { navigate } from "../router";
-import { useAction, useLoad, usePolling } from "../state/hooks";
+import { useAction, useLiveLoad } from "../state/hooks";
 import { useSession } from "../state/session";
 import { abortUpload, useUploads } from "../state/uploads";
 
@@ -31,28 +32,12 @@ export function statusText(status: JobStatus): string {
 
 export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
   const { api, announce } = useSession();
-  const job = useLoad(
-    () => unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } })),
-    [id],
-  );
+  const get = () => unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } }));
+  const job = useLiveLoad(get, [id], 1000, (record) => !isEnded(record.status));
   const current = job.data;
   const uploadOf = useUploads();
   const upload = uploadOf(id);
   const lastStatus = useRef<JobStatus | null>(null);
-
-  usePolling(
-    async () => {
-      try {
-        job.setData(
-          await unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: id } } })),
-        );
-      } catch {
-        // A missed poll is tried again at the next tick.
-      }
-    },
-    1000,
-    current !== null && !isEnded(current.status),
-  );
 
   // Each change of status is said once to screen readers.
   useEffect(() => {
@@ -77,17 +62,7 @@ export function Job({ id, tab }: { id: string; tab: "sentences" | "notes" }) {
     navigate(`/jobs/${fresh.job_id}`);
   });
 
-  if (!current) {
-    return (
-      <Screen title={job.error ? t.notFoundTitle : t.loading}>
-        {job.loading ? (
-          <p role="status">{t.loading}</p>
-        ) : (
-          <ErrorBox error={job.error} onRetry={job.reload} />
-        )}
-      </Screen>
-    );
-  }
+  if (!current) return unloadedScreen(job);
 
   const ended = isEnded(current.status);
   const { progress } = current;

@@ -6,6 +6,7 @@ import {
   validLength,
   type JobSettings,
 } from "../components/JobSettingsFields";
+import { Facts } from "../components/Facts";
 import { Screen } from "../components/Screen";
 import { SpaceSelect } from "../components/SpaceSelect";
 import { bytes, count } from "../format";
@@ -202,24 +203,17 @@ function CandidateItem({ candidate, me, settings, onRemove, onEstimate }: ItemPr
       {estimateError && !problem && <ErrorBox error={estimateError} onRetry={onEstimate} />}
       {found && !estimating && !problem && (
         <>
-          <dl class="facts">
-            <div>
-              <dt>{t.estimatePages}</dt>
-              <dd>{count(found.pages)}</dd>
-            </div>
-            <div>
-              <dt>{t.estimateSentences}</dt>
-              <dd>{count(found.source_sentences)}</dd>
-            </div>
-            <div>
-              <dt>{t.estimateOver(settings.sentence_length_limit ?? 8)}</dt>
-              <dd>{count(found.sentences_over_limit)}</dd>
-            </div>
-            <div>
-              <dt>{t.estimateCalls}</dt>
-              <dd>{count(found.expected_calls)}</dd>
-            </div>
-          </dl>
+          <Facts
+            facts={[
+              [t.estimatePages, count(found.pages)],
+              [t.estimateSentences, count(found.source_sentences)],
+              [
+                t.estimateOver(settings.sentence_length_limit ?? 8),
+                count(found.sentences_over_limit),
+              ],
+              [t.estimateCalls, count(found.expected_calls)],
+            ]}
+          />
           {found.scanned && <p class="hint">{t.estimateScanned}</p>}
           {stale && (
             <p class="hint">
