@@ -14,7 +14,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: clamd chromium web setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan bench-cold-start bench-ratelimit clean
+.PHONY: clamd chromium web setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan bench-cold-start bench-ratelimit bench-web clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -149,6 +149,11 @@ bench-ratelimit: setup
 # The Gemini path against a fake answering in 2 s per call: speed, tokens, quality.
 bench-gemini: setup
 	$(PY) -m tests.bench.gemini_stack
+
+# The web app's bundle (gzipped) and how fast it opens and signs in, in Chromium on the
+# local stack.
+bench-web: setup web chromium
+	$(PY) -m tests.bench.web_app
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*

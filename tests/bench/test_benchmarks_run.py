@@ -27,6 +27,7 @@ REPO_ROOT = Path(__file__).parents[2]
         pytest.param("tests.bench.gemini_stack", marks=pytest.mark.stack),
         pytest.param("tests.bench.api_load", marks=pytest.mark.stack),
         pytest.param("tests.bench.rate_limiter", marks=pytest.mark.stack),
+        pytest.param("tests.bench.web_app", marks=pytest.mark.stack),
     ],
 )
 def test_the_benchmark_runs_to_the_end_and_prints_its_report(module: str) -> None:
