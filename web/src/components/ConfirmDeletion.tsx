@@ -8,10 +8,11 @@ interface Props {
   body: string; // what will be deleted
   remove: Action<[]>;
   onClose: () => void; // kept: nothing is deleted
+  confirm?: string; // the button's words, when not "Delete for good"
 }
 
-/** Asks before deleting for good; the deletion's error, if any, is said in the dialog. */
-export function ConfirmDeletion({ title, body, remove, onClose }: Props) {
+/** Asks before deleting (or removing) for good; the deletion's error, if any, is said in the dialog. */
+export function ConfirmDeletion({ title, body, remove, onClose, confirm }: Props) {
   return (
     <Dialog title={title} onClose={onClose}>
       <p>{body}</p>
@@ -23,7 +24,7 @@ export function ConfirmDeletion({ title, body, remove, onClose }: Props) {
           onClick={() => void remove.run()}
           disabled={remove.pending}
         >
-          {t.confirmDelete}
+          {confirm ?? t.confirmDelete}
         </button>
         <button type="button" onClick={onClose}>
           {t.cancelDialog}

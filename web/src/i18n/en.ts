@@ -245,6 +245,25 @@ export const en = {
   inviteTokenLabel: "Invitation token",
   acceptInvite: "Join",
   joined: (name: string) => `You joined “${name}”.`,
+  membersCaption: (team: string) => `Members of ${team}`,
+  colMember: "Member",
+  colRole: "Role",
+  memberYou: (name: string) => `${name} (you)`,
+  makeOwner: "Make owner",
+  makeMember: "Make member",
+  removeMember: "Remove",
+  roleChanged: (member: string, role: string) => `${member} is now: ${role}.`,
+  removeMemberTitle: "Remove this member?",
+  removeMemberBody: (member: string, team: string) =>
+    `${member} will lose access to the books of ${team} at once.`,
+  confirmRemove: "Remove from the team",
+  memberRemoved: (member: string) => `${member} was removed from the team.`,
+  leaveTeam: "Leave the team",
+  leaveTitle: (team: string) => `Leave ${team}?`,
+  leaveBody: (team: string) =>
+    `You will lose access to the books of ${team} at once. To come back you need a new invitation.`,
+  confirmLeave: "Leave",
+  left: (team: string) => `You left “${team}”.`,
 };
 
 export type Messages = typeof en;

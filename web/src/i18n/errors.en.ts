@@ -42,6 +42,8 @@ export const errorsEn: ErrorTable = {
   UNEXPECTED: "Something unexpected happened. Try again.",
   UPLOAD_REJECTED: "The file could not be uploaded. Try again.",
   UPLOAD_ABORTED: "The upload was stopped.",
+  LAST_OWNER:
+    "A team's last owner can neither leave it nor stop being an owner: make another member an owner first.",
   // Requests
   INVALID_REQUEST: "The request was not understood.",
   VALIDATION_FAILED: "Some values are not valid.",

@@ -41,6 +41,8 @@ export const errorsFr: ErrorTable = {
   UNEXPECTED: "Un problème inattendu est survenu. Réessayez.",
   UPLOAD_REJECTED: "Le fichier n'a pas pu être envoyé. Réessayez.",
   UPLOAD_ABORTED: "L'envoi a été interrompu.",
+  LAST_OWNER:
+    "Le dernier propriétaire d'une équipe ne peut ni la quitter ni cesser d'en être propriétaire : rendez d'abord un autre membre propriétaire.",
   INVALID_REQUEST: "La demande n'a pas été comprise.",
   VALIDATION_FAILED: "Certaines valeurs ne sont pas valides.",
   INVALID_LIMIT: "La longueur des phrases doit être comprise entre 3 et 50 mots.",

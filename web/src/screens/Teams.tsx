@@ -1,31 +1,37 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Schemas } from "../api/client";
 import { unwrap } from "../api/client";
 import { ErrorBox } from "../components/ErrorBox";
 import { Screen } from "../components/Screen";
+import { roleText, TeamMembers } from "../components/TeamMembers";
 import { t } from "../i18n";
 import { useAction } from "../state/hooks";
 import { useSession, type Team } from "../state/session";
 
 type Role = Schemas["TeamRole"];
 
-function roleText(role: Role | null): string {
-  return role ? t[`role_${role}`] : "";
-}
-
 export function Teams() {
   const { teams } = useSession();
   const invite = new URLSearchParams(window.location.search).get("invite") ?? "";
+  const heading = useRef<HTMLHeadingElement>(null);
+  const left = useRef(false);
+  useEffect(() => {
+    // The team just left is gone from the list (with the focus): it goes to the heading.
+    if (left.current) heading.current?.focus();
+    left.current = false;
+  }, [teams]);
   return (
     <Screen title={t.teamsTitle}>
       <section aria-labelledby="your-teams">
-        <h2 id="your-teams">{t.yourTeams}</h2>
+        <h2 id="your-teams" tabIndex={-1} ref={heading}>
+          {t.yourTeams}
+        </h2>
         {teams.length === 0 ? (
           <p>{t.noTeams}</p>
         ) : (
           <ul class="teams">
             {teams.map((team) => (
-              <TeamItem key={team.team_id} team={team} />
+              <TeamItem key={team.team_id} team={team} onLeft={() => (left.current = true)} />
             ))}
           </ul>
         )}
@@ -36,13 +42,14 @@ export function Teams() {
   );
 }
 
-function TeamItem({ team }: { team: Team }) {
+function TeamItem({ team, onLeft }: { team: Team; onLeft: () => void }) {
   return (
     <li class="team">
       <h3>{team.name}</h3>
       <p class="muted">
         {t.teamPlan(team.plan)} · {t.yourRole(roleText(team.role))}
       </p>
+      <TeamMembers team={team} onLeft={onLeft} />
       {team.role === "owner" && <InviteForm team={team} />}
     </li>
   );

@@ -1,0 +1,132 @@
+import { useState } from "preact/hooks";
+import { unwrap, type Schemas } from "../api/client";
+import { ApiError, asApiError } from "../api/errors";
+import { t } from "../i18n";
+import { useAction, useLoad } from "../state/hooks";
+import { useSession, type Team } from "../state/session";
+import { ConfirmDeletion } from "./ConfirmDeletion";
+import { ErrorBox } from "./ErrorBox";
+import { Table } from "./Table";
+
+type Role = Schemas["TeamRole"];
+
+export function roleText(role: Role | null): string {
+  return role ? t[`role_${role}`] : "";
+}
+
+/** The only conflict these routes answer is the last owner's: said as such. */
+async function lastOwnerSaid<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (failure) {
+    const error = asApiError(failure);
+    if (error.code !== "CONFLICT") throw error;
+    throw new ApiError("LAST_OWNER", error.message, error.status, error.details, error.requestId);
+  }
+}
+
+/** A team's members and roles; owners change roles and remove members, anyone leaves. */
+export function TeamMembers({ team, onLeft }: { team: Team; onLeft: () => void }) {
+  const { api, user, refreshTeams, announce } = useSession();
+  const path = { params: { path: { team_id: team.team_id } } };
+  const owner = team.role === "owner";
+  const view = useLoad(
+    () => unwrap(api.GET("/api/v1/teams/{team_id}", path)),
+    [team.team_id, team.role],
+  );
+  // Owners see whose invitation each member accepted: an address rather than an id.
+  const emails = useLoad(async () => {
+    if (!owner) return new Map<string, string>();
+    const { invites } = await unwrap(api.GET("/api/v1/teams/{team_id}/invites", path));
+    return new Map(invites.flatMap((i) => (i.accepted_by ? [[i.accepted_by, i.email]] : [])));
+  }, [team.team_id, owner]);
+  const [removing, setRemoving] = useState<string | null>(null); // a uid; the user's: leaving
+  const nameOf = (uid: string) =>
+    uid === user.uid ? t.memberYou(user.email ?? uid) : (emails.data?.get(uid) ?? uid);
+  const member = (uid: string) => ({
+    params: { path: { team_id: team.team_id, uid } },
+  });
+
+  const setRole = useAction(async (uid: string, role: Role) => {
+    const changed = await lastOwnerSaid(
+      unwrap(api.PUT("/api/v1/teams/{team_id}/members/{uid}", { ...member(uid), body: { role } })),
+    );
+    view.setData(changed);
+    announce(t.roleChanged(nameOf(uid), roleText(role)));
+    if (uid === user.uid) refreshTeams();
+  });
+  const remove = useAction(async () => {
+    if (!removing) return;
+    await lastOwnerSaid(
+      unwrap(api.DELETE("/api/v1/teams/{team_id}/members/{uid}", member(removing))),
+    );
+    setRemoving(null);
+    if (removing === user.uid) {
+      announce(t.left(team.name));
+      refreshTeams();
+      onLeft();
+    } else {
+      announce(t.memberRemoved(nameOf(removing)));
+      view.reload();
+    }
+  });
+  const leaving = removing === user.uid;
+
+  return (
+    <>
+      <ErrorBox error={view.error} onRetry={view.reload} />
+      {view.loading && !view.data && <p role="status">{t.loading}</p>}
+      {view.data && (
+        <Table
+          caption={t.membersCaption(team.name)}
+          columns={owner ? [t.colMember, t.colRole, t.colActions] : [t.colMember, t.colRole]}
+        >
+          {view.data.members.map(({ uid, role }) => (
+            <tr key={uid}>
+              <th scope="row">{nameOf(uid)}</th>
+              <td>{roleText(role)}</td>
+              {owner && (
+                <td>
+                  <div class="actions">
+                    <button
+                      type="button"
+                      onClick={() => void setRole.run(uid, role === "owner" ? "member" : "owner")}
+                      disabled={setRole.pending}
+                    >
+                      {role === "owner" ? t.makeMember : t.makeOwner}
+                      <span class="visually-hidden"> ({nameOf(uid)})</span>
+                    </button>
+                    {uid !== user.uid && (
+                      <button type="button" class="danger" onClick={() => setRemoving(uid)}>
+                        {t.removeMember}
+                        <span class="visually-hidden"> ({nameOf(uid)})</span>
+                      </button>
+                    )}
+                  </div>
+                </td>
+              )}
+            </tr>
+          ))}
+        </Table>
+      )}
+      <ErrorBox error={setRole.error} />
+      <div class="button-row">
+        <button type="button" onClick={() => setRemoving(user.uid)}>
+          {t.leaveTeam}
+        </button>
+      </div>
+      {removing && (
+        <ConfirmDeletion
+          title={leaving ? t.leaveTitle(team.name) : t.removeMemberTitle}
+          body={leaving ? t.leaveBody(team.name) : t.removeMemberBody(nameOf(removing), team.name)}
+          confirm={leaving ? t.confirmLeave : t.confirmRemove}
+          remove={remove}
+          onClose={() => {
+            remove.clear();
+            setRemoving(null);
+          }}
+        />
+      )}
+    </>
+  );
+}
