@@ -16,6 +16,7 @@ import { Settings } from "./screens/Settings";
 import { SignIn } from "./screens/SignIn";
 import { Teams } from "./screens/Teams";
 import { Upload } from "./screens/Upload";
+import { Webhooks } from "./screens/Webhooks";
 import {
   SessionContext,
   type Me,
@@ -143,6 +144,7 @@ function SignedIn({
             <NavItem href="/settings" route={route} names={["settings"]} label={t.navSettings} />
             <NavItem href="/account" route={route} names={["account"]} label={t.navAccount} />
             <NavItem href="/teams" route={route} names={["teams"]} label={t.navTeams} />
+            <NavItem href="/webhooks" route={route} names={["webhooks"]} label={t.navWebhooks} />
           </ul>
         </nav>
         <div class="user">
@@ -202,6 +204,8 @@ function RouteView({ route }: { route: Route }) {
       return <Account />;
     case "teams":
       return <Teams />;
+    case "webhooks":
+      return <Webhooks />;
     case "notFound":
       return <NotFound />;
   }

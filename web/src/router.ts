@@ -11,6 +11,7 @@ export type Route =
   | { name: "settings" }
   | { name: "account" }
   | { name: "teams" }
+  | { name: "webhooks" }
   | { name: "notFound" };
 
 const ID = "([0-9a-f]{32})";
@@ -24,6 +25,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/settings$/, () => ({ name: "settings" })],
   [/^\/account$/, () => ({ name: "account" })],
   [/^\/teams$/, () => ({ name: "teams" })],
+  [/^\/webhooks$/, () => ({ name: "webhooks" })],
 ];
 
 export function parseRoute(pathname: string): Route {

@@ -17,6 +17,7 @@ const WITH_SERVER_MESSAGE = new Set<string>([
   "TRANSCRIPTION_TRUNCATED",
   "TRANSCRIPTION_EMPTY",
   "SHEETS_REQUEST_FAILED",
+  "WEBHOOK_TARGET_REFUSED", // why: not https, a private or metadata address...
 ]);
 
 export function messageFor(
