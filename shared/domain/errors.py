@@ -509,6 +509,12 @@ class InviteInvalid(NotFound):
     code = "INVITE_NOT_FOUND"
 
 
+class LastOwner(Conflict):
+    """A team keeps an owner: its last one can neither leave nor become a member."""
+
+    code = "TEAM_LAST_OWNER"
+
+
 class InviteExpired(Conflict):
     code = "INVITE_EXPIRED"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from shared.domain.errors import Conflict, Forbidden, InvalidInput
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, LastOwner
 from shared.domain.ids import TeamId
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -73,7 +73,7 @@ class Team:
 
     def _keep_an_owner(self, uid: str) -> None:
         if self.owners == [uid]:
-            raise Conflict(
+            raise LastOwner(
                 "The team's last owner cannot leave or stop being an owner; make another"
                 " member an owner first."
             )

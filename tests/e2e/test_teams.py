@@ -130,7 +130,7 @@ def test_owners_manage_members_and_a_removed_member_is_refused_at_once(user: Use
                          ("DELETE", f"{team}/members/{member_uid}")]:  # fmt: skip
         assert refused(lambda m=method, p=path: outsider.call(m, p)) == (404, "TEAM_NOT_FOUND")
     assert refused(lambda: owner.call("DELETE", f"{team}/members/{owner.uid}")) == (
-        409, "CONFLICT",
+        409, "TEAM_LAST_OWNER",
     )  # fmt: skip
 
     assert member.call("GET", team)["role"] == "member"

@@ -5,9 +5,7 @@ import type { components } from "./schema";
 /** Every code the API documents (a failed job's too): one added there without a message
  * breaks the build. */
 export type ApiErrorCode = components["schemas"]["ErrorDetail"]["code"];
-// LAST_OWNER: the API's conflict when a team's last owner would leave or stop being one.
-export type ClientCode =
-  "NETWORK" | "SERVER" | "UNEXPECTED" | "UPLOAD_REJECTED" | "UPLOAD_ABORTED" | "LAST_OWNER";
+export type ClientCode = "NETWORK" | "SERVER" | "UNEXPECTED" | "UPLOAD_REJECTED" | "UPLOAD_ABORTED";
 export type ErrorCode = ApiErrorCode | ClientCode;
 
 export type Details = Record<string, unknown>;

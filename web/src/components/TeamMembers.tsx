@@ -1,6 +1,5 @@
 import { useState } from "preact/hooks";
 import { unwrap, type Schemas } from "../api/client";
-import { ApiError, asApiError } from "../api/errors";
 import { t } from "../i18n";
 import { useAction, useLoad } from "../state/hooks";
 import { useSession, type Team } from "../state/session";
@@ -12,17 +11,6 @@ type Role = Schemas["TeamRole"];
 
 export function roleText(role: Role | null): string {
   return role ? t[`role_${role}`] : "";
-}
-
-/** The only conflict these routes answer is the last owner's: said as such. */
-async function lastOwnerSaid<T>(pending: Promise<T>): Promise<T> {
-  try {
-    return await pending;
-  } catch (failure) {
-    const error = asApiError(failure);
-    if (error.code !== "CONFLICT") throw error;
-    throw new ApiError("LAST_OWNER", error.message, error.status, error.details, error.requestId);
-  }
 }
 
 /** A team's members and roles; owners change roles and remove members, anyone leaves. */
@@ -48,8 +36,8 @@ export function TeamMembers({ team, onLeft }: { team: Team; onLeft: () => void }
   });
 
   const setRole = useAction(async (uid: string, role: Role) => {
-    const changed = await lastOwnerSaid(
-      unwrap(api.PUT("/api/v1/teams/{team_id}/members/{uid}", { ...member(uid), body: { role } })),
+    const changed = await unwrap(
+      api.PUT("/api/v1/teams/{team_id}/members/{uid}", { ...member(uid), body: { role } }),
     );
     view.setData(changed);
     announce(t.roleChanged(nameOf(uid), roleText(role)));
@@ -57,9 +45,7 @@ export function TeamMembers({ team, onLeft }: { team: Team; onLeft: () => void }
   });
   const remove = useAction(async () => {
     if (!removing) return;
-    await lastOwnerSaid(
-      unwrap(api.DELETE("/api/v1/teams/{team_id}/members/{uid}", member(removing))),
-    );
+    await unwrap(api.DELETE("/api/v1/teams/{team_id}/members/{uid}", member(removing)));
     setRemoving(null);
     if (removing === user.uid) {
       announce(t.left(team.name));

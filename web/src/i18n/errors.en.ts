@@ -42,8 +42,6 @@ export const errorsEn: ErrorTable = {
   UNEXPECTED: "Something unexpected happened. Try again.",
   UPLOAD_REJECTED: "The file could not be uploaded. Try again.",
   UPLOAD_ABORTED: "The upload was stopped.",
-  LAST_OWNER:
-    "A team's last owner can neither leave it nor stop being an owner: make another member an owner first.",
   // Requests
   INVALID_REQUEST: "The request was not understood.",
   VALIDATION_FAILED: "Some values are not valid.",
@@ -141,6 +139,8 @@ export const errorsEn: ErrorTable = {
   // Teams
   TEAM_NOT_FOUND: "This team was not found.",
   INVITE_NOT_FOUND: "This invitation is not valid.",
+  TEAM_LAST_OWNER:
+    "A team's last owner can neither leave it nor stop being an owner: make another member an owner first.",
   INVITE_EXPIRED: "This invitation has expired. Ask for a new one.",
   INVITE_ALREADY_USED: "This invitation was already used.",
   INVITE_EMAIL_MISMATCH: "This invitation is for another e-mail address.",

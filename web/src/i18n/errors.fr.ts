@@ -41,8 +41,6 @@ export const errorsFr: ErrorTable = {
   UNEXPECTED: "Un problème inattendu est survenu. Réessayez.",
   UPLOAD_REJECTED: "Le fichier n'a pas pu être envoyé. Réessayez.",
   UPLOAD_ABORTED: "L'envoi a été interrompu.",
-  LAST_OWNER:
-    "Le dernier propriétaire d'une équipe ne peut ni la quitter ni cesser d'en être propriétaire : rendez d'abord un autre membre propriétaire.",
   INVALID_REQUEST: "La demande n'a pas été comprise.",
   VALIDATION_FAILED: "Certaines valeurs ne sont pas valides.",
   INVALID_LIMIT: "La longueur des phrases doit être comprise entre 3 et 50 mots.",
@@ -137,6 +135,8 @@ export const errorsFr: ErrorTable = {
   BATCH_NOT_READY: "Aucun livre de ce lot n'est encore terminé.",
   TEAM_NOT_FOUND: "Cette équipe est introuvable.",
   INVITE_NOT_FOUND: "Cette invitation n'est pas valide.",
+  TEAM_LAST_OWNER:
+    "Le dernier propriétaire d'une équipe ne peut ni la quitter ni cesser d'en être propriétaire : rendez d'abord un autre membre propriétaire.",
   INVITE_EXPIRED: "Cette invitation a expiré. Demandez-en une nouvelle.",
   INVITE_ALREADY_USED: "Cette invitation a déjà été utilisée.",
   INVITE_EMAIL_MISMATCH: "Cette invitation est destinée à une autre adresse e-mail.",
