@@ -112,14 +112,17 @@ def team_to_document(team: Team) -> dict[str, Any]:
     document: dict[str, Any] = {name: getattr(team, name) for name in _TEAM_COPIED}
     document["members"] = {document_id(uid): str(role) for uid, role in team.members.items()}
     document["member_uids"] = list(team.members)
+    document["emails"] = {document_id(uid): email for uid, email in team.emails.items()}
     return document
 
 
 def team_from_document(team_id: str, document: Mapping[str, Any], version: object) -> Team:
-    roles = document.get("members", {})
+    roles, emails = document.get("members", {}), document.get("emails", {})
+    uids = document["member_uids"]
     return Team(
         id=TeamId(team_id),
-        members={uid: TeamRole(roles[document_id(uid)]) for uid in document["member_uids"]},
+        members={uid: TeamRole(roles[document_id(uid)]) for uid in uids},
+        emails={uid: emails[document_id(uid)] for uid in uids if document_id(uid) in emails},
         version=version,
         **{name: plain_datetime(document[name]) for name in _TEAM_COPIED if name in document},
     )

@@ -44,6 +44,9 @@ class Team:
     updated_at: datetime
     members: Mapping[str, TeamRole] = field(default_factory=dict)  # uid -> role
     plan: str = "free"  # the limits of work in the team's space
+    # uid -> the verified e-mail a member joined with (their invitation's), so members
+    # see one another by address rather than by id.
+    emails: Mapping[str, str] = field(default_factory=dict)
     version: object = field(default=None, compare=False)
 
     def role_of(self, uid: str) -> TeamRole | None:
@@ -53,16 +56,20 @@ class Team:
     def owners(self) -> list[str]:
         return [uid for uid, role in self.members.items() if role is TeamRole.OWNER]
 
-    def with_member(self, now: datetime, uid: str, role: TeamRole) -> Team:
+    def with_member(
+        self, now: datetime, uid: str, role: TeamRole, email: str | None = None
+    ) -> Team:
         if uid not in self.members and len(self.members) >= MAX_MEMBERS:
             raise Conflict(f"A team has at most {MAX_MEMBERS} members.")
-        return self._with({**self.members, uid: role}, now)
+        emails = {**self.emails, uid: email} if email else self.emails
+        return self._with({**self.members, uid: role}, now, emails)
 
     def without_member(self, now: datetime, uid: str) -> Team:
         if uid not in self.members:
             return self
         self._keep_an_owner(uid)
-        return self._with({m: r for m, r in self.members.items() if m != uid}, now)
+        members = {m: r for m, r in self.members.items() if m != uid}
+        return self._with(members, now, {m: e for m, e in self.emails.items() if m != uid})
 
     def with_role(self, now: datetime, uid: str, role: TeamRole) -> Team:
         if uid not in self.members:
@@ -78,8 +85,14 @@ class Team:
                 " member an owner first."
             )
 
-    def _with(self, members: Mapping[str, TeamRole], now: datetime) -> Team:
-        return dataclasses.replace(self, members=dict(members), updated_at=now)
+    def _with(
+        self,
+        members: Mapping[str, TeamRole],
+        now: datetime,
+        emails: Mapping[str, str] | None = None,
+    ) -> Team:
+        emails = self.emails if emails is None else emails
+        return dataclasses.replace(self, members=dict(members), emails=dict(emails), updated_at=now)
 
 
 @dataclass(frozen=True, slots=True)

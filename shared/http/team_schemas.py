@@ -32,6 +32,7 @@ class RoleRequest(Strict):
 class MemberView(BaseModel):
     uid: str
     role: TeamRole
+    email: str | None  # the verified address they joined with (None for older members)
 
 
 class TeamSummary(BaseModel):
@@ -71,7 +72,10 @@ class TeamView(BaseModel):
             name=team.name,
             plan=team.plan,
             role=team.role_of(uid),
-            members=[MemberView(uid=member, role=role) for member, role in members],
+            members=[
+                MemberView(uid=member, role=role, email=team.emails.get(member))
+                for member, role in members
+            ],
             created_at=team.created_at,
             updated_at=team.updated_at,
         )

@@ -80,6 +80,7 @@ def create_team(deps: Deps, user: User, name: str) -> Team:
         created_at=now,
         updated_at=now,
         members={user.uid: TeamRole.OWNER},
+        emails={user.uid: user.email} if user.email else {},
     )
     deps.teams.add(team)
     return team
@@ -196,7 +197,7 @@ def accept_invite(deps: Deps, user: User, token: str) -> Team:
             deps,
             found.team_id,
             lambda current: current.with_member(
-                now, user.uid, _joined_role(current, user.uid, found.role)
+                now, user.uid, _joined_role(current, user.uid, found.role), user.email
             ),
         )
     except Exception:

@@ -4,6 +4,8 @@ member leaves on their own."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.harness import AxeCheck, SignIn
@@ -44,7 +46,8 @@ def test_an_owner_manages_members_and_a_member_leaves(
 
     friend_email, reader_email = f"friend-{user_email}", f"reader-{user_email}"
     for email in (friend_email, reader_email):
-        join(browser, app_url, sign_in, email, invite(user_api, email), leave=email == reader_email)
+        token = invite(user_api, email)
+        join(browser, app_url, sign_in, email, token, user_email, leave=email == reader_email)
 
     # The owner sees the friend, by the address invited; the reader who left is gone.
     page.reload()
@@ -84,9 +87,16 @@ def test_an_owner_manages_members_and_a_member_leaves(
 
 
 def join(
-    browser: Browser, app_url: str, sign_in: SignIn, email: str, token: str, leave: bool
+    browser: Browser,
+    app_url: str,
+    sign_in: SignIn,
+    email: str,
+    token: str,
+    owner_email: str,
+    leave: bool,
 ) -> None:
-    """`email` joins with `token` in a browser of their own, and leaves again if asked."""
+    """`email` joins with `token` in a browser of their own, sees the team's owner by
+    address, and leaves again if asked."""
     context = browser.new_context()
     try:
         guest = context.new_page()
@@ -96,6 +106,8 @@ def join(
         expect(guest.get_by_text(f"You joined “{TEAM}”.")).to_be_visible()
         members = members_of(guest)
         expect(members.get_by_role("row", name=f"{email} (you)")).to_contain_text("Member")
+        owner_row = members.get_by_role("row", name=re.compile(f"^{re.escape(owner_email)} "))
+        expect(owner_row).to_contain_text("Owner")
         expect(members.get_by_role("button")).to_have_count(0)  # a member changes nothing
         if leave:
             guest.get_by_role("button", name="Leave the team").click()

@@ -89,7 +89,8 @@ def test_an_invitation_is_for_its_verified_email_and_is_used_once(user: User) ->
 
     joined = accept(invited, token)
     assert (joined["team_id"], joined["role"]) == (team_id, "member")
-    assert {"uid": invited.uid, "role": "member"} in joined["members"]
+    joined_as = {"uid": invited.uid, "role": "member", "email": invited.email}
+    assert joined_as in joined["members"]
     listed = invited.call("GET", "/teams")["teams"]
     assert [(t["team_id"], t["role"]) for t in listed] == [(team_id, "member")]
 

@@ -87,7 +87,8 @@ def test_a_team_comes_back_as_it_was_stored_whatever_its_members_uids(
     team_repo: FirestoreTeamRepository, firestore_client: firestore.Client
 ) -> None:
     members = {"owner-1": TeamRole.OWNER, **dict.fromkeys(ODD_UIDS, TeamRole.MEMBER)}
-    team = dataclasses.replace(a_team(members=members), plan="premium")
+    emails = {"owner-1": "owner@example.com", ODD_UIDS[0]: "odd@example.com"}
+    team = dataclasses.replace(a_team(members=members), plan="premium", emails=emails)
     team_repo.add(team)
 
     stored = team_repo.get(TEAM_ID)
@@ -98,6 +99,7 @@ def test_a_team_comes_back_as_it_was_stored_whatever_its_members_uids(
     document = firestore_client.collection(TEAMS).document(TEAM_ID).get().to_dict() or {}
     assert sorted(document["member_uids"]) == sorted(members)
     assert document["members"]["owner-1"] == "owner"  # a plain uid is its own key
+    assert document["emails"]["owner-1"] == "owner@example.com"
 
 
 def test_a_users_teams_are_found_by_membership_oldest_first(

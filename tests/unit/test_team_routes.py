@@ -83,7 +83,9 @@ def drive_team_routes(ui: Frontend) -> None:
     created = ui.json("POST", TEAMS, 201, json={"name": "  Les   lecteurs "})
     team_id = created["team_id"]
     assert (created["name"], created["plan"], created["role"]) == ("Les lecteurs", "free", "owner")
-    assert created["members"] == [{"uid": "reader-1", "role": "owner"}]
+    assert created["members"] == [
+        {"uid": "reader-1", "role": "owner", "email": "reader-1@example.com"}
+    ]
     listed = ui.json("GET", TEAMS)["teams"]
     assert [(t["team_id"], t["role"]) for t in listed] == [(team_id, "owner")]
     assert ui.json("GET", f"{TEAMS}/{team_id}") == created
@@ -104,7 +106,7 @@ def drive_team_routes(ui: Frontend) -> None:
     assert ui.json("GET", f"{TEAMS}/{team_id}/invites")["invites"][0]["status"] == "accepted"
 
     promoted = ui.json("PUT", f"{TEAMS}/{team_id}/members/ana", json={"role": "owner"})
-    assert {"uid": "ana", "role": "owner"} in promoted["members"]
+    assert {"uid": "ana", "role": "owner", "email": "ana@example.com"} in promoted["members"]
     assert ui.request("DELETE", f"{TEAMS}/{team_id}/members/ana").status_code == 204
     assert error_code(ana.json("GET", f"{TEAMS}/{team_id}", 404)) == "TEAM_NOT_FOUND"
 
@@ -192,7 +194,8 @@ def test_an_invitation_is_accepted_by_its_verified_email_whatever_the_case(ui: F
 
     joined = accept(ana, token)
 
-    assert (joined["role"], {"uid": "ana", "role": "owner"} in joined["members"]) == (
+    ana_owner = {"uid": "ana", "role": "owner", "email": "ANA.LOPEZ@example.COM"}  # as she signs in
+    assert (joined["role"], ana_owner in joined["members"]) == (
         "owner", True,
     )  # fmt: skip
     assert [t["role"] for t in ana.json("GET", TEAMS)["teams"]] == ["owner"]
@@ -491,3 +494,22 @@ def test_admins_set_a_teams_plan_and_the_change_is_audited(ui: Frontend) -> None
     assert error_code(missing) == "TEAM_NOT_FOUND"
     odd = admin.json("PUT", path, 422, json={"plan": "gold"})
     assert error_code(odd) == "VALIDATION_FAILED"
+
+
+def test_members_see_one_another_by_the_address_they_joined_with(ui: Frontend) -> None:
+    owner = person(ui, "owner-1", "Owner@Example.com")
+    team_id = owner.json("POST", TEAMS, 201, json={"name": "Club"})["team_id"]
+    token = owner.json(
+        "POST", f"{TEAMS}/{team_id}/invites", 201, json={"email": "ana@example.com"}
+    )["token"]
+    ana = person(ui, "ana")
+    accept(ana, token)
+
+    seen = ana.json("GET", f"{TEAMS}/{team_id}")["members"]
+
+    assert [(m["uid"], m["role"], m["email"]) for m in seen] == [
+        ("owner-1", "owner", "Owner@Example.com"),
+        ("ana", "member", "ana@example.com"),
+    ]
+    owner.request("DELETE", f"{TEAMS}/{team_id}/members/ana")
+    assert dict(ui.world.teams.records[team_id].emails) == {"owner-1": "Owner@Example.com"}

@@ -22,15 +22,12 @@ export function TeamMembers({ team, onLeft }: { team: Team; onLeft: () => void }
     () => unwrap(api.GET("/api/v1/teams/{team_id}", path)),
     [team.team_id, team.role],
   );
-  // Owners see whose invitation each member accepted: an address rather than an id.
-  const emails = useLoad(async () => {
-    if (!owner) return new Map<string, string>();
-    const { invites } = await unwrap(api.GET("/api/v1/teams/{team_id}/invites", path));
-    return new Map(invites.flatMap((i) => (i.accepted_by ? [[i.accepted_by, i.email]] : [])));
-  }, [team.team_id, owner]);
   const [removing, setRemoving] = useState<string | null>(null); // a uid; the user's: leaving
-  const nameOf = (uid: string) =>
-    uid === user.uid ? t.memberYou(user.email ?? uid) : (emails.data?.get(uid) ?? uid);
+  // Members are shown by the address they joined with (older members by their id).
+  const nameOf = (uid: string) => {
+    const email = view.data?.members.find((m) => m.uid === uid)?.email ?? null;
+    return uid === user.uid ? t.memberYou(user.email ?? email ?? uid) : (email ?? uid);
+  };
   const member = (uid: string) => ({
     params: { path: { team_id: team.team_id, uid } },
   });
