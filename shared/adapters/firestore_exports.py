@@ -19,6 +19,7 @@ from shared.adapters.transient import transient_errors_as_unavailable
 from shared.domain.exports import Export, ExportKind, ExportStatus, SheetsOptions
 from shared.domain.ids import BatchId, ExportId, JobId, TeamId
 from shared.domain.jobs import JobError
+from shared.domain.plans import FREE
 
 EXPORTS = "exports"
 RUNS = "export_runs"
@@ -90,4 +91,5 @@ def export_from_document(export_id: str, document: dict[str, Any]) -> Export:
         batch_id=BatchId(batch_id) if batch_id else None,
         job_ids=tuple(JobId(i) for i in document.get("job_ids") or ()),
         team_id=TeamId(team_id) if team_id else None,
+        plan=document.get("plan", FREE),  # older exports recorded none
     )

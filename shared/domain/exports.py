@@ -70,6 +70,7 @@ class Export:
     batch_id: BatchId | None = None
     job_ids: tuple[JobId, ...] = ()
     team_id: TeamId | None = None  # the space of what it exports
+    plan: str = "free"  # the plan it was made under, which usage counts it for
 
     def changed(self, **changes: object) -> Export:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

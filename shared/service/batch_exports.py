@@ -44,5 +44,6 @@ def start_batch_export(
         batch_id=batch.id,
         job_ids=tuple(book.id for book in books),
         team_id=batch.team_id,
+        plan=plan,
     )
     return launch(deps, export, sum(book.sentence_count for book in books), google_token)

@@ -65,7 +65,9 @@ def start_export(
         raise JobNotCompleted(f"The job is {job.status}; export it once it is completed.")
     if order.indices is not None and any(not 0 <= i < job.sentence_count for i in order.indices):
         raise InvalidInput(f"Sentence indices run from 0 to {job.sentence_count - 1}.")
-    export = new_export(deps, owner_uid, order, owner_email, job_id=job.id, team_id=job.team_id)
+    export = new_export(
+        deps, owner_uid, order, owner_email, job_id=job.id, team_id=job.team_id, plan=plan
+    )
     rows = len(order.indices) if order.indices is not None else job.sentence_count
     return launch(deps, export, rows, google_token)
 
@@ -80,8 +82,9 @@ def new_export(
     batch_id: BatchId | None = None,
     job_ids: tuple[JobId, ...] = (),
     team_id: TeamId | None = None,
+    plan: str = FREE,
 ) -> Export:
-    """An export of a job, or of a batch's books."""
+    """An export of a job, or of a batch's books, made under `plan`."""
     return Export(
         id=ExportId.new(),
         owner_uid=owner_uid,
@@ -95,6 +98,7 @@ def new_export(
         indices=order.indices,
         sheets=order.sheets,
         extra={"owner_email": owner_email} if owner_email else {},
+        plan=plan,
     )
 
 

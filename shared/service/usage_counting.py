@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 
 from shared.domain.exports import Export
 from shared.domain.jobs import Job, JobStatus
-from shared.domain.users import DEFAULT_ROLE, User
+from shared.domain.users import User
 from shared.observability.metrics import instruments
 from shared.service.deps import Deps
 from shared.service.ports import UsageCounters
@@ -103,8 +103,7 @@ def count_export(deps: Deps, export: Export) -> bool:
     """Count an export that is done, once; True the first time."""
     day = day_of(export.finished_at or deps.clock())
     counts = {EXPORTS_PREFIX + str(export.kind): 1}
-    # An export does not record its plan: it counts for the free one.
-    groups = groups_of(DEFAULT_ROLE, export.owner_uid, export.team_id)
+    groups = groups_of(export.plan, export.owner_uid, export.team_id)
     if not deps.usage.add(day, groups, counts, once=f"export:{export.id}"):
         return False
     instruments().usage_exports.add(1, {"plan": groups["plan"], "kind": str(export.kind)})

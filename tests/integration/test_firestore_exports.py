@@ -37,6 +37,7 @@ def test_a_jobs_export_comes_back_as_it_was_stored(repo: FirestoreExportReposito
         sheets=SheetsOptions(title="Le Horla", collaborators=("ami@example.com",)),
         error=JobError("SHEETS_REQUEST_FAILED", "Non."),
         extra={"spreadsheet_id": "abc"},
+        plan="premium",
     )
     repo.add(export)
 

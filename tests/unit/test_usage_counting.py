@@ -387,3 +387,17 @@ def test_requests_through_the_api_count_by_rate_class_and_the_callers_role() -> 
     expected = {"requests:reads": 2, "requests:processing": 1}
     assert counts(world, "user", "reader-1", day) == expected
     assert counts(world, "plan", "free", day) == expected
+
+
+@pytest.mark.parametrize("plan", ["premium", "admin"])
+def test_an_export_counts_for_the_plan_it_was_made_under(plan: str) -> None:
+    world = fake_world()
+    job_id = completed_job(world, SAMPLE)
+    order = exports.ExportOrder(ExportKind.XLSX, ("index", "sentence"))
+
+    done = exports.start_export(world.deps, "reader-1", JobId(job_id), order, None, plan=plan)
+
+    day = done.finished_at.date().isoformat() if done.finished_at else ""
+    assert world.exports.get(done.id).plan == plan  # type: ignore[union-attr]
+    assert counts(world, "plan", plan, day)["exports:xlsx"] == 1
+    assert "exports:xlsx" not in counts(world, "plan", "free", day)
