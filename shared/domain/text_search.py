@@ -7,6 +7,7 @@ A learner searching "ete" or "Eté" wants "été"; ligatures and typographic apo
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 _PLAIN = str.maketrans({"’": "'", "ʼ": "'", "œ": "oe", "æ": "ae", "\u00a0": " ", "\u202f": " "})
 
@@ -18,6 +19,8 @@ def folded(text: str) -> str:
     return " ".join(plain.split())
 
 
-def contains(text: str, query: str) -> bool:
-    """Whether `query` occurs in `text`, both folded."""
-    return folded(query) in folded(text)
+def finder(query: str) -> Callable[[str], bool]:
+    """Whether a text contains `query`, both folded; the query is folded once, for a
+    search over many texts."""
+    wanted = folded(query)
+    return lambda text: wanted in folded(text)

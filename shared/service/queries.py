@@ -19,7 +19,7 @@ from shared.domain.jobs import Job, JobStatus
 from shared.domain.results import NumberedSentence
 from shared.domain.sentences import Note, OutputSentence
 from shared.domain.teams import Action
-from shared.domain.text_search import contains
+from shared.domain.text_search import finder
 from shared.service.access import allowed
 from shared.service.deps import Deps
 from shared.service.ports import ResultPart
@@ -64,11 +64,10 @@ def sentence_page(
     the whole book's results, a few dozen documents for a long novel.
     """
     job = _completed_job(deps, owner_uid, job_id, page_size)
+    found_in = finder(search) if search is not None else None
 
     def kept(sentence: OutputSentence) -> bool:
-        return sentence.word_count >= min_words and (
-            search is None or contains(sentence.text, search)
-        )
+        return sentence.word_count >= min_words and (found_in is None or found_in(sentence.text))
 
     found, next_cursor = _page(
         deps.jobs.result_parts(job.id, _start_part(cursor)),
