@@ -226,6 +226,11 @@ def firebase_json(settings: HostingSettings, site: str | None = None) -> dict[st
     }
 
 
+def is_built(dist: Path) -> bool:
+    """Whether `dist` holds a build of the app: its index.html."""
+    return (dist / "index.html").is_file()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m infra.web_hosting",
@@ -265,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except ValueError as error:
         parser.error(str(error))
-    if not (args.dist / "index.html").is_file():
+    if not is_built(args.dist):
         parser.error(f"{args.dist} holds no built app (index.html): run `make web` first")
     _write_json(args.dist / "config.json", runtime_config(settings))
     _write_json(args.firebase_json, firebase_json(settings, args.site))

@@ -36,7 +36,7 @@ from infra.local_stack.pubsub_admin import create_event_subscription
 from infra.local_stack.readiness import Probe, poll_until_ready
 from infra.local_stack.shutdown_signals import exit_on_termination_signals
 from infra.local_stack.tasks_venv import ensure_tasks_emulator_venv
-from infra.web_hosting import HostingSettings
+from infra.web_hosting import HostingSettings, is_built
 
 # The ports the Firebase CLI opens beside the Auth emulator's (see AuthEmulatorPorts).
 _AUTH_HUB, _AUTH_LOGGING = "auth-hub", "auth-logging"
@@ -327,7 +327,7 @@ class LocalStack:
 
 
 def _check_built(app: WebApp) -> None:
-    if not (app.dist / "index.html").is_file():
+    if not is_built(app.dist):
         raise StackError(
             f"the web app is not built ({app.dist}/index.html is missing): run `make web`"
         )
