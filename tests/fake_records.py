@@ -1,4 +1,5 @@
-"""In-memory fakes of the batch and webhook ports, with the semantics the adapters promise."""
+"""In-memory fakes of the batch and webhook ports, with the semantics the adapters promise;
+and stored records made whole for tests that need many of them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any, Generic, TypeVar
 
 from shared.domain.batches import Batch
 from shared.domain.errors import WebhookTargetRefused
+from shared.domain.ids import JobId
+from shared.domain.jobs import Job, JobSettings, JobStatus
 from shared.domain.teams import Invite, Team
 from shared.domain.webhooks import DeliveryAttempt, Endpoint
 from shared.service.ports import BatchCursor, PlanChange, UsageRow, WebhookAnswer, WebhookCall
@@ -282,3 +285,22 @@ class FakeUsageCounters:
             for (day, dim, key), counts in sorted(self.counts.items())
             if dim == dimension and first_day <= day <= last_day
         ]
+
+
+def numbered_job(number: int, at: datetime, **changes: Any) -> Job:
+    """A completed job record, its id made of `number`, everything dated `at`."""
+    job_id = JobId(f"{number:032x}")
+    job = Job(
+        id=job_id,
+        owner_uid="reader-1",
+        status=JobStatus.COMPLETED,
+        filename="roman.pdf",
+        size_bytes=1000,
+        settings=JobSettings(8),
+        object_name=f"uploads/{job_id}.pdf",
+        created_at=at,
+        updated_at=at,
+        upload_expires_at=at,
+        completed_at=at,
+    )
+    return dataclasses.replace(job, **changes)

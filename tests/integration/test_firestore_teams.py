@@ -32,6 +32,7 @@ from shared.domain.users import User
 from shared.service import teams
 from shared.service.deps import Deps
 from shared.service.ports import JobCursor
+from tests.fake_records import numbered_job
 from tests.fakes import fake_world
 
 pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("clean_firestore")]
@@ -285,21 +286,8 @@ def test_accepts_racing_on_one_invitation_make_one_member(
 
 
 def a_job(number: int, team_id: TeamId | None, created_at: datetime, **changes: Any) -> Job:
-    job_id = JobId(f"{number:032x}")
-    job = Job(
-        id=job_id,
-        owner_uid=f"owner-{number % 2}",
-        status=JobStatus.COMPLETED,
-        filename="roman.pdf",
-        size_bytes=1000,
-        settings=JobSettings(8),
-        object_name=f"uploads/{job_id}.pdf",
-        created_at=created_at,
-        updated_at=created_at,
-        upload_expires_at=created_at,
-        team_id=team_id,
-    )
-    return dataclasses.replace(job, **changes)
+    owner = f"owner-{number % 2}"
+    return numbered_job(number, created_at, owner_uid=owner, team_id=team_id, **changes)
 
 
 def test_a_jobs_team_comes_back_and_documents_from_before_teams_have_none(

@@ -13,12 +13,12 @@ import pytest
 from google.cloud import firestore
 
 from shared.adapters.firestore_usage import MARKS, USAGE, FirestoreUsageCounters
-from shared.domain.ids import JobId
-from shared.domain.jobs import Job, JobSettings, JobStatus
+from shared.domain.jobs import Job
 from shared.domain.users import User
 from shared.service.deps import Limits
 from shared.service.ports import UsageRow
 from shared.service.usage_counting import count_job_end, count_requests, flush_requests
+from tests.fake_records import numbered_job
 from tests.fakes import fake_world
 
 pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("clean_firestore")]
@@ -87,22 +87,7 @@ def test_rows_of_a_dimension_over_a_range_of_days_by_day_then_group(
 
 
 def a_job(number: int) -> Job:
-    job_id = JobId(f"{number:032x}")
-    return Job(
-        id=job_id,
-        owner_uid="reader-1",
-        status=JobStatus.COMPLETED,
-        filename="roman.pdf",
-        size_bytes=1000,
-        settings=JobSettings(8),
-        object_name=f"uploads/{job_id}.pdf",
-        created_at=NOW,
-        updated_at=NOW,
-        upload_expires_at=NOW,
-        completed_at=NOW,
-        page_count=30,
-        sentence_count=250,
-    )
+    return numbered_job(number, NOW, page_count=30, sentence_count=250)
 
 
 def test_job_ends_and_request_flushes_through_the_service(

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from shared.domain.ids import JobId
-from shared.domain.jobs import Job, JobError, JobSettings, JobStatus
+from shared.domain.jobs import Job, JobError, JobStatus
 from shared.service.usage_counting import count_job_end
 from tests.apps import auth_emulator_mode, token_for  # noqa: F401 (an autouse fixture)
+from tests.fake_records import numbered_job
 from tests.fakes import fake_world
 from tests.unit.test_api_routes import PREFIX, Frontend
 
@@ -38,23 +38,8 @@ def as_role(ui: Frontend, uid: str, role: str) -> Iterator[Frontend]:
 
 
 def ended_job(number: int, owner: str, at: datetime, status: JobStatus, **changes: Any) -> Job:
-    job_id = JobId(f"{number:032x}")
-    job = Job(
-        id=job_id,
-        owner_uid=owner,
-        status=status,
-        filename="roman.pdf",
-        size_bytes=1000,
-        settings=JobSettings(8),
-        object_name=f"uploads/{job_id}.pdf",
-        created_at=at,
-        updated_at=at,
-        upload_expires_at=at,
-        completed_at=at,
-        page_count=10 * number,
-        sentence_count=100 * number,
-    )
-    return dataclasses.replace(job, **changes)
+    sizes = {"page_count": 10 * number, "sentence_count": 100 * number}
+    return numbered_job(number, at, owner_uid=owner, status=status, **sizes, **changes)
 
 
 def planned(job: Job, plan: str, team_id: str | None = None) -> Job:
