@@ -14,7 +14,7 @@ LIMIT ?= 8
 FORMAT ?= csv
 OUT ?= sentences.csv
 
-.PHONY: clamd chromium web setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan bench-cold-start bench-ratelimit bench-web clean
+.PHONY: clamd chromium web-packages web setup run run-gemini smoke-gemini dev process sample test lint shape terraform-check bench bench-stack bench-gemini bench-load bench-scan bench-cold-start bench-ratelimit bench-web clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,35 +22,38 @@ $(STAMP): requirements.txt requirements-dev.txt infra/requirements-stack.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# ClamAV's daemon, which the local stack runs to scan uploads (Debian's package; as root
-# this installs it, else it says how).
-CLAMD := $(shell command -v clamd || ls /usr/sbin/clamd 2>/dev/null)
+# A Debian package the project runs, when its program is missing: as root installed,
+# else the command to run is said. $(1): the program found (empty: missing), $(2): the
+# package, $(3): why it is needed.
+define debian_package
+	@if [ -z "$(1)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(2) > /dev/null; \
+	  else echo "$(2) is missing ($(3)): sudo apt-get install $(2)"; exit 1; fi; \
+	fi
+endef
+
+# ClamAV's daemon, which the local stack runs to scan uploads.
 clamd:
-ifeq ($(CLAMD),)
-	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq clamav-daemon > /dev/null; \
-	else echo "The local stack needs clamd: sudo apt-get install clamav-daemon"; exit 1; fi
-endif
+	$(call debian_package,$(shell command -v clamd || ls /usr/sbin/clamd 2>/dev/null),clamav-daemon,the local stack runs it)
 
 setup: $(STAMP) clamd
 
-# Debian's Chromium, which the browser tests (tests/browser, Playwright) drive; as root
-# this installs it, else it says how.
-CHROMIUM := /usr/bin/chromium
+# Debian's Chromium, which the browser tests (tests/browser, Playwright) drive.
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium > /dev/null; \
-	  else echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; \
-	fi
+	$(call debian_package,$(wildcard /usr/bin/chromium),chromium,the browser tests drive it)
 
-# The web app (web/) into web/dist: the API's OpenAPI document (its typed client is
-# generated from it), `npm ci` when web/package-lock.json changed since the last install,
-# then `npm run build` (client generation, type check, vite build).
-web: $(STAMP)
-	$(PY) -m shared.cli openapi --out web/openapi.json
+# The web app's packages: `npm ci` when web/package-lock.json changed since the last
+# install.
+web-packages:
 	@if [ ! -f web/node_modules/.package-lock.json ] || \
 	  [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then \
 	  echo "cd web && npm ci"; cd web && npm ci --no-audit --no-fund; \
 	fi
+
+# The web app (web/) into web/dist: the API's OpenAPI document (its typed client is
+# generated from it), then `npm run build` (client generation, type check, vite build).
+web: $(STAMP) web-packages
+	$(PY) -m shared.cli openapi --out web/openapi.json
 	cd web && npm run build
 
 $(BENCH_STAMP): $(STAMP) requirements-bench.txt
@@ -83,8 +86,8 @@ process: $(STAMP)
 sample: $(STAMP)
 	$(PY) -m tests.books.make_sample samples/sample-novel.pdf
 
-# Python by ruff; the web app's sources by Prettier (after `make web` installed it).
-lint: $(STAMP) web
+# Python by ruff; the web app's sources by Prettier.
+lint: $(STAMP) web-packages
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	cd web && npm run --silent format:check
